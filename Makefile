@@ -1,0 +1,53 @@
+# dynenum: dynamic string enums for SQLite.
+#
+#   make          build/dynenum.so, the loadable extension
+#   make demo     run sql/demo.sql in the sqlite3 shell with the extension
+#   make test     every test: the core's C tests and the Tcl suite
+#   make clean
+#
+# `make demo` and `make test` first install what is missing (tools/deps.sh).
+
+VERSION := $(shell cat VERSION)
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+ALL_CFLAGS := -std=c11 $(WARNINGS) $(CFLAGS) -fPIC -pthread -Iext
+
+UNAME := $(shell uname -s 2>/dev/null)
+ifeq ($(UNAME),Darwin)
+  SO := dylib
+else ifeq ($(OS),Windows_NT)
+  SO := dll
+else
+  SO := so
+endif
+
+CORE_SOURCES := ext/dynenum_key.c ext/dynenum_core.c ext/casefold_table.c
+BINDING_SOURCES := ext/dynenum_sqlite.c ext/dynenum_schema.c ext/dynenum_vtab.c
+HEADERS := ext/dynenum.h ext/casefold_table.h ext/dynenum_sqlite.h
+EXTENSION := build/dynenum.$(SO)
+CORE_TESTS := build/core_test build/key_test
+
+.PHONY: all demo test deps clean
+
+all: $(EXTENSION)
+
+$(EXTENSION): $(CORE_SOURCES) $(BINDING_SOURCES) $(HEADERS) VERSION
+	@mkdir -p build
+	$(CC) $(ALL_CFLAGS) -shared -DDYNENUM_VERSION='"$(VERSION)"' -o $@ $(CORE_SOURCES) $(BINDING_SOURCES)
+
+build/%_test: tests/%_test.c tests/ctest.h $(CORE_SOURCES) $(HEADERS)
+	@mkdir -p build
+	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(CORE_SOURCES)
+
+deps:
+	@sh tools/deps.sh
+
+demo: deps $(EXTENSION)
+	@sh tools/demo.sh $(EXTENSION)
+
+test: deps $(EXTENSION) $(CORE_TESTS)
+	tclsh tests/run.tcl $(CORE_TESTS)
+
+clean:
+	rm -rf build

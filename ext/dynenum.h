@@ -1,0 +1,240 @@
+/*
+** dynenum.h: the enum core of dynenum, a plain C library with no SQLite in it.
+**
+** A dynamic string enum is a list of members, each a NAME with a string
+** VALUE, compared case-insensitively: every comparison goes through the key
+** of a string (dynenum_key below).  Looking up a string finds the real member
+** whose name or value has the same key; an unknown but plausible name turns
+** into an interned *dynamic member* instead of an error, so that plugins can
+** use names the enum never declared.
+**
+**     dynenum_registry *registry;
+**     dynenum_enum *colour;
+**     const dynenum_member *m;
+**     dynenum_error err;
+**
+**     dynenum_registry_open(NULL, &registry);
+**     dynenum_enum_define(registry, "colour", 6, 0, &colour, &err);
+**     dynenum_enum_add(colour, "DARK_RED", 8, "dark-red", 8, &m, &err);
+**     dynenum_enum_resolve(colour, "Dark_Red", 8, &m, &err);  // m->ordinal == 1
+**     dynenum_enum_resolve(colour, "teal", 4, &m, &err);      // m->dynamic == 1
+**     dynenum_enum_release(colour);
+**     dynenum_registry_close(registry);
+**
+** Every function that can fail returns a DYNENUM_* result code; where it
+** takes a dynenum_error, the error also carries a message in SQLite's voice
+** that quotes the offending input.  Strings are byte strings with a length;
+** they need not be NUL-terminated and may hold any bytes.
+**
+** Thread safety: a registry and its enums may be used from any number of
+** threads at once.  Lookups take a shared (reader) lock of the one enum they
+** search; adding a member or interning a dynamic one takes that enum's
+** exclusive lock.  Member objects never move and are never freed while their
+** enum is alive, so a member pointer stays valid until the last reference to
+** its enum is released.
+*/
+#ifndef DYNENUM_H
+#define DYNENUM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Result codes. */
+#define DYNENUM_OK         0  /* success */
+#define DYNENUM_NOMEM      1  /* an allocation failed; nothing was changed */
+#define DYNENUM_NOTFOUND   2  /* no such enum, or no such real member */
+#define DYNENUM_EXISTS     3  /* an enum of that name is already defined */
+#define DYNENUM_EMPTY      4  /* an empty name */
+#define DYNENUM_RESERVED   5  /* a name whose key starts with '_' */
+#define DYNENUM_MALFORMED  6  /* not well-formed UTF-8 */
+#define DYNENUM_TOOLONG    7  /* longer than DYNENUM_MAX_BYTES */
+#define DYNENUM_BADCHAR    8  /* a control character, or whitespace in a dynamic name */
+#define DYNENUM_COLLISION  9  /* shares a key with another member */
+#define DYNENUM_CAP       10  /* the enum's cap on dynamic members is reached */
+#define DYNENUM_LOCK      11  /* a lock could not be taken (system limit) */
+#define DYNENUM_MISUSE    12  /* a NULL pointer where an object is required */
+
+/* Longest name or value, in bytes. */
+#define DYNENUM_MAX_BYTES 255
+
+/* Longest key of a name or value: folding can turn 2 bytes into 3. */
+#define DYNENUM_MAX_KEY_BYTES (DYNENUM_MAX_BYTES + DYNENUM_MAX_BYTES / 2 + 1)
+
+/* Dynamic members interned per enum unless the configuration says otherwise. */
+#define DYNENUM_DEFAULT_DYNAMIC_CAP 1024
+
+typedef struct dynenum_registry dynenum_registry;
+typedef struct dynenum_enum dynenum_enum;
+
+/* A member, real or dynamic.  Read-only for callers; name and value are also
+** NUL-terminated.  A dynamic member's name is the first spelling that was
+** looked up, its value is that spelling's key and its ordinal is 0. */
+typedef struct dynenum_member {
+  const char *name;
+  size_t name_len;
+  const char *value;
+  size_t value_len;
+  int64_t ordinal;  /* 1, 2, ... in declaration order; 0 when dynamic */
+  int dynamic;      /* 1 for an interned dynamic member */
+} dynenum_member;
+
+/* An error: a DYNENUM_* code and a message naming what was wrong. */
+typedef struct dynenum_error {
+  int code;
+  char message[1024];
+} dynenum_error;
+
+/* Settings of a registry and its enums.  Zeroed fields take the defaults:
+** the C library's allocator and DYNENUM_DEFAULT_DYNAMIC_CAP.  The three
+** allocator functions must be given together; the binding passes SQLite's so
+** that SQLite's memory accounting and fault injection cover the core. */
+typedef struct dynenum_config {
+  void *(*malloc_fn)(size_t size);
+  void *(*realloc_fn)(void *ptr, size_t size);
+  void (*free_fn)(void *ptr);
+  size_t dynamic_cap;  /* dynamic members interned per enum at most */
+} dynenum_config;
+
+/* ---- Keys: the one rule for equality, hashing and order ------------------ */
+
+/* Writes the key of s[0..n) to out, at most cap bytes of it, and returns the
+** full length of the key (compare it with cap to see whether all fitted).
+** The key maps each well-formed UTF-8 sequence through Unicode 15.0.0 simple
+** case folding, maps '-' to '_', and copies every other byte unchanged. */
+size_t dynenum_key(const char *s, size_t n, char *out, size_t cap);
+
+/* Orders two strings by their keys: negative, zero or positive, exactly as
+** memcmp of the two keys would (a shorter key first on a common prefix), but
+** without building them and without allocating. */
+int dynenum_compare(const char *a, size_t a_len, const char *b, size_t b_len);
+
+/* The fold of one code point (the fast table lookup), and the same answer
+** from a binary search of the generated mapping list (the slow reference
+** path the tests hold the fast one to). */
+uint32_t dynenum_fold(uint32_t cp);
+uint32_t dynenum_fold_reference(uint32_t cp);
+
+/* Decodes one well-formed UTF-8 sequence (Unicode Table 3-7) at s[0..n):
+** returns its length, 1 to 4, and stores the code point; returns 0 when s
+** does not start with a well-formed sequence (or n is 0). */
+int dynenum_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+
+/* The Unicode version of the folding table: "15.0.0". */
+const char *dynenum_unicode_version(void);
+
+/* Checks whether s is a valid dynamic name: non-empty, at most
+** DYNENUM_MAX_BYTES, well-formed UTF-8, key not starting with '_', and no
+** whitespace (Unicode White_Space) or control character (category Cc).
+** Returns DYNENUM_OK or the code of the first rule broken, in that order. */
+int dynenum_check_dynamic_name(const char *s, size_t n);
+
+/* Writes s into buf (of cap >= DYNENUM_QUOTE_SIZE bytes) the way error
+** messages quote an input: at most 48 bytes of it, never cutting a UTF-8
+** sequence, malformed bytes and control characters as \xHH, and "..." after
+** a string that was cut short. */
+#define DYNENUM_QUOTE_SIZE 196
+void dynenum_quote(char *buf, size_t cap, const char *s, size_t n);
+
+/* A short English phrase for a result code, e.g. "reserved name". */
+const char *dynenum_errstr(int code);
+
+/* ---- Registry ------------------------------------------------------------- */
+
+/* Opens an empty registry; config may be NULL.  DYNENUM_NOMEM, DYNENUM_LOCK. */
+int dynenum_registry_open(const dynenum_config *config, dynenum_registry **out);
+
+/* Removes every enum from the registry and frees it.  Enums still referenced
+** elsewhere live on until released. */
+void dynenum_registry_close(dynenum_registry *registry);
+
+/* Defines an enum with no members under name (compared byte for byte) and
+** returns a new reference to it in *out, which the caller releases.  With
+** replace set, an enum of the same name is removed first; otherwise that is
+** DYNENUM_EXISTS.  Also DYNENUM_NOMEM, DYNENUM_LOCK, DYNENUM_MISUSE. */
+int dynenum_enum_define(dynenum_registry *registry, const char *name, size_t n,
+                        int replace, dynenum_enum **out, dynenum_error *err);
+
+/* Finds the enum called name and returns a new reference to it in *out.
+** DYNENUM_NOTFOUND when there is none. */
+int dynenum_enum_get(dynenum_registry *registry, const char *name, size_t n,
+                     dynenum_enum **out);
+
+/* Removes the enum called name from the registry (DYNENUM_NOTFOUND if none). */
+int dynenum_enum_drop(dynenum_registry *registry, const char *name, size_t n);
+
+/* Creates an enum that belongs to no registry, with one reference for the
+** caller; config may be NULL.  DYNENUM_NOMEM, DYNENUM_LOCK. */
+int dynenum_enum_new(const dynenum_config *config, const char *name, size_t n, dynenum_enum **out);
+
+/* Removes every enum from the registry, leaving it empty and usable. */
+int dynenum_registry_clear(dynenum_registry *registry);
+
+/* Number of enums defined in the registry. */
+size_t dynenum_registry_size(dynenum_registry *registry);
+
+/* ---- Enums ---------------------------------------------------------------- */
+
+void dynenum_enum_retain(dynenum_enum *e);
+void dynenum_enum_release(dynenum_enum *e);
+
+/* The enum's name, NUL-terminated. */
+const char *dynenum_enum_name(const dynenum_enum *e);
+
+/* Sets the name error messages give the enum, where it should differ from
+** the name it is registered under (the SQLite binding registers a
+** schema-qualified, lower-cased name but reports the table's own).  Not
+** synchronised: set it before the enum is shared between threads. */
+void dynenum_enum_set_label(dynenum_enum *e, const char *label, size_t n);
+
+/* The label as messages quote it: the name, or what set_label gave. */
+const char *dynenum_enum_label(const dynenum_enum *e);
+
+/* Adds a real member with the next ordinal.  value may be NULL: the value is
+** then the key of name, which is what that name already resolved to while it
+** was dynamic, so such an addition never changes what any input resolves to.
+** Names must be non-empty and not reserved; names and values must be
+** well-formed UTF-8 of at most DYNENUM_MAX_BYTES with no control character;
+** no two members may share a key among their names and values (a member's
+** own name and value may).  On success *out (if not NULL) is the member. */
+int dynenum_enum_add(dynenum_enum *e, const char *name, size_t name_len,
+                     const char *value, size_t value_len,
+                     const dynenum_member **out, dynenum_error *err);
+
+/* Real members, in declaration order: index 0 has ordinal 1. */
+size_t dynenum_enum_size(dynenum_enum *e);
+const dynenum_member *dynenum_enum_member(dynenum_enum *e, size_t index);
+
+/* Finds the real member whose name or value has the same key as s.  Never
+** allocates and never interns.  DYNENUM_OK or DYNENUM_NOTFOUND (or LOCK). */
+int dynenum_enum_find(dynenum_enum *e, const char *s, size_t n,
+                      const dynenum_member **out);
+
+/* Resolves s: the real member it names, else the interned dynamic member for
+** a valid dynamic name (the same object for every spelling with that key),
+** else an error: DYNENUM_EMPTY, TOOLONG, MALFORMED, RESERVED, BADCHAR, or
+** DYNENUM_CAP once the enum holds its cap of dynamic members. */
+int dynenum_enum_resolve(dynenum_enum *e, const char *s, size_t n,
+                         const dynenum_member **out, dynenum_error *err);
+
+/* Checks s as a dynamic name of e (dynenum_check_dynamic_name) and, when it
+** is refused, explains why in err, quoting s and naming e. */
+int dynenum_enum_check_name(const dynenum_enum *e, const char *s, size_t n, dynenum_error *err);
+
+/* Number of dynamic members interned so far. */
+size_t dynenum_enum_dynamic_count(dynenum_enum *e);
+
+/* One pointer of the caller's, freed with destroy when the enum is freed.
+** Setting it again destroys the previous one.  Not synchronised: set it
+** before the enum is shared between threads. */
+void dynenum_enum_set_userdata(dynenum_enum *e, void *data, void (*destroy)(void *));
+void *dynenum_enum_userdata(const dynenum_enum *e);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DYNENUM_H */

@@ -1,0 +1,235 @@
+/*
+** dynenum_key.c: the key of a string, the one rule behind every comparison,
+** hash and order in dynenum.
+**
+** The key of a string is built left to right:
+**   - a well-formed UTF-8 sequence (Unicode Table 3-7: no overlong forms, no
+**     surrogates, nothing above U+10FFFF, nothing truncated) is decoded,
+**     mapped by Unicode 15.0.0 simple case folding (CaseFolding.txt status C
+**     and S) and encoded again;
+**   - U+002D HYPHEN-MINUS becomes U+005F LOW LINE;
+**   - any other byte is copied unchanged: malformed input never folds and
+**     never fails.
+**
+** Two strings are equal when their keys are byte-identical, and ordered by
+** memcmp of their keys.  dynenum_compare produces that order by streaming
+** both keys a byte at a time, so a comparison allocates nothing; plain ASCII,
+** the common case, never leaves the inner loop.
+*/
+#include "dynenum.h"
+#include "casefold_table.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ASCII bytes map to themselves except A-Z (to a-z) and '-' (to '_'). */
+static unsigned char ascii_key_byte(unsigned char c) {
+  if (c >= 'A' && c <= 'Z') return (unsigned char)(c + ('a' - 'A'));
+  if (c == '-') return '_';
+  return c;
+}
+
+int dynenum_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp) {
+  unsigned char c, lo = 0x80, hi = 0xBF;
+  int len;
+  uint32_t v;
+  if (n == 0) return 0;
+  c = s[0];
+  if (c < 0x80) {
+    *cp = c;
+    return 1;
+  }
+  /* The second byte's range depends on the lead byte (Table 3-7). */
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+    v = c & 0x1F;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    v = c & 0x0F;
+    if (c == 0xE0) lo = 0xA0;      /* no overlong three-byte forms */
+    else if (c == 0xED) hi = 0x9F; /* no surrogates */
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    v = c & 0x07;
+    if (c == 0xF0) lo = 0x90;      /* no overlong four-byte forms */
+    else if (c == 0xF4) hi = 0x8F; /* nothing above U+10FFFF */
+  } else {
+    return 0; /* a continuation byte, C0, C1 or F5..FF */
+  }
+  if (n < (size_t)len) return 0;
+  if (s[1] < lo || s[1] > hi) return 0;
+  v = (v << 6) | (s[1] & 0x3F);
+  for (int i = 2; i < len; i++) {
+    if ((s[i] & 0xC0) != 0x80) return 0;
+    v = (v << 6) | (s[i] & 0x3F);
+  }
+  *cp = v;
+  return len;
+}
+
+uint32_t dynenum_fold(uint32_t cp) {
+  if (cp >= DYNENUM_CASEFOLD_LIMIT) return cp;
+  return (uint32_t)((int32_t)cp +
+                    dynenum_casefold_stage2[((uint32_t)dynenum_casefold_stage1[cp >> DYNENUM_CASEFOLD_SHIFT]
+                                             << DYNENUM_CASEFOLD_SHIFT) +
+                                            (cp & ((1u << DYNENUM_CASEFOLD_SHIFT) - 1))]);
+}
+
+uint32_t dynenum_fold_reference(uint32_t cp) {
+  unsigned lo = 0, hi = dynenum_casefold_pair_count;
+  while (lo < hi) {
+    unsigned mid = lo + (hi - lo) / 2;
+    if (dynenum_casefold_pairs[mid].from == cp) return dynenum_casefold_pairs[mid].to;
+    if (dynenum_casefold_pairs[mid].from < cp) lo = mid + 1;
+    else hi = mid;
+  }
+  return cp;
+}
+
+const char *dynenum_unicode_version(void) {
+  return dynenum_casefold_unicode_version;
+}
+
+static int utf8_encode(uint32_t cp, unsigned char *out) {
+  if (cp < 0x80) {
+    out[0] = (unsigned char)cp;
+    return 1;
+  }
+  if (cp < 0x800) {
+    out[0] = (unsigned char)(0xC0 | (cp >> 6));
+    out[1] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    out[0] = (unsigned char)(0xE0 | (cp >> 12));
+    out[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    out[2] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  out[0] = (unsigned char)(0xF0 | (cp >> 18));
+  out[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+  out[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+  out[3] = (unsigned char)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+/* The key bytes of the next unit of input at *at (one ASCII byte, one
+** malformed byte, or one well-formed sequence): stores 1 to 4 bytes in unit,
+** advances *at and returns how many bytes were stored. */
+static int next_key_unit(const unsigned char **at, const unsigned char *end, unsigned char *unit) {
+  const unsigned char *s = *at;
+  uint32_t cp;
+  int len;
+  if (*s < 0x80) {
+    unit[0] = ascii_key_byte(*s);
+    *at = s + 1;
+    return 1;
+  }
+  len = dynenum_utf8_decode(s, (size_t)(end - s), &cp);
+  if (len == 0) {
+    unit[0] = *s; /* malformed: copied through */
+    *at = s + 1;
+    return 1;
+  }
+  *at = s + len;
+  return utf8_encode(dynenum_fold(cp), unit);
+}
+
+size_t dynenum_key(const char *s, size_t n, char *out, size_t cap) {
+  const unsigned char *at = (const unsigned char *)s, *end = at + n;
+  unsigned char *dst = (unsigned char *)out;
+  size_t len = 0;
+  unsigned char unit[4];
+  while (at < end) {
+    if (*at < 0x80) {
+      if (len < cap) dst[len] = ascii_key_byte(*at);
+      len++;
+      at++;
+      continue;
+    }
+    int k = next_key_unit(&at, end, unit);
+    for (int i = 0; i < k; i++, len++) {
+      if (len < cap) dst[len] = unit[i];
+    }
+  }
+  return len;
+}
+
+/* One side of a streaming comparison: the input still to read and the key
+** bytes of the current unit not yet compared. */
+typedef struct key_stream {
+  const unsigned char *at, *end;
+  unsigned char unit[4];
+  int pos, len;
+} key_stream;
+
+/* The next key byte, or -1 at the end of the key. */
+static int key_stream_next(key_stream *k) {
+  if (k->pos < k->len) return k->unit[k->pos++];
+  if (k->at == k->end) return -1;
+  k->len = next_key_unit(&k->at, k->end, k->unit);
+  k->pos = 1;
+  return k->unit[0];
+}
+
+int dynenum_compare(const char *a, size_t a_len, const char *b, size_t b_len) {
+  key_stream x = {(const unsigned char *)a, (const unsigned char *)a + a_len, {0}, 0, 0};
+  key_stream y = {(const unsigned char *)b, (const unsigned char *)b + b_len, {0}, 0, 0};
+  for (;;) {
+    /* Between units on both sides, ASCII needs no decoding. */
+    if (x.pos == x.len && y.pos == y.len) {
+      while (x.at < x.end && y.at < y.end && *x.at < 0x80 && *y.at < 0x80) {
+        unsigned char p = ascii_key_byte(*x.at), q = ascii_key_byte(*y.at);
+        if (p != q) return p < q ? -1 : 1;
+        x.at++;
+        y.at++;
+      }
+    }
+    int p = key_stream_next(&x), q = key_stream_next(&y);
+    if (p != q) return p < q ? -1 : 1;
+    if (p < 0) return 0;
+  }
+}
+
+/* Unicode 15.0.0 White_Space, outside ASCII (PropList.txt). */
+static int is_unicode_space(uint32_t cp) {
+  return cp == 0x85 || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
+         cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
+}
+
+int dynenum_check_dynamic_name(const char *s, size_t n) {
+  const unsigned char *at = (const unsigned char *)s, *end = at + n;
+  if (n == 0) return DYNENUM_EMPTY;
+  if (n > DYNENUM_MAX_BYTES) return DYNENUM_TOOLONG;
+  int bad_char = 0;
+  while (at < end) {
+    uint32_t cp;
+    int len = dynenum_utf8_decode(at, (size_t)(end - at), &cp);
+    if (len == 0) return DYNENUM_MALFORMED;
+    /* Controls (Cc) and White_Space; ASCII space and \t..\r are both. */
+    if (cp <= 0x20 || (cp >= 0x7F && cp <= 0x9F) || is_unicode_space(cp)) bad_char = 1;
+    at += len;
+  }
+  /* Only '_' and '-' have keys starting with '_' (nothing folds to '_'). */
+  if (s[0] == '_' || s[0] == '-') return DYNENUM_RESERVED;
+  return bad_char ? DYNENUM_BADCHAR : DYNENUM_OK;
+}
+
+const char *dynenum_errstr(int code) {
+  switch (code) {
+    case DYNENUM_OK: return "not an error";
+    case DYNENUM_NOMEM: return "out of memory";
+    case DYNENUM_NOTFOUND: return "not found";
+    case DYNENUM_EXISTS: return "already defined";
+    case DYNENUM_EMPTY: return "empty name";
+    case DYNENUM_RESERVED: return "reserved name";
+    case DYNENUM_MALFORMED: return "malformed UTF-8";
+    case DYNENUM_TOOLONG: return "too long";
+    case DYNENUM_BADCHAR: return "whitespace or control character";
+    case DYNENUM_COLLISION: return "collides with another member";
+    case DYNENUM_CAP: return "too many dynamic members";
+    case DYNENUM_LOCK: return "lock failed";
+    case DYNENUM_MISUSE: return "misuse";
+    default: return "unknown error";
+  }
+}

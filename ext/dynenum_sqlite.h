@@ -1,0 +1,65 @@
+/*
+** dynenum_sqlite.h: what the files of the SQLite binding share.  Not a public
+** header: applications use dynenum_register() (declared in dynenum_sqlite.c's
+** header comment and in the README) or load the extension.
+*/
+#ifndef DYNENUM_SQLITE_H
+#define DYNENUM_SQLITE_H
+
+#include "sqlite3ext.h"
+#include "dynenum.h"
+
+/* The oldest SQLite with everything the binding uses: sqlite3_txn_state
+** (3.34.0) being the newest of xShadowName, SQLITE_INNOCUOUS,
+** SQLITE_VTAB_INNOCUOUS, SQLITE_FCNTL_DATA_VERSION and generated columns. */
+#define DYNENUM_MIN_SQLITE_VERSION_NUMBER 3034000
+#define DYNENUM_MIN_SQLITE_VERSION "3.34.0"
+
+/* The state of one database connection: the enums it has loaded from its
+** databases.  Each registered function and module holds a reference; the
+** last destructor SQLite calls frees it. */
+typedef struct dynenum_connection {
+  sqlite3 *db;
+  int refs;
+  dynenum_registry *cache; /* enums by lower-cased name as the caller wrote it */
+  unsigned generation;     /* bumped by every change made through the module */
+} dynenum_connection;
+
+void dynenum_connection_unref(void *connection);
+
+/* Finds the enum that name (a table name, optionally schema-qualified) denotes
+** for this connection, loading it from the database or bringing the cached
+** copy up to date, and returns a new reference.  On failure returns an SQLite
+** result code and, unless out of memory, sets *error to a message to be freed
+** with sqlite3_free. */
+int dynenum_connection_enum(dynenum_connection *c, const char *name, size_t n, dynenum_enum **out,
+                            char **error);
+
+/* Forgets every cached enum: the next use reloads from the database.  Called
+** after a rollback and after the module creates, drops or renames an enum. */
+void dynenum_connection_changed(dynenum_connection *c);
+
+/* Marks the cached enum fresh again after this connection added a member to
+** it through the module (and bumped the generation). */
+void dynenum_connection_touch(dynenum_connection *c, dynenum_enum *e);
+
+/* Whether sql, the text sqlite_schema holds for a table, creates a virtual
+** table with the dynenum module. */
+int dynenum_is_enum_sql(const char *sql);
+
+/* The allocator the core uses inside SQLite: SQLite's own, so that its memory
+** accounting and fault injection see every byte. */
+extern const dynenum_config dynenum_sqlite_config;
+
+/* Registers the dynenum and dynenum_members modules. */
+int dynenum_register_modules(sqlite3 *db, dynenum_connection *c);
+
+/* Registers the collation, functions and modules on db: the entry point of
+** a static build, and what sqlite3_dynenum_init calls when loaded. */
+int dynenum_register(sqlite3 *db);
+int sqlite3_dynenum_init(sqlite3 *db, char **error, const sqlite3_api_routines *api);
+
+/* The name of the shadow table holding an enum's members: "<table>_members". */
+#define DYNENUM_SHADOW_SUFFIX "members"
+
+#endif /* DYNENUM_SQLITE_H */

@@ -1,0 +1,770 @@
+/*
+** dynenum_vtab.c: the two virtual table modules.
+**
+** 1. dynenum: an enum defined in the database.
+**
+**     CREATE VIRTUAL TABLE endpoint_type USING dynenum(
+**       OPENAI_CHAT,
+**       ANTHROPIC_CHAT = 'anthropic_chat',
+**       "Legacy Completions" = 'completions'
+**     );
+**     SELECT ordinal, name, value FROM endpoint_type;
+**       1|OPENAI_CHAT|openai_chat
+**       2|ANTHROPIC_CHAT|anthropic_chat
+**       3|Legacy Completions|completions
+**     INSERT INTO endpoint_type(name) VALUES ('NVIDIA_OPTIMIZED');  -- ordinal 4
+**
+**    Each argument is NAME or NAME = 'value'.  NAME is a bare word (ASCII
+**    letters, digits, '_', '-' and any non-ASCII character) or a
+**    double-quoted identifier; the value is a single-quoted SQL string.  A
+**    member without a value has the key of its name as value.  The rules for
+**    names, values and collisions are the core's (dynenum_enum_add).
+**
+**    The members live in the shadow table "<name>_members"(ordinal INTEGER
+**    PRIMARY KEY, name TEXT NOT NULL, value TEXT NOT NULL), declared through
+**    xShadowName so that defensive connections cannot write it directly.
+**    Reading the virtual table reads the shadow table, so it always shows
+**    what the current transaction sees.  INSERT appends a member whose value
+**    is the key of its name (any other explicit value is refused), so adding a
+**    member never changes what any input resolves to; UPDATE and DELETE are
+**    refused because they would orphan stored data.  INSERT OR IGNORE skips a
+**    name that is already a member.
+**
+** 2. dynenum_members: an eponymous, read-only catalog of every real member of
+**    every enum the connection can see, with columns enum, ordinal, name,
+**    value and the hidden column schema.  A constraint enum = '...' (and
+**    schema = '...') narrows the search to that enum instead of reading all.
+**
+** Both modules are SQLITE_VTAB_INNOCUOUS: reading an enum has no side
+** effect, and the one write, appending a member, changes only the database
+** itself, like an INSERT into any table, and by design cannot change the
+** result of any resolution.  So views and triggers of a database whose schema
+** is not trusted may use them.
+*/
+#include "dynenum_sqlite.h"
+SQLITE_EXTENSION_INIT3
+
+#include <stdarg.h>
+#include <string.h>
+
+/* Column numbers of the dynenum module's declared table. */
+#define ENUM_COLUMN_ORDINAL 0
+#define ENUM_COLUMN_NAME 1
+#define ENUM_COLUMN_VALUE 2
+
+typedef struct enum_table {
+  sqlite3_vtab base;
+  sqlite3 *db;
+  dynenum_connection *connection;
+  char *schema;
+  char *name; /* the table's name, as declared */
+} enum_table;
+
+typedef struct enum_cursor {
+  sqlite3_vtab_cursor base;
+  sqlite3_stmt *stmt; /* over the shadow table */
+  int eof;
+} enum_cursor;
+
+/* ---- Parsing the arguments of CREATE VIRTUAL TABLE ---------------------- */
+
+typedef struct member_definition {
+  char *name; /* sqlite3_malloc'd, unquoted */
+  size_t name_len;
+  char *value; /* NULL when the definition has none */
+  size_t value_len;
+} member_definition;
+
+static int is_bare_word_byte(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+         c >= 0x80;
+}
+
+static const char *skip_blanks(const char *z) {
+  while (*z == ' ' || (*z >= '\t' && *z <= '\r')) z++;
+  return z;
+}
+
+/* Reads a string quoted with q (which is doubled inside it) starting at *z,
+** which points at the opening quote.  Returns the unquoted copy, or NULL
+** (with *ok cleared when the quote is never closed). */
+static char *read_quoted(const char **z, char q, size_t *len, int *ok) {
+  const char *p = *z + 1;
+  size_t n = 0;
+  char *out = sqlite3_malloc64(strlen(p) + 1);
+  if (!out) return NULL;
+  for (;;) {
+    if (!*p) {
+      sqlite3_free(out);
+      *ok = 0;
+      return NULL;
+    }
+    if (*p == q) {
+      if (p[1] != q) break;
+      p++;
+    }
+    out[n++] = *p++;
+  }
+  out[n] = 0;
+  *len = n;
+  *z = p + 1;
+  return out;
+}
+
+/* Parses one member definition.  SQLITE_OK, SQLITE_NOMEM, or SQLITE_ERROR
+** when the text is not NAME or NAME = 'value'. */
+static int parse_definition(const char *arg, member_definition *d) {
+  const char *z = skip_blanks(arg);
+  int ok = 1;
+  memset(d, 0, sizeof *d);
+  if (*z == '"') {
+    d->name = read_quoted(&z, '"', &d->name_len, &ok);
+  } else {
+    const char *start = z;
+    while (is_bare_word_byte((unsigned char)*z)) z++;
+    if (z == start) return SQLITE_ERROR;
+    d->name_len = (size_t)(z - start);
+    d->name = sqlite3_mprintf("%.*s", (int)d->name_len, start);
+  }
+  if (!d->name) return ok ? SQLITE_NOMEM : SQLITE_ERROR;
+  z = skip_blanks(z);
+  if (*z == '=') {
+    z = skip_blanks(z + 1);
+    if (*z != '\'') return SQLITE_ERROR;
+    d->value = read_quoted(&z, '\'', &d->value_len, &ok);
+    if (!d->value) return ok ? SQLITE_NOMEM : SQLITE_ERROR;
+    z = skip_blanks(z);
+  }
+  return *z ? SQLITE_ERROR : SQLITE_OK;
+}
+
+static void free_definition(member_definition *d) {
+  sqlite3_free(d->name);
+  sqlite3_free(d->value);
+}
+
+/* ---- The dynenum module ------------------------------------------------- */
+
+static const char enum_table_schema[] =
+    "CREATE TABLE x(ordinal INTEGER, name TEXT COLLATE DYNENUM, value TEXT COLLATE DYNENUM)";
+
+/* Runs one statement of SQL made from format; SQLITE_OK or sets *error. */
+static int run_sql(sqlite3 *db, char **error, const char *format, ...) {
+  va_list ap;
+  va_start(ap, format);
+  char *sql = sqlite3_vmprintf(format, ap);
+  va_end(ap);
+  if (!sql) return SQLITE_NOMEM;
+  int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+  sqlite3_free(sql);
+  if (rc != SQLITE_OK && rc != SQLITE_NOMEM && error) *error = sqlite3_mprintf("%s", sqlite3_errmsg(db));
+  return rc;
+}
+
+static int enum_connect(sqlite3 *db, void *aux, int argc, const char *const *argv, sqlite3_vtab **out,
+                        char **error) {
+  enum_table *t;
+  int rc;
+  (void)argc;
+  (void)error;
+  rc = sqlite3_declare_vtab(db, enum_table_schema);
+  if (rc != SQLITE_OK) return rc;
+  rc = sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
+  if (rc == SQLITE_OK) rc = sqlite3_vtab_config(db, SQLITE_VTAB_CONSTRAINT_SUPPORT, 1);
+  if (rc != SQLITE_OK) return rc;
+  t = sqlite3_malloc64(sizeof *t);
+  if (!t) return SQLITE_NOMEM;
+  memset(t, 0, sizeof *t);
+  t->db = db;
+  t->connection = aux;
+  t->schema = sqlite3_mprintf("%s", argv[1]);
+  t->name = sqlite3_mprintf("%s", argv[2]);
+  if (!t->schema || !t->name) {
+    sqlite3_free(t->schema);
+    sqlite3_free(t->name);
+    sqlite3_free(t);
+    return SQLITE_NOMEM;
+  }
+  *out = &t->base;
+  return SQLITE_OK;
+}
+
+/* Validates every definition with a scratch core enum, then creates the
+** shadow table and writes the members to it. */
+static int enum_create(sqlite3 *db, void *aux, int argc, const char *const *argv, sqlite3_vtab **out,
+                       char **error) {
+  const char *schema = argv[1], *name = argv[2];
+  dynenum_enum *scratch;
+  sqlite3_stmt *insert = NULL;
+  int rc = dynenum_enum_new(&dynenum_sqlite_config, name, strlen(name), &scratch);
+  if (rc != DYNENUM_OK) return SQLITE_NOMEM;
+  for (int i = 3; i < argc && rc == SQLITE_OK; i++) {
+    member_definition d;
+    dynenum_error err;
+    rc = parse_definition(argv[i], &d);
+    if (rc == SQLITE_ERROR) {
+      char shown[DYNENUM_QUOTE_SIZE];
+      dynenum_quote(shown, sizeof shown, argv[i], strlen(argv[i]));
+      *error = sqlite3_mprintf("dynenum: cannot parse member definition '%s' in enum '%s': expected NAME or NAME = 'value'",
+                               shown, name);
+    } else if (rc == SQLITE_OK) {
+      int added = dynenum_enum_add(scratch, d.name, d.name_len, d.value, d.value_len, NULL, &err);
+      if (added == DYNENUM_NOMEM) rc = SQLITE_NOMEM;
+      else if (added != DYNENUM_OK) {
+        *error = sqlite3_mprintf("dynenum: %s", err.message);
+        rc = SQLITE_ERROR;
+      }
+    }
+    free_definition(&d);
+  }
+  if (rc == SQLITE_OK) {
+    rc = run_sql(db, error,
+                 "CREATE TABLE \"%w\".\"%w_" DYNENUM_SHADOW_SUFFIX
+                 "\"(ordinal INTEGER PRIMARY KEY, name TEXT NOT NULL, value TEXT NOT NULL)",
+                 schema, name);
+  }
+  if (rc == SQLITE_OK) {
+    char *sql = sqlite3_mprintf("INSERT INTO \"%w\".\"%w_" DYNENUM_SHADOW_SUFFIX "\"(ordinal, name, value) VALUES (?1, ?2, ?3)",
+                                schema, name);
+    rc = sql ? sqlite3_prepare_v2(db, sql, -1, &insert, NULL) : SQLITE_NOMEM;
+    sqlite3_free(sql);
+  }
+  size_t count = rc == SQLITE_OK ? dynenum_enum_size(scratch) : 0;
+  for (size_t i = 0; i < count && rc == SQLITE_OK; i++) {
+    const dynenum_member *m = dynenum_enum_member(scratch, i);
+    sqlite3_bind_int64(insert, 1, m->ordinal);
+    sqlite3_bind_text64(insert, 2, m->name, m->name_len, SQLITE_STATIC, SQLITE_UTF8);
+    sqlite3_bind_text64(insert, 3, m->value, m->value_len, SQLITE_STATIC, SQLITE_UTF8);
+    if (sqlite3_step(insert) == SQLITE_ROW) continue; /* cannot happen: INSERT returns no row */
+    rc = sqlite3_reset(insert); /* the step's result */
+    if (rc != SQLITE_OK && rc != SQLITE_NOMEM) *error = sqlite3_mprintf("%s", sqlite3_errmsg(db));
+  }
+  sqlite3_finalize(insert);
+  dynenum_enum_release(scratch);
+  if (rc == SQLITE_OK) rc = enum_connect(db, aux, argc, argv, out, error);
+  if (rc == SQLITE_OK) dynenum_connection_changed(aux);
+  return rc;
+}
+
+static int enum_disconnect(sqlite3_vtab *vtab) {
+  enum_table *t = (enum_table *)vtab;
+  sqlite3_free(t->schema);
+  sqlite3_free(t->name);
+  sqlite3_free(t);
+  return SQLITE_OK;
+}
+
+static int enum_destroy(sqlite3_vtab *vtab) {
+  enum_table *t = (enum_table *)vtab;
+  int rc = run_sql(t->db, &t->base.zErrMsg, "DROP TABLE IF EXISTS \"%w\".\"%w_" DYNENUM_SHADOW_SUFFIX "\"", t->schema,
+                   t->name);
+  if (rc != SQLITE_OK) return rc;
+  dynenum_connection_changed(t->connection);
+  return enum_disconnect(vtab);
+}
+
+/* idxNum: 1 when argv[0] of xFilter is the ordinal wanted, else 0 (all). */
+static int enum_best_index(sqlite3_vtab *vtab, sqlite3_index_info *info) {
+  (void)vtab;
+  info->idxNum = 0;
+  info->estimatedCost = 1000;
+  for (int i = 0; i < info->nConstraint; i++) {
+    const struct sqlite3_index_constraint *c = &info->aConstraint[i];
+    if (c->usable && c->op == SQLITE_INDEX_CONSTRAINT_EQ && (c->iColumn == ENUM_COLUMN_ORDINAL || c->iColumn < 0)) {
+      info->aConstraintUsage[i].argvIndex = 1;
+      info->aConstraintUsage[i].omit = 1;
+      info->idxNum = 1;
+      info->estimatedCost = 1;
+      info->estimatedRows = 1;
+      info->idxFlags = SQLITE_INDEX_SCAN_UNIQUE;
+      break;
+    }
+  }
+  /* Rows come in ordinal order. */
+  if (info->nOrderBy == 1 && (info->aOrderBy[0].iColumn == ENUM_COLUMN_ORDINAL || info->aOrderBy[0].iColumn < 0) &&
+      !info->aOrderBy[0].desc) {
+    info->orderByConsumed = 1;
+  }
+  return SQLITE_OK;
+}
+
+static int enum_open(sqlite3_vtab *vtab, sqlite3_vtab_cursor **out) {
+  enum_cursor *c = sqlite3_malloc64(sizeof *c);
+  (void)vtab;
+  if (!c) return SQLITE_NOMEM;
+  memset(c, 0, sizeof *c);
+  *out = &c->base;
+  return SQLITE_OK;
+}
+
+static int enum_close(sqlite3_vtab_cursor *cursor) {
+  enum_cursor *c = (enum_cursor *)cursor;
+  sqlite3_finalize(c->stmt);
+  sqlite3_free(c);
+  return SQLITE_OK;
+}
+
+static int enum_next(sqlite3_vtab_cursor *cursor) {
+  enum_cursor *c = (enum_cursor *)cursor;
+  int rc = sqlite3_step(c->stmt);
+  if (rc == SQLITE_ROW) return SQLITE_OK;
+  c->eof = 1;
+  if (rc == SQLITE_DONE) return SQLITE_OK;
+  enum_table *t = (enum_table *)cursor->pVtab;
+  sqlite3_free(t->base.zErrMsg);
+  t->base.zErrMsg = sqlite3_mprintf("%s", sqlite3_errmsg(t->db));
+  return rc;
+}
+
+static int enum_filter(sqlite3_vtab_cursor *cursor, int idx_num, const char *idx_str, int argc,
+                       sqlite3_value **argv) {
+  enum_cursor *c = (enum_cursor *)cursor;
+  enum_table *t = (enum_table *)cursor->pVtab;
+  (void)idx_str;
+  (void)argc;
+  sqlite3_finalize(c->stmt);
+  c->stmt = NULL;
+  c->eof = 0;
+  char *sql = sqlite3_mprintf("SELECT ordinal, name, value FROM \"%w\".\"%w_" DYNENUM_SHADOW_SUFFIX "\"%s ORDER BY ordinal",
+                              t->schema, t->name, idx_num == 1 ? " WHERE ordinal = ?1" : "");
+  if (!sql) return SQLITE_NOMEM;
+  int rc = sqlite3_prepare_v2(t->db, sql, -1, &c->stmt, NULL);
+  sqlite3_free(sql);
+  if (rc == SQLITE_OK && idx_num == 1) rc = sqlite3_bind_value(c->stmt, 1, argv[0]);
+  if (rc != SQLITE_OK) {
+    sqlite3_free(t->base.zErrMsg);
+    t->base.zErrMsg = sqlite3_mprintf("%s", sqlite3_errmsg(t->db));
+    return rc;
+  }
+  return enum_next(cursor);
+}
+
+static int enum_eof(sqlite3_vtab_cursor *cursor) { return ((enum_cursor *)cursor)->eof; }
+
+static int enum_column(sqlite3_vtab_cursor *cursor, sqlite3_context *ctx, int column) {
+  sqlite3_result_value(ctx, sqlite3_column_value(((enum_cursor *)cursor)->stmt, column));
+  return SQLITE_OK;
+}
+
+static int enum_rowid(sqlite3_vtab_cursor *cursor, sqlite_int64 *rowid) {
+  *rowid = sqlite3_column_int64(((enum_cursor *)cursor)->stmt, ENUM_COLUMN_ORDINAL);
+  return SQLITE_OK;
+}
+
+/* Describes a non-text SQL value for an error message: "integer 42". */
+static char *describe_value(sqlite3_value *v) {
+  switch (sqlite3_value_type(v)) {
+    case SQLITE_INTEGER: return sqlite3_mprintf("integer %lld", sqlite3_value_int64(v));
+    case SQLITE_FLOAT: return sqlite3_mprintf("real %!.15g", sqlite3_value_double(v));
+    case SQLITE_BLOB: return sqlite3_mprintf("blob of %d bytes", sqlite3_value_bytes(v));
+    case SQLITE_NULL: return sqlite3_mprintf("NULL");
+    default: return sqlite3_mprintf("text");
+  }
+}
+
+static int vtab_error(sqlite3_vtab *vtab, int rc, char *message) {
+  sqlite3_free(vtab->zErrMsg);
+  vtab->zErrMsg = message;
+  return message ? rc : SQLITE_NOMEM;
+}
+
+/* Adds a member.  argv[2..4] are the new row's ordinal, name and value. */
+static int enum_insert(enum_table *t, sqlite3_value **argv, sqlite_int64 *rowid) {
+  sqlite3_value *ordinal = argv[2 + ENUM_COLUMN_ORDINAL];
+  sqlite3_value *name = argv[2 + ENUM_COLUMN_NAME];
+  sqlite3_value *value = argv[2 + ENUM_COLUMN_VALUE];
+  char shown_enum[DYNENUM_QUOTE_SIZE];
+  dynenum_quote(shown_enum, sizeof shown_enum, t->name, strlen(t->name));
+  if (sqlite3_value_type(name) != SQLITE_TEXT) {
+    char *what = describe_value(name);
+    if (!what) return SQLITE_NOMEM;
+    int rc = vtab_error(&t->base, SQLITE_CONSTRAINT,
+                        sqlite3_mprintf("dynenum: a member's name must be text, not %s, in enum '%s'", what, shown_enum));
+    sqlite3_free(what);
+    return rc;
+  }
+  const char *name_text = (const char *)sqlite3_value_text(name);
+  size_t name_len = (size_t)sqlite3_value_bytes(name);
+  if (!name_text) return SQLITE_NOMEM;
+
+  /* The value of an added member is always the key of its name. */
+  char key[DYNENUM_MAX_KEY_BYTES];
+  size_t key_len = dynenum_key(name_text, name_len, key, sizeof key);
+  if (sqlite3_value_type(value) != SQLITE_NULL &&
+      (sqlite3_value_type(value) != SQLITE_TEXT || (size_t)sqlite3_value_bytes(value) != key_len ||
+       memcmp(sqlite3_value_text(value), key, key_len) != 0)) {
+    char shown_name[DYNENUM_QUOTE_SIZE], shown_key[DYNENUM_QUOTE_SIZE];
+    dynenum_quote(shown_name, sizeof shown_name, name_text, name_len);
+    dynenum_quote(shown_key, sizeof shown_key, key, key_len < sizeof key ? key_len : sizeof key);
+    return vtab_error(&t->base, SQLITE_CONSTRAINT,
+                      sqlite3_mprintf("dynenum: member '%s' added to enum '%s' must have the value '%s', the key of its "
+                                      "name, or none",
+                                      shown_name, shown_enum, shown_key));
+  }
+
+  dynenum_enum *e;
+  char *error = NULL;
+  char *qualified = sqlite3_mprintf("%s.%s", t->schema, t->name);
+  if (!qualified) return SQLITE_NOMEM;
+  int rc = dynenum_connection_enum(t->connection, qualified, strlen(qualified), &e, &error);
+  sqlite3_free(qualified);
+  if (rc != SQLITE_OK) return error ? vtab_error(&t->base, rc, error) : rc;
+
+  sqlite_int64 next = (sqlite_int64)dynenum_enum_size(e) + 1;
+  for (int i = 0; i < 2; i++) {
+    sqlite3_value *given = i ? ordinal : argv[1];
+    if (sqlite3_value_type(given) != SQLITE_NULL &&
+        (sqlite3_value_numeric_type(given) != SQLITE_INTEGER || sqlite3_value_int64(given) != next)) {
+      dynenum_enum_release(e);
+      return vtab_error(&t->base, SQLITE_CONSTRAINT,
+                        sqlite3_mprintf("dynenum: the next member of enum '%s' has ordinal %lld, it cannot be set "
+                                        "to another",
+                                        shown_enum, next));
+    }
+  }
+
+  dynenum_error err;
+  const dynenum_member *m;
+  int added = dynenum_enum_add(e, name_text, name_len, NULL, 0, &m, &err);
+  if (added != DYNENUM_OK) {
+    dynenum_enum_release(e);
+    if (added == DYNENUM_NOMEM) return SQLITE_NOMEM;
+    /* SQLITE_CONSTRAINT before any change: SQLite applies OR IGNORE etc. */
+    return vtab_error(&t->base, SQLITE_CONSTRAINT, sqlite3_mprintf("dynenum: %s", err.message));
+  }
+
+  sqlite3_stmt *insert;
+  char *sql = sqlite3_mprintf("INSERT INTO \"%w\".\"%w_" DYNENUM_SHADOW_SUFFIX "\"(ordinal, name, value) VALUES (?1, ?2, ?3)",
+                              t->schema, t->name);
+  rc = sql ? sqlite3_prepare_v2(t->db, sql, -1, &insert, NULL) : SQLITE_NOMEM;
+  sqlite3_free(sql);
+  if (rc == SQLITE_OK) {
+    sqlite3_bind_int64(insert, 1, m->ordinal);
+    sqlite3_bind_text64(insert, 2, m->name, m->name_len, SQLITE_STATIC, SQLITE_UTF8);
+    sqlite3_bind_text64(insert, 3, m->value, m->value_len, SQLITE_STATIC, SQLITE_UTF8);
+    rc = sqlite3_step(insert);
+    if (rc == SQLITE_DONE) rc = SQLITE_OK;
+    else if (rc != SQLITE_NOMEM) vtab_error(&t->base, rc, sqlite3_mprintf("%s", sqlite3_errmsg(t->db)));
+    sqlite3_finalize(insert);
+  }
+  *rowid = m->ordinal;
+  if (rc != SQLITE_OK) {
+    /* The cached copy holds a member the file does not: forget it. */
+    dynenum_enum_release(e);
+    dynenum_connection_changed(t->connection);
+    return rc;
+  }
+  t->connection->generation++;
+  dynenum_connection_touch(t->connection, e);
+  dynenum_enum_release(e);
+  return SQLITE_OK;
+}
+
+static int enum_update(sqlite3_vtab *vtab, int argc, sqlite3_value **argv, sqlite_int64 *rowid) {
+  enum_table *t = (enum_table *)vtab;
+  char shown[DYNENUM_QUOTE_SIZE];
+  if (argc > 1 && sqlite3_value_type(argv[0]) == SQLITE_NULL) return enum_insert(t, argv, rowid);
+  dynenum_quote(shown, sizeof shown, t->name, strlen(t->name));
+  return vtab_error(vtab, SQLITE_CONSTRAINT,
+                    sqlite3_mprintf("dynenum: cannot %s members of enum '%s': a member, once added, is never changed or "
+                                    "removed",
+                                    argc == 1 ? "delete" : "update", shown));
+}
+
+static int enum_rename(sqlite3_vtab *vtab, const char *new_name) {
+  enum_table *t = (enum_table *)vtab;
+  char *renamed = sqlite3_mprintf("%s", new_name);
+  if (!renamed) return SQLITE_NOMEM;
+  int rc = run_sql(t->db, &t->base.zErrMsg,
+                   "ALTER TABLE \"%w\".\"%w_" DYNENUM_SHADOW_SUFFIX "\" RENAME TO \"%w_" DYNENUM_SHADOW_SUFFIX "\"",
+                   t->schema, t->name, new_name);
+  if (rc != SQLITE_OK) {
+    sqlite3_free(renamed);
+    return rc;
+  }
+  sqlite3_free(t->name);
+  t->name = renamed;
+  dynenum_connection_changed(t->connection);
+  return SQLITE_OK;
+}
+
+/* Transactions: the file is SQLite's business; the cache must forget
+** whatever a rollback undid. */
+static int enum_transaction_step(sqlite3_vtab *vtab) {
+  (void)vtab;
+  return SQLITE_OK;
+}
+
+static int enum_rollback(sqlite3_vtab *vtab) {
+  dynenum_connection_changed(((enum_table *)vtab)->connection);
+  return SQLITE_OK;
+}
+
+static int enum_savepoint(sqlite3_vtab *vtab, int savepoint) {
+  (void)vtab;
+  (void)savepoint;
+  return SQLITE_OK;
+}
+
+static int enum_rollback_to(sqlite3_vtab *vtab, int savepoint) {
+  (void)savepoint;
+  return enum_rollback(vtab);
+}
+
+static int enum_shadow_name(const char *suffix) { return sqlite3_stricmp(suffix, DYNENUM_SHADOW_SUFFIX) == 0; }
+
+static const sqlite3_module enum_module = {
+    3,                /* iVersion: xShadowName */
+    enum_create,      /* xCreate: validates, makes and fills the shadow table */
+    enum_connect,     /* xConnect */
+    enum_best_index,  /* xBestIndex: ordinal = ? */
+    enum_disconnect,  /* xDisconnect */
+    enum_destroy,     /* xDestroy: drops the shadow table */
+    enum_open,        /* xOpen */
+    enum_close,       /* xClose */
+    enum_filter,      /* xFilter */
+    enum_next,        /* xNext */
+    enum_eof,         /* xEof */
+    enum_column,      /* xColumn */
+    enum_rowid,       /* xRowid: the ordinal */
+    enum_update,      /* xUpdate: INSERT only */
+    enum_transaction_step, /* xBegin */
+    enum_transaction_step, /* xSync: the shadow table is written through SQLite */
+    enum_transaction_step, /* xCommit */
+    enum_rollback,    /* xRollback */
+    NULL,             /* xFindFunction */
+    enum_rename,      /* xRename */
+    enum_savepoint,   /* xSavepoint */
+    enum_savepoint,   /* xRelease */
+    enum_rollback_to, /* xRollbackTo */
+    enum_shadow_name, /* xShadowName */
+};
+
+/* ---- The dynenum_members catalog ---------------------------------------- */
+
+#define CATALOG_COLUMN_ENUM 0
+#define CATALOG_COLUMN_ORDINAL 1
+#define CATALOG_COLUMN_NAME 2
+#define CATALOG_COLUMN_VALUE 3
+#define CATALOG_COLUMN_SCHEMA 4
+
+/* idxNum bits: which of xFilter's arguments are present, in this order. */
+#define CATALOG_BY_ENUM 1
+#define CATALOG_BY_SCHEMA 2
+
+typedef struct catalog_table {
+  sqlite3_vtab base;
+  sqlite3 *db;
+} catalog_table;
+
+typedef struct catalog_cursor {
+  sqlite3_vtab_cursor base;
+  sqlite3_stmt *enums;   /* candidate tables: seq, schema, name, sql */
+  sqlite3_stmt *members; /* the members of the current one */
+  sqlite_int64 rowid;
+  int eof;
+} catalog_cursor;
+
+static int catalog_connect(sqlite3 *db, void *aux, int argc, const char *const *argv, sqlite3_vtab **out,
+                           char **error) {
+  (void)aux;
+  (void)argc;
+  (void)argv;
+  (void)error;
+  int rc = sqlite3_declare_vtab(db,
+                                "CREATE TABLE x(enum TEXT COLLATE NOCASE, ordinal INTEGER, name TEXT COLLATE DYNENUM, "
+                                "value TEXT COLLATE DYNENUM, schema TEXT HIDDEN COLLATE NOCASE)");
+  if (rc == SQLITE_OK) rc = sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
+  if (rc != SQLITE_OK) return rc;
+  catalog_table *t = sqlite3_malloc64(sizeof *t);
+  if (!t) return SQLITE_NOMEM;
+  memset(t, 0, sizeof *t);
+  t->db = db;
+  *out = &t->base;
+  return SQLITE_OK;
+}
+
+static int catalog_disconnect(sqlite3_vtab *vtab) {
+  sqlite3_free(vtab);
+  return SQLITE_OK;
+}
+
+static int catalog_best_index(sqlite3_vtab *vtab, sqlite3_index_info *info) {
+  int next_arg = 1, by_enum = -1, by_schema = -1;
+  (void)vtab;
+  for (int i = 0; i < info->nConstraint; i++) {
+    const struct sqlite3_index_constraint *c = &info->aConstraint[i];
+    if (!c->usable || c->op != SQLITE_INDEX_CONSTRAINT_EQ) continue;
+    if (c->iColumn == CATALOG_COLUMN_ENUM && by_enum < 0) by_enum = i;
+    if (c->iColumn == CATALOG_COLUMN_SCHEMA && by_schema < 0) by_schema = i;
+  }
+  info->idxNum = 0;
+  info->estimatedCost = 100000;
+  /* SQLite checks the constraints again (omit stays 0): the filter only
+  ** narrows the search, it need not agree with every collation. */
+  if (by_enum >= 0) {
+    info->aConstraintUsage[by_enum].argvIndex = next_arg++;
+    info->idxNum |= CATALOG_BY_ENUM;
+    info->estimatedCost = 100;
+  }
+  if (by_schema >= 0) {
+    info->aConstraintUsage[by_schema].argvIndex = next_arg++;
+    info->idxNum |= CATALOG_BY_SCHEMA;
+    info->estimatedCost /= 10;
+  }
+  return SQLITE_OK;
+}
+
+static int catalog_open(sqlite3_vtab *vtab, sqlite3_vtab_cursor **out) {
+  catalog_cursor *c = sqlite3_malloc64(sizeof *c);
+  (void)vtab;
+  if (!c) return SQLITE_NOMEM;
+  memset(c, 0, sizeof *c);
+  *out = &c->base;
+  return SQLITE_OK;
+}
+
+static int catalog_close(sqlite3_vtab_cursor *cursor) {
+  catalog_cursor *c = (catalog_cursor *)cursor;
+  sqlite3_finalize(c->enums);
+  sqlite3_finalize(c->members);
+  sqlite3_free(c);
+  return SQLITE_OK;
+}
+
+static int catalog_error(sqlite3_vtab_cursor *cursor, int rc) {
+  catalog_table *t = (catalog_table *)cursor->pVtab;
+  if (rc == SQLITE_NOMEM) return rc;
+  sqlite3_free(t->base.zErrMsg);
+  t->base.zErrMsg = sqlite3_mprintf("%s", sqlite3_errmsg(t->db));
+  return rc;
+}
+
+/* Moves to the next member, opening the next enum's members as needed. */
+static int catalog_next(sqlite3_vtab_cursor *cursor) {
+  catalog_cursor *c = (catalog_cursor *)cursor;
+  catalog_table *t = (catalog_table *)cursor->pVtab;
+  for (;;) {
+    if (c->members) {
+      int rc = sqlite3_step(c->members);
+      if (rc == SQLITE_ROW) {
+        c->rowid++;
+        return SQLITE_OK;
+      }
+      if (rc != SQLITE_DONE) return catalog_error(cursor, rc);
+      sqlite3_finalize(c->members);
+      c->members = NULL;
+    }
+    int rc = sqlite3_step(c->enums);
+    if (rc == SQLITE_DONE) {
+      c->eof = 1;
+      return SQLITE_OK;
+    }
+    if (rc != SQLITE_ROW) return catalog_error(cursor, rc);
+    if (!dynenum_is_enum_sql((const char *)sqlite3_column_text(c->enums, 3))) continue;
+    char *sql = sqlite3_mprintf("SELECT ?1, ordinal, name, value, ?2 FROM \"%w\".\"%w_" DYNENUM_SHADOW_SUFFIX "\" ORDER BY ordinal",
+                                (const char *)sqlite3_column_text(c->enums, 1),
+                                (const char *)sqlite3_column_text(c->enums, 2));
+    if (!sql) return SQLITE_NOMEM;
+    rc = sqlite3_prepare_v2(t->db, sql, -1, &c->members, NULL);
+    sqlite3_free(sql);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_value(c->members, 1, sqlite3_column_value(c->enums, 2));
+    if (rc == SQLITE_OK) rc = sqlite3_bind_value(c->members, 2, sqlite3_column_value(c->enums, 1));
+    if (rc != SQLITE_OK) return catalog_error(cursor, rc);
+  }
+}
+
+/* Lists the enum tables of every schema (or the one asked for) in the order
+** PRAGMA database_list gives the schemas, then by name. */
+static int catalog_filter(sqlite3_vtab_cursor *cursor, int idx_num, const char *idx_str, int argc,
+                          sqlite3_value **argv) {
+  catalog_cursor *c = (catalog_cursor *)cursor;
+  catalog_table *t = (catalog_table *)cursor->pVtab;
+  sqlite3_stmt *schemas = NULL;
+  sqlite3_str *sql = sqlite3_str_new(t->db);
+  int rc, arg = 0, n = 0;
+  (void)idx_str;
+  (void)argc;
+  sqlite3_finalize(c->enums);
+  sqlite3_finalize(c->members);
+  c->enums = c->members = NULL;
+  c->eof = 0;
+  c->rowid = 0;
+  sqlite3_value *wanted_enum = (idx_num & CATALOG_BY_ENUM) ? argv[arg++] : NULL;
+  sqlite3_value *wanted_schema = (idx_num & CATALOG_BY_SCHEMA) ? argv[arg++] : NULL;
+
+  /* One SELECT over every schema's sqlite_schema, built from the list. */
+  rc = sqlite3_prepare_v2(t->db, "SELECT name FROM pragma_database_list ORDER BY seq", -1, &schemas, NULL);
+  if (rc != SQLITE_OK) {
+    sqlite3_free(sqlite3_str_finish(sql));
+    return catalog_error(cursor, rc);
+  }
+  while ((rc = sqlite3_step(schemas)) == SQLITE_ROW) {
+    const char *s = (const char *)sqlite3_column_text(schemas, 0);
+    sqlite3_str_appendf(sql,
+                        "%sSELECT %d AS seq, %Q AS schema, name, sql FROM \"%w\".sqlite_schema WHERE type = 'table' "
+                        "AND sql LIKE 'CREATE VIRTUAL TABLE%%'%s%s",
+                        n ? " UNION ALL " : "", n, s, s, wanted_enum ? " AND name = ?1 COLLATE NOCASE" : "",
+                        wanted_schema ? " AND ?2 = " : "");
+    if (wanted_schema) sqlite3_str_appendf(sql, "%Q COLLATE NOCASE", s);
+    n++;
+  }
+  sqlite3_finalize(schemas);
+  if (rc == SQLITE_DONE) rc = SQLITE_OK;
+  sqlite3_str_appendf(sql, " ORDER BY seq, name");
+  char *text = sqlite3_str_finish(sql);
+  if (rc == SQLITE_OK && !text) rc = SQLITE_NOMEM;
+  if (rc == SQLITE_OK) rc = sqlite3_prepare_v2(t->db, text, -1, &c->enums, NULL);
+  sqlite3_free(text);
+  if (rc == SQLITE_OK && wanted_enum) rc = sqlite3_bind_value(c->enums, 1, wanted_enum);
+  if (rc == SQLITE_OK && wanted_schema) rc = sqlite3_bind_value(c->enums, 2, wanted_schema);
+  if (rc != SQLITE_OK) return catalog_error(cursor, rc);
+  return catalog_next(cursor);
+}
+
+static int catalog_eof(sqlite3_vtab_cursor *cursor) { return ((catalog_cursor *)cursor)->eof; }
+
+static int catalog_column(sqlite3_vtab_cursor *cursor, sqlite3_context *ctx, int column) {
+  sqlite3_result_value(ctx, sqlite3_column_value(((catalog_cursor *)cursor)->members, column));
+  return SQLITE_OK;
+}
+
+static int catalog_rowid(sqlite3_vtab_cursor *cursor, sqlite_int64 *rowid) {
+  *rowid = ((catalog_cursor *)cursor)->rowid;
+  return SQLITE_OK;
+}
+
+static const sqlite3_module catalog_module = {
+    0,                  /* iVersion */
+    NULL,               /* xCreate: none, so the table is eponymous only */
+    catalog_connect,    /* xConnect */
+    catalog_best_index, /* xBestIndex: enum = ?, schema = ? */
+    catalog_disconnect, /* xDisconnect */
+    NULL,               /* xDestroy */
+    catalog_open,       /* xOpen */
+    catalog_close,      /* xClose */
+    catalog_filter,     /* xFilter */
+    catalog_next,       /* xNext */
+    catalog_eof,        /* xEof */
+    catalog_column,     /* xColumn */
+    catalog_rowid,      /* xRowid */
+    NULL,               /* xUpdate: read-only */
+    NULL,               /* xBegin */
+    NULL,               /* xSync */
+    NULL,               /* xCommit */
+    NULL,               /* xRollback */
+    NULL,               /* xFindFunction */
+    NULL,               /* xRename */
+    NULL,               /* xSavepoint */
+    NULL,               /* xRelease */
+    NULL,               /* xRollbackTo */
+    NULL,               /* xShadowName */
+};
+
+int dynenum_register_modules(sqlite3 *db, dynenum_connection *c) {
+  int rc;
+  c->refs++;
+  rc = sqlite3_create_module_v2(db, "dynenum", &enum_module, c, dynenum_connection_unref);
+  if (rc == SQLITE_OK) rc = sqlite3_create_module_v2(db, "dynenum_members", &catalog_module, NULL, NULL);
+  return rc;
+}

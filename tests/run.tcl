@@ -1,0 +1,45 @@
+#!/usr/bin/env tclsh
+#
+# Runs every test of dynenum and prints one closing line "N passed, N failed".
+#
+#     tclsh tests/run.tcl ?C-TEST-PROGRAM ...?
+#
+# Each C test program given, then each tests/*.test file (in its own tclsh),
+# must end its output with "N errors out of M tests".  A program that dies
+# or prints no such line counts as one failed test.
+
+set here [file dirname [file normalize [info script]]]
+set root [file dirname $here]
+cd $root
+
+set passed 0
+set failed 0
+
+proc run_one {label command} {
+  global passed failed
+  puts "== $label"
+  flush stdout
+  set status [catch {exec -ignorestderr {*}$command 2>@1} output options]
+  puts $output
+  if {[regexp {(\d+) errors out of (\d+) tests\s*$} $output -> errors total]} {
+    incr failed $errors
+    incr passed [expr {$total - $errors}]
+    if {$errors == 0 && $status} {
+      puts "!! $label exited with an error although its tests passed"
+      incr failed
+    }
+  } else {
+    puts "!! $label ended without its 'N errors out of M tests' line"
+    incr failed
+  }
+}
+
+foreach program $argv {
+  run_one $program [list $program]
+}
+foreach file [lsort [glob -directory tests *.test]] {
+  run_one $file [list [info nameofexecutable] $file]
+}
+
+puts "$passed passed, $failed failed"
+exit [expr {$failed ? 1 : 0}]

@@ -3,6 +3,7 @@
 #   make          build/dynenum.so, the loadable extension
 #   make demo     run sql/demo.sql in the sqlite3 shell with the extension
 #   make test     every test: the core's C tests and the Tcl suite
+#   make warnings compile everything with gcc and clang, warnings as errors
 #   make clean
 #
 # `make demo` and `make test` first install what is missing (tools/deps.sh).
@@ -28,7 +29,7 @@ HEADERS := ext/dynenum.h ext/casefold_table.h ext/dynenum_sqlite.h
 EXTENSION := build/dynenum.$(SO)
 CORE_TESTS := build/core_test build/key_test
 
-.PHONY: all demo test deps clean
+.PHONY: all demo test deps warnings clean
 
 all: $(EXTENSION)
 
@@ -43,11 +44,24 @@ build/%_test: tests/%_test.c tests/ctest.h $(CORE_SOURCES) $(HEADERS)
 deps:
 	@sh tools/deps.sh
 
-demo: deps $(EXTENSION)
+# The packages must be there before anything is compiled, hence the
+# recursive make after deps.
+demo: deps
+	@$(MAKE) --no-print-directory $(EXTENSION)
 	@sh tools/demo.sh $(EXTENSION)
 
-test: deps $(EXTENSION) $(CORE_TESTS)
+test: deps
+	@$(MAKE) --no-print-directory $(EXTENSION) $(CORE_TESTS)
 	tclsh tests/run.tcl $(CORE_TESTS)
+
+warnings: deps
+	@for compiler in gcc clang; do \
+	  for source in $(CORE_SOURCES) $(BINDING_SOURCES) tests/*_test.c; do \
+	    $$compiler -std=c11 $(WARNINGS) -Werror -O2 -fPIC -pthread -Iext -Itests \
+	      -DDYNENUM_VERSION='"$(VERSION)"' -c -o /dev/null $$source || exit 1; \
+	  done; \
+	  echo "$$compiler: no warnings"; \
+	done
 
 clean:
 	rm -rf build

@@ -134,10 +134,15 @@ int dynenum_check_dynamic_name(const char *s, size_t n);
 
 /* Writes s into buf (of cap >= DYNENUM_QUOTE_SIZE bytes) the way error
 ** messages quote an input: at most 48 bytes of it, never cutting a UTF-8
-** sequence, malformed bytes and control characters as \xHH, and "..." after
-** a string that was cut short. */
+** sequence, malformed bytes and invisible characters (controls, whitespace
+** other than the space, zero-width and format characters) as \xHH per byte,
+** and "..." after a string that was cut short. */
 #define DYNENUM_QUOTE_SIZE 196
 void dynenum_quote(char *buf, size_t cap, const char *s, size_t n);
+
+/* Whether cp is whitespace (Unicode 15.0.0 White_Space) or a control
+** character (category Cc): what a dynamic name may not contain. */
+int dynenum_is_space_or_control(uint32_t cp);
 
 /* A short English phrase for a result code, e.g. "reserved name". */
 const char *dynenum_errstr(int code);

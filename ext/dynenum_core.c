@@ -40,9 +40,15 @@
 #define QUOTE_SIZE (QUOTE_MAX_BYTES * 4 + 4)
 _Static_assert(QUOTE_SIZE == DYNENUM_QUOTE_SIZE, "dynenum.h states the quote size");
 
+/* Characters a reader could not see or tell apart from a space in a message. */
+static int is_invisible(uint32_t cp) {
+  return (cp != 0x20 && dynenum_is_space_or_control(cp)) || cp == 0xAD || (cp >= 0x200B && cp <= 0x200F) ||
+         (cp >= 0x2060 && cp <= 0x2064) || cp == 0xFEFF;
+}
+
 /* Writes s into buf as it should appear inside '...' of a message: at most
 ** QUOTE_MAX_BYTES of it (never cutting a UTF-8 sequence), with malformed
-** bytes and control characters written \xHH, and "..." when cut short. */
+** bytes and invisible characters written \xHH, and "..." when cut short. */
 void dynenum_quote(char *buf, size_t cap, const char *s, size_t n) {
   const unsigned char *at = (const unsigned char *)s, *end = at + n;
   size_t used = 0, shown = 0;
@@ -50,7 +56,7 @@ void dynenum_quote(char *buf, size_t cap, const char *s, size_t n) {
   while (at < end) {
     uint32_t cp;
     int len = dynenum_utf8_decode(at, (size_t)(end - at), &cp);
-    int escape = len == 0 || cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
+    int escape = len == 0 || is_invisible(cp);
     size_t need = escape ? (size_t)(len ? len : 1) * 4 : (size_t)len;
     if (shown + (size_t)(len ? len : 1) > QUOTE_MAX_BYTES || used + need + 4 > cap) {
       if (used + 4 <= cap) memcpy(buf + used, "...", 4);
@@ -326,30 +332,35 @@ void *dynenum_enum_userdata(const dynenum_enum *e) { return e->userdata; }
 static int check_member_text(const dynenum_enum *e, const char *s, size_t n, int is_name,
                              const char *member, size_t member_len, dynenum_error *err) {
   char shown[QUOTE_SIZE], owner[QUOTE_SIZE], subject[2 * QUOTE_SIZE + 32];
-  const char *kind = is_name ? "name" : "value";
   const unsigned char *at = (const unsigned char *)s, *end = at + n;
+  uint32_t control = 0;
   int code = DYNENUM_OK;
   if (is_name && n == 0) return set_error(err, DYNENUM_EMPTY, "empty name in enum '%s'", e->shown);
   dynenum_quote(shown, sizeof shown, s, n);
   dynenum_quote(owner, sizeof owner, member, member_len);
   /* The subject names the text, and for a value the member it belongs to. */
-  if (is_name) snprintf(subject, sizeof subject, "'%s'", shown);
-  else snprintf(subject, sizeof subject, "'%s' of member '%s'", shown, owner);
+  if (is_name) snprintf(subject, sizeof subject, "name '%s'", shown);
+  else snprintf(subject, sizeof subject, "value '%s' of member '%s'", shown, owner);
   if (n > DYNENUM_MAX_BYTES) {
-    return set_error(err, DYNENUM_TOOLONG, "%s too long (%zu bytes, at most %d) %s in enum '%s'", kind, n,
-                     DYNENUM_MAX_BYTES, subject, e->shown);
+    return set_error(err, DYNENUM_TOOLONG, "%s too long (%zu bytes, at most %d) in enum '%s'", subject, n,
+                     DYNENUM_MAX_BYTES, e->shown);
   }
   while (at < end) {
     uint32_t cp;
     int len = dynenum_utf8_decode(at, (size_t)(end - at), &cp);
-    if (len == 0) return set_error(err, DYNENUM_MALFORMED, "malformed UTF-8 in %s %s in enum '%s'", kind, subject, e->shown);
-    if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) code = DYNENUM_BADCHAR;
+    if (len == 0) return set_error(err, DYNENUM_MALFORMED, "malformed UTF-8 in %s in enum '%s'", subject, e->shown);
+    if (code == DYNENUM_OK && (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))) {
+      code = DYNENUM_BADCHAR;
+      control = cp;
+    }
     at += len;
   }
   if (is_name && (s[0] == '_' || s[0] == '-')) {
-    return set_error(err, DYNENUM_RESERVED, "reserved name %s in enum '%s'", subject, e->shown);
+    return set_error(err, DYNENUM_RESERVED, "reserved %s in enum '%s'", subject, e->shown);
   }
-  if (code == DYNENUM_BADCHAR) return set_error(err, code, "control character in %s %s in enum '%s'", kind, subject, e->shown);
+  if (code == DYNENUM_BADCHAR) {
+    return set_error(err, code, "control character U+%04X in %s in enum '%s'", (unsigned)control, subject, e->shown);
+  }
   return DYNENUM_OK;
 }
 
@@ -361,12 +372,21 @@ int dynenum_enum_check_name(const dynenum_enum *e, const char *s, size_t n, dyne
   switch (code) {
     case DYNENUM_EMPTY: return set_error(err, code, "empty name in enum '%s'", e->shown);
     case DYNENUM_TOOLONG:
-      return set_error(err, code, "name too long (%zu bytes, at most %d) '%s' in enum '%s'", n,
-                       DYNENUM_MAX_BYTES, shown, e->shown);
+      return set_error(err, code, "name '%s' too long (%zu bytes, at most %d) in enum '%s'", shown, n,
+                       DYNENUM_MAX_BYTES, e->shown);
     case DYNENUM_MALFORMED: return set_error(err, code, "malformed UTF-8 in name '%s' in enum '%s'", shown, e->shown);
     case DYNENUM_RESERVED: return set_error(err, code, "reserved name '%s' in enum '%s'", shown, e->shown);
-    default:
-      return set_error(err, code, "whitespace or control character in name '%s' in enum '%s'", shown, e->shown);
+    default: {
+      /* Say which character: many are invisible. */
+      const unsigned char *at = (const unsigned char *)s, *end = at + n;
+      uint32_t cp = 0;
+      while (at < end) {
+        at += dynenum_utf8_decode(at, (size_t)(end - at), &cp);
+        if (dynenum_is_space_or_control(cp)) break;
+      }
+      return set_error(err, code, "whitespace or control character U+%04X in name '%s' in enum '%s'", (unsigned)cp,
+                       shown, e->shown);
+    }
   }
 }
 
@@ -385,7 +405,10 @@ int dynenum_enum_add(dynenum_enum *e, const char *name, size_t name_len, const c
     if (rc) return rc;
     value_key_len = dynenum_key(value, value_len, value_key, sizeof value_key);
   } else {
-    /* The value of a name is its key. */
+    /* The value of a name is its key, which must obey the rules of values:
+    ** folding can lengthen a 255-byte name past 255 bytes. */
+    rc = check_member_text(e, name_key, name_key_len, 0, name, name_len, err);
+    if (rc) return rc;
     value = name_key;
     value_len = name_key_len;
     memcpy(value_key, name_key, name_key_len);
@@ -412,6 +435,8 @@ int dynenum_enum_add(dynenum_enum *e, const char *name, size_t name_len, const c
       dynenum_quote(k, sizeof k, value_key, value_key_len);
       set_error(err, DYNENUM_COLLISION, "value '%s' of member '%s' collides with member '%s' in enum '%s' (same key '%s')",
                 v, a, b, e->shown, k);
+    } else if (name_len == clash->pub.name_len && memcmp(name, clash->pub.name, name_len) == 0) {
+      set_error(err, DYNENUM_COLLISION, "member '%s' is already in enum '%s'", a, e->shown);
     } else {
       dynenum_quote(k, sizeof k, name_key, name_key_len);
       set_error(err, DYNENUM_COLLISION, "member '%s' collides with member '%s' in enum '%s' (same key '%s')", a, b,

@@ -197,6 +197,10 @@ static int is_unicode_space(uint32_t cp) {
          cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
 }
 
+int dynenum_is_space_or_control(uint32_t cp) {
+  return cp <= 0x20 || (cp >= 0x7F && cp <= 0x9F) || is_unicode_space(cp);
+}
+
 int dynenum_check_dynamic_name(const char *s, size_t n) {
   const unsigned char *at = (const unsigned char *)s, *end = at + n;
   if (n == 0) return DYNENUM_EMPTY;
@@ -206,8 +210,7 @@ int dynenum_check_dynamic_name(const char *s, size_t n) {
     uint32_t cp;
     int len = dynenum_utf8_decode(at, (size_t)(end - at), &cp);
     if (len == 0) return DYNENUM_MALFORMED;
-    /* Controls (Cc) and White_Space; ASCII space and \t..\r are both. */
-    if (cp <= 0x20 || (cp >= 0x7F && cp <= 0x9F) || is_unicode_space(cp)) bad_char = 1;
+    if (dynenum_is_space_or_control(cp)) bad_char = 1;
     at += len;
   }
   /* Only '_' and '-' have keys starting with '_' (nothing folds to '_'). */

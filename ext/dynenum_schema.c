@@ -28,6 +28,15 @@ SQLITE_EXTENSION_INIT3
 
 #include <string.h>
 
+/* A schema searched before the enum's own: a table or view of the same name
+** created there later would hide the enum, and changing it changes its data
+** version. */
+typedef struct watched_schema {
+  char *name;
+  int open;         /* whether it had a pager (temp may have none yet) */
+  unsigned version; /* its data version then */
+} watched_schema;
+
 /* Where a cached enum came from, and the versions it was current at. */
 typedef struct enum_origin {
   char *schema;          /* as PRAGMA database_list names it */
@@ -35,13 +44,21 @@ typedef struct enum_origin {
   unsigned generation;   /* the connection's generation */
   unsigned data_version; /* SQLITE_FCNTL_DATA_VERSION of the schema */
   int schema_version;    /* PRAGMA schema_version of the schema */
+  watched_schema *watched;
+  int watched_count;
 } enum_origin;
+
+static void free_watched(watched_schema *w, int n) {
+  for (int i = 0; i < n; i++) sqlite3_free(w[i].name);
+  sqlite3_free(w);
+}
 
 static void origin_free(void *p) {
   enum_origin *o = p;
   if (!o) return;
   sqlite3_free(o->schema);
   sqlite3_free(o->table);
+  free_watched(o->watched, o->watched_count);
   sqlite3_free(o);
 }
 
@@ -147,12 +164,6 @@ static char *ascii_lower_copy(const char *s, size_t n) {
   return copy;
 }
 
-static char *no_such_enum(const char *name, size_t n) {
-  char shown[DYNENUM_QUOTE_SIZE];
-  dynenum_quote(shown, sizeof shown, name, n);
-  return sqlite3_mprintf("no such enum: '%s'", shown);
-}
-
 /* The schemas in the order SQLite searches them for an unqualified table
 ** name: temp, main, then the attached ones as PRAGMA database_list lists them.
 ** Returns an sqlite3_malloc'd array of sqlite3_malloc'd names, NULL-ended. */
@@ -191,15 +202,34 @@ static void free_schemas(char **names) {
   sqlite3_free(names);
 }
 
-/* Looks for the table called table (n bytes) in schema: SQLITE_OK with the
-** declared name in *found (which is NULL if the schema has no such table),
-** and *is_enum telling whether it is a dynenum table. */
-static int find_table(sqlite3 *db, const char *schema, const char *table, size_t n, char **found, int *is_enum) {
+/* What a search for an enum found. */
+typedef struct location {
+  char *schema;     /* where the enum is; NULL when there is none */
+  char *table;      /* its declared name; or the table or view that took the name */
+  const char *kind; /* "table" or "view" when the name is taken by something not an enum */
+  char **searched;  /* the schemas searched before the enum's own (all, if none) */
+  int searched_count;
+} location;
+
+static void free_location(location *l) {
+  sqlite3_free(l->schema);
+  sqlite3_free(l->table);
+  free_schemas(l->searched);
+  memset(l, 0, sizeof *l);
+}
+
+/* Looks for the table or view called table (n bytes) in schema: SQLITE_OK with
+** its declared name in *found (NULL if there is none), *is_view, and
+** *is_enum telling whether it is a dynenum table. */
+static int find_table(sqlite3 *db, const char *schema, const char *table, size_t n, char **found, int *is_view,
+                      int *is_enum) {
   sqlite3_stmt *stmt;
-  char *sql = sqlite3_mprintf("SELECT name, sql FROM \"%w\".sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE", schema);
+  char *sql = sqlite3_mprintf("SELECT name, sql, type = 'view' FROM \"%w\".sqlite_schema "
+                              "WHERE type IN ('table', 'view') AND name = ?1 COLLATE NOCASE",
+                              schema);
   int rc;
   *found = NULL;
-  *is_enum = 0;
+  *is_enum = *is_view = 0;
   if (!sql) return SQLITE_NOMEM;
   rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
   sqlite3_free(sql);
@@ -207,7 +237,8 @@ static int find_table(sqlite3 *db, const char *schema, const char *table, size_t
   rc = sqlite3_bind_text64(stmt, 1, table, n, SQLITE_STATIC, SQLITE_UTF8);
   if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
   if (rc == SQLITE_ROW) {
-    *is_enum = dynenum_is_enum_sql((const char *)sqlite3_column_text(stmt, 1));
+    *is_view = sqlite3_column_int(stmt, 2);
+    *is_enum = !*is_view && dynenum_is_enum_sql((const char *)sqlite3_column_text(stmt, 1));
     *found = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(stmt, 0));
     rc = *found ? SQLITE_OK : SQLITE_NOMEM;
   } else if (rc == SQLITE_DONE) {
@@ -218,46 +249,79 @@ static int find_table(sqlite3 *db, const char *schema, const char *table, size_t
 }
 
 /* Resolves name the way SQLite resolves a table name: "schema.table" when
-** the part before the first '.' names an attached schema, otherwise the
-** first schema (temp, main, attached) that has a table of that name, which
-** must then be a dynenum table.  SQLITE_OK with *schema and *table set (both
-** NULL when there is no such enum). */
-static int locate_enum(sqlite3 *db, const char *name, size_t n, char **schema, char **table) {
+** name starts with the name of an attached schema and a '.', otherwise the
+** first schema (temp, main, attached) that has a table or view of that name,
+** which must then be a dynenum table. */
+static int locate_enum(sqlite3 *db, const char *name, size_t n, location *out) {
   char **schemas;
-  const char *dot = memchr(name, '.', n);
   int rc = list_schemas(db, &schemas);
-  *schema = *table = NULL;
+  memset(out, 0, sizeof *out);
   if (rc != SQLITE_OK) return rc;
+  /* The longest schema name that prefixes name, so that "we.ird.t" finds
+  ** table t in schema "we.ird". */
   int only = -1;
-  for (int i = 0; dot && schemas[i]; i++) {
+  size_t prefix = 0;
+  for (int i = 0; schemas[i]; i++) {
     size_t len = strlen(schemas[i]);
-    if (len == (size_t)(dot - name) && sqlite3_strnicmp(schemas[i], name, (int)len) == 0) only = i;
+    if (len < n && name[len] == '.' && len >= prefix && sqlite3_strnicmp(schemas[i], name, (int)len) == 0) {
+      only = i;
+      prefix = len;
+    }
   }
-  const char *wanted = only >= 0 ? dot + 1 : name;
-  size_t wanted_len = only >= 0 ? n - (size_t)(dot + 1 - name) : n;
-  for (int i = only >= 0 ? only : 0; schemas[i]; i++) {
-    int is_enum;
+  const char *wanted = only >= 0 ? name + prefix + 1 : name;
+  size_t wanted_len = only >= 0 ? n - prefix - 1 : n;
+  int i = only >= 0 ? only : 0;
+  for (; schemas[i]; i++) {
+    int is_view, is_enum;
     char *found;
-    rc = find_table(db, schemas[i], wanted, wanted_len, &found, &is_enum);
+    rc = find_table(db, schemas[i], wanted, wanted_len, &found, &is_view, &is_enum);
     if (rc != SQLITE_OK) break;
-    if (found && is_enum) {
-      *table = found;
-      *schema = sqlite3_mprintf("%s", schemas[i]);
-      if (!*schema) {
-        sqlite3_free(found);
-        *table = NULL;
-        rc = SQLITE_NOMEM;
+    if (found) { /* the first table or view of that name decides */
+      out->table = found;
+      if (is_enum) {
+        out->schema = sqlite3_mprintf("%s", schemas[i]);
+        if (!out->schema) rc = SQLITE_NOMEM;
+      } else {
+        out->kind = is_view ? "view" : "table";
       }
       break;
     }
-    sqlite3_free(found);
-    if (found || only >= 0) break; /* the first table of that name decides */
+    if (only >= 0) break;
   }
-  free_schemas(schemas);
+  /* Keep the schemas searched before the one that decided. */
+  if (only < 0) {
+    out->searched_count = i;
+    for (int j = i; schemas[j]; j++) sqlite3_free(schemas[j]);
+    schemas[i] = NULL;
+    out->searched = schemas;
+  } else {
+    free_schemas(schemas);
+  }
+  if (rc != SQLITE_OK) free_location(out);
   return rc;
 }
 
+static char *no_such_enum(const char *name, size_t n, const location *l) {
+  char shown[DYNENUM_QUOTE_SIZE];
+  dynenum_quote(shown, sizeof shown, name, n);
+  if (l->kind) return sqlite3_mprintf("no such enum: '%s' (it is a %s)", shown, l->kind);
+  return sqlite3_mprintf("no such enum: '%s'", shown);
+}
+
 /* ---- Versions and loading ---------------------------------------------- */
+
+/* The schema's data version as its pager last saw it: 1 when it has one. */
+static int pager_version(sqlite3 *db, const char *schema, unsigned *version) {
+  *version = 0;
+  return sqlite3_file_control(db, schema, SQLITE_FCNTL_DATA_VERSION, version) == SQLITE_OK;
+}
+
+/* Whether the pager's data version of schema is current now.  Only this
+** connection writes temp; any other file may have changed since the last
+** read transaction, which the calling statement may not have opened. */
+static int version_is_current(sqlite3 *db, const char *schema) {
+  return sqlite3_stricmp(schema, "temp") == 0 || sqlite3_txn_state(db, schema) > SQLITE_TXN_NONE;
+}
 
 /* Reads the schema's data version and schema cookie inside a read
 ** transaction, opening one with the PRAGMA when the caller has none. */
@@ -272,24 +336,51 @@ static int read_versions(sqlite3 *db, const char *schema, unsigned *data_version
   rc = sqlite3_step(stmt);
   if (rc == SQLITE_ROW) {
     *schema_version = sqlite3_column_int(stmt, 0);
-    *data_version = 0;
     /* While the PRAGMA's read transaction is open, the version is current. */
-    rc = sqlite3_file_control(db, schema, SQLITE_FCNTL_DATA_VERSION, data_version);
-    if (rc == SQLITE_NOTFOUND) rc = SQLITE_OK; /* temp before first use */
+    pager_version(db, schema, data_version);
+    rc = SQLITE_OK;
   }
   sqlite3_finalize(stmt);
   return rc;
 }
 
+/* Takes over l's list of searched schemas as the origin's watched ones,
+** noting their data versions now. */
+static int watch_schemas(sqlite3 *db, enum_origin *o, location *l) {
+  watched_schema *w = NULL;
+  if (l->searched_count) {
+    w = sqlite3_malloc64(sizeof *w * (size_t)l->searched_count);
+    if (!w) return SQLITE_NOMEM;
+  }
+  for (int i = 0; i < l->searched_count; i++) {
+    w[i].name = l->searched[i];
+    l->searched[i] = NULL;
+    w[i].open = pager_version(db, w[i].name, &w[i].version);
+  }
+  free_watched(o->watched, o->watched_count);
+  o->watched = w;
+  o->watched_count = l->searched_count;
+  l->searched_count = 0;
+  return SQLITE_OK;
+}
+
 /* The fast check: true when neither this connection nor any other has
-** changed anything since the enum was last brought up to date. */
+** changed the enum's schema, nor any schema that could come to hide it,
+** since the enum was last brought up to date. */
 static int still_fresh(dynenum_connection *c, const enum_origin *o) {
-  unsigned version = 0;
+  unsigned version;
   if (o->generation != c->generation) return 0;
-  /* Outside a read transaction the pager's version may be stale. */
-  if (sqlite3_txn_state(c->db, o->schema) <= SQLITE_TXN_NONE) return 0;
-  if (sqlite3_file_control(c->db, o->schema, SQLITE_FCNTL_DATA_VERSION, &version) != SQLITE_OK) return 0;
-  return version == o->data_version;
+  if (!version_is_current(c->db, o->schema) || !pager_version(c->db, o->schema, &version) ||
+      version != o->data_version) {
+    return 0;
+  }
+  for (int i = 0; i < o->watched_count; i++) {
+    const watched_schema *w = &o->watched[i];
+    int open = pager_version(c->db, w->name, &version);
+    if (open != w->open) return 0;
+    if (open && (!version_is_current(c->db, w->name) || version != w->version)) return 0;
+  }
+  return 1;
 }
 
 /* The result of load_members: up to date, an error, or changed under us. */
@@ -358,9 +449,9 @@ static int load_members(sqlite3 *db, dynenum_enum *e, const enum_origin *o, char
   return rc;
 }
 
-/* Loads the enum afresh: locates it, records the versions, reads every
+/* Loads the enum that l located afresh: records the versions, reads every
 ** member, and puts it in the cache under key. */
-static int load_enum(dynenum_connection *c, const char *name, size_t n, const char *key, dynenum_enum **out,
+static int load_enum(dynenum_connection *c, location *l, const char *key, size_t n, dynenum_enum **out,
                      char **error) {
   dynenum_enum *e = NULL;
   dynenum_error err;
@@ -368,12 +459,11 @@ static int load_enum(dynenum_connection *c, const char *name, size_t n, const ch
   int rc;
   if (!o) return SQLITE_NOMEM;
   memset(o, 0, sizeof *o);
-  rc = locate_enum(c->db, name, n, &o->schema, &o->table);
-  if (rc == SQLITE_OK && !o->table) {
-    *error = no_such_enum(name, n);
-    rc = *error ? SQLITE_ERROR : SQLITE_NOMEM;
-  }
-  if (rc == SQLITE_OK) rc = read_versions(c->db, o->schema, &o->data_version, &o->schema_version);
+  o->schema = l->schema;
+  o->table = l->table;
+  l->schema = l->table = NULL;
+  rc = read_versions(c->db, o->schema, &o->data_version, &o->schema_version);
+  if (rc == SQLITE_OK) rc = watch_schemas(c->db, o, l);
   if (rc != SQLITE_OK) {
     origin_free(o);
     return rc;
@@ -396,43 +486,62 @@ static int load_enum(dynenum_connection *c, const char *name, size_t n, const ch
   return SQLITE_OK;
 }
 
+/* Brings the cached enum e up to date when it is still the enum that l
+** located: SQLITE_OK, or LOAD_RELOAD when it must be loaded afresh. */
+static int refresh_enum(dynenum_connection *c, dynenum_enum *e, location *l, char **error) {
+  enum_origin *o = dynenum_enum_userdata(e);
+  unsigned data_version;
+  int schema_version;
+  if (!l->schema || strcmp(l->schema, o->schema) != 0 || strcmp(l->table, o->table) != 0) return LOAD_RELOAD;
+  int rc = read_versions(c->db, o->schema, &data_version, &schema_version);
+  if (rc != SQLITE_OK) return rc;
+  if (schema_version != o->schema_version) return LOAD_RELOAD; /* perhaps dropped and re-created */
+  rc = load_members(c->db, e, o, error);
+  if (rc != SQLITE_OK) return rc;
+  rc = watch_schemas(c->db, o, l);
+  if (rc != SQLITE_OK) return rc;
+  o->generation = c->generation;
+  o->data_version = data_version;
+  return SQLITE_OK;
+}
+
 int dynenum_connection_enum(dynenum_connection *c, const char *name, size_t n, dynenum_enum **out, char **error) {
   dynenum_enum *e = NULL;
+  location l;
   char *key = ascii_lower_copy(name, n);
   int rc;
   *out = NULL;
   *error = NULL;
   if (!key) return SQLITE_NOMEM;
-  if (dynenum_enum_get(c->cache, key, n, &e) == DYNENUM_OK) {
-    enum_origin *o = dynenum_enum_userdata(e);
-    if (still_fresh(c, o)) {
-      sqlite3_free(key);
-      *out = e;
-      return SQLITE_OK;
-    }
-    unsigned data_version;
-    int schema_version;
-    rc = read_versions(c->db, o->schema, &data_version, &schema_version);
-    if (rc == SQLITE_OK && schema_version == o->schema_version) {
-      rc = load_members(c->db, e, o, error);
-      if (rc == SQLITE_OK) {
-        o->generation = c->generation;
-        o->data_version = data_version;
-        sqlite3_free(key);
-        *out = e;
-        return SQLITE_OK;
-      }
-    }
-    /* Gone, re-created or changed in place: start over. */
-    sqlite3_free(*error);
-    *error = NULL;
-    dynenum_enum_release(e);
+  int cached = dynenum_enum_get(c->cache, key, n, &e) == DYNENUM_OK;
+  if (cached && still_fresh(c, dynenum_enum_userdata(e))) {
+    sqlite3_free(key);
+    *out = e;
+    return SQLITE_OK;
   }
-  rc = load_enum(c, name, n, key, out, error);
+  rc = locate_enum(c->db, name, n, &l);
+  if (rc == SQLITE_OK && !l.schema) {
+    *error = no_such_enum(name, n, &l);
+    rc = *error ? SQLITE_ERROR : SQLITE_NOMEM;
+  }
+  if (rc == SQLITE_OK && cached) {
+    rc = refresh_enum(c, e, &l, error);
+    if (rc == SQLITE_OK) {
+      *out = e;
+      e = NULL;
+    } else if (rc == LOAD_RELOAD || rc == SQLITE_CORRUPT) {
+      /* Gone, re-created or changed in place: start over. */
+      sqlite3_free(*error);
+      *error = NULL;
+      rc = SQLITE_OK;
+    }
+  }
+  if (rc == SQLITE_OK && !*out) rc = load_enum(c, &l, key, n, out, error);
+  dynenum_enum_release(e);
+  free_location(&l);
   sqlite3_free(key);
   return rc;
 }
-
 void dynenum_connection_changed(dynenum_connection *c) {
   c->generation++;
   dynenum_registry_clear(c->cache);

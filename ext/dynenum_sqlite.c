@@ -74,12 +74,14 @@ static int dynenum_collation(void *unused, int a_len, const void *a, int b_len, 
 
 /* ---- Functions ---------------------------------------------------------- */
 
-/* Describes a value that should have been text, e.g. "integer 42". */
-static char *describe_non_text(sqlite3_value *v) {
+char *dynenum_describe_value(sqlite3_value *v) {
   switch (sqlite3_value_type(v)) {
     case SQLITE_INTEGER: return sqlite3_mprintf("integer %lld", sqlite3_value_int64(v));
     case SQLITE_FLOAT: return sqlite3_mprintf("real %!.15g", sqlite3_value_double(v));
-    case SQLITE_BLOB: return sqlite3_mprintf("blob of %d bytes", sqlite3_value_bytes(v));
+    case SQLITE_BLOB: {
+      int bytes = sqlite3_value_bytes(v);
+      return sqlite3_mprintf("blob of %d byte%s", bytes, bytes == 1 ? "" : "s");
+    }
     default: return sqlite3_mprintf("NULL");
   }
 }
@@ -105,7 +107,7 @@ static dynenum_enum *function_enum(sqlite3_context *ctx, sqlite3_value **argv, c
   char *error;
   if (e) return e;
   if (sqlite3_value_type(argv[0]) != SQLITE_TEXT) {
-    char *what = describe_non_text(argv[0]);
+    char *what = dynenum_describe_value(argv[0]);
     result_error_owned(ctx, what ? sqlite3_mprintf("%s(): enum name must be text, not %s", function, what) : NULL);
     sqlite3_free(what);
     return NULL;
@@ -144,7 +146,7 @@ static int text_argument(sqlite3_context *ctx, sqlite3_value *v, const char *fun
   int type = sqlite3_value_type(v);
   if (type == SQLITE_NULL) return 0;
   if (type != SQLITE_TEXT) {
-    char *what = describe_non_text(v);
+    char *what = dynenum_describe_value(v);
     if (!what) {
       sqlite3_result_error_nomem(ctx);
       return -1;
@@ -287,6 +289,14 @@ int dynenum_register(sqlite3 *db) {
   dynenum_connection *c;
   int rc;
   if (sqlite3_libversion_number() < DYNENUM_MIN_SQLITE_VERSION_NUMBER) return SQLITE_ERROR;
+  /* Loading again on a connection that has dynenum changes nothing.
+  ** Registering anew would fail while a statement runs (load_extension()
+  ** is one), and would split the connection's state in two: tables opened
+  ** before would keep the old state while the functions used the new. */
+  sqlite3_stmt *probe;
+  if (sqlite3_prepare_v2(db, "SELECT dynenum_version()", -1, &probe, NULL) == SQLITE_OK) {
+    return sqlite3_finalize(probe);
+  }
   rc = sqlite3_create_collation_v2(db, "DYNENUM", SQLITE_UTF8, NULL, dynenum_collation, NULL);
   if (rc != SQLITE_OK) return rc;
   c = sqlite3_malloc64(sizeof *c);

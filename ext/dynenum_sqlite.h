@@ -51,6 +51,10 @@ int dynenum_is_enum_sql(const char *sql);
 ** accounting and fault injection see every byte. */
 extern const dynenum_config dynenum_sqlite_config;
 
+/* Describes a value that should have been text, for an error message:
+** "integer 42", "real 1.5", "blob of 3 bytes", "NULL".  sqlite3_malloc'd. */
+char *dynenum_describe_value(sqlite3_value *v);
+
 /* Registers the dynenum and dynenum_members modules. */
 int dynenum_register_modules(sqlite3 *db, dynenum_connection *c);
 

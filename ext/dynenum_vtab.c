@@ -203,10 +203,11 @@ static int enum_create(sqlite3 *db, void *aux, int argc, const char *const *argv
     dynenum_error err;
     rc = parse_definition(argv[i], &d);
     if (rc == SQLITE_ERROR) {
+      /* The argument often holds quotes itself, so it comes last, unquoted. */
       char shown[DYNENUM_QUOTE_SIZE];
       dynenum_quote(shown, sizeof shown, argv[i], strlen(argv[i]));
-      *error = sqlite3_mprintf("dynenum: cannot parse member definition '%s' in enum '%s': expected NAME or NAME = 'value'",
-                               shown, name);
+      *error = sqlite3_mprintf("dynenum: cannot parse argument %d of enum '%s' (expected NAME or NAME = 'value'): %s",
+                               i - 2, dynenum_enum_label(scratch), shown);
     } else if (rc == SQLITE_OK) {
       int added = dynenum_enum_add(scratch, d.name, d.name_len, d.value, d.value_len, NULL, &err);
       if (added == DYNENUM_NOMEM) rc = SQLITE_NOMEM;
@@ -218,10 +219,13 @@ static int enum_create(sqlite3 *db, void *aux, int argc, const char *const *argv
     free_definition(&d);
   }
   if (rc == SQLITE_OK) {
-    rc = run_sql(db, error,
+    rc = run_sql(db, NULL,
                  "CREATE TABLE \"%w\".\"%w_" DYNENUM_SHADOW_SUFFIX
                  "\"(ordinal INTEGER PRIMARY KEY, name TEXT NOT NULL, value TEXT NOT NULL)",
                  schema, name);
+    if (rc != SQLITE_OK && rc != SQLITE_NOMEM) {
+      *error = sqlite3_mprintf("dynenum: cannot create enum '%s': %s", dynenum_enum_label(scratch), sqlite3_errmsg(db));
+    }
   }
   if (rc == SQLITE_OK) {
     char *sql = sqlite3_mprintf("INSERT INTO \"%w\".\"%w_" DYNENUM_SHADOW_SUFFIX "\"(ordinal, name, value) VALUES (?1, ?2, ?3)",
@@ -351,17 +355,6 @@ static int enum_rowid(sqlite3_vtab_cursor *cursor, sqlite_int64 *rowid) {
   return SQLITE_OK;
 }
 
-/* Describes a non-text SQL value for an error message: "integer 42". */
-static char *describe_value(sqlite3_value *v) {
-  switch (sqlite3_value_type(v)) {
-    case SQLITE_INTEGER: return sqlite3_mprintf("integer %lld", sqlite3_value_int64(v));
-    case SQLITE_FLOAT: return sqlite3_mprintf("real %!.15g", sqlite3_value_double(v));
-    case SQLITE_BLOB: return sqlite3_mprintf("blob of %d bytes", sqlite3_value_bytes(v));
-    case SQLITE_NULL: return sqlite3_mprintf("NULL");
-    default: return sqlite3_mprintf("text");
-  }
-}
-
 static int vtab_error(sqlite3_vtab *vtab, int rc, char *message) {
   sqlite3_free(vtab->zErrMsg);
   vtab->zErrMsg = message;
@@ -376,7 +369,7 @@ static int enum_insert(enum_table *t, sqlite3_value **argv, sqlite_int64 *rowid)
   char shown_enum[DYNENUM_QUOTE_SIZE];
   dynenum_quote(shown_enum, sizeof shown_enum, t->name, strlen(t->name));
   if (sqlite3_value_type(name) != SQLITE_TEXT) {
-    char *what = describe_value(name);
+    char *what = dynenum_describe_value(name);
     if (!what) return SQLITE_NOMEM;
     int rc = vtab_error(&t->base, SQLITE_CONSTRAINT,
                         sqlite3_mprintf("dynenum: a member's name must be text, not %s, in enum '%s'", what, shown_enum));
@@ -410,20 +403,31 @@ static int enum_insert(enum_table *t, sqlite3_value **argv, sqlite_int64 *rowid)
   sqlite3_free(qualified);
   if (rc != SQLITE_OK) return error ? vtab_error(&t->base, rc, error) : rc;
 
+  /* A member added later is a name that was in use as a dynamic member, so
+  ** it must be a valid dynamic name: then nothing that resolved before
+  ** resolves differently after. */
+  dynenum_error err;
+  if (dynenum_enum_check_name(e, name_text, name_len, &err) != DYNENUM_OK) {
+    dynenum_enum_release(e);
+    return vtab_error(&t->base, SQLITE_CONSTRAINT, sqlite3_mprintf("dynenum: %s", err.message));
+  }
+
   sqlite_int64 next = (sqlite_int64)dynenum_enum_size(e) + 1;
   for (int i = 0; i < 2; i++) {
     sqlite3_value *given = i ? ordinal : argv[1];
     if (sqlite3_value_type(given) != SQLITE_NULL &&
         (sqlite3_value_numeric_type(given) != SQLITE_INTEGER || sqlite3_value_int64(given) != next)) {
+      const char *given_text = (const char *)sqlite3_value_text(given);
+      char shown_given[DYNENUM_QUOTE_SIZE];
+      dynenum_quote(shown_given, sizeof shown_given, given_text ? given_text : "", given_text ? strlen(given_text) : 0);
       dynenum_enum_release(e);
       return vtab_error(&t->base, SQLITE_CONSTRAINT,
-                        sqlite3_mprintf("dynenum: the next member of enum '%s' has ordinal %lld, it cannot be set "
-                                        "to another",
-                                        shown_enum, next));
+                        sqlite3_mprintf("dynenum: cannot give the new member of enum '%s' the ordinal %s: the next "
+                                        "ordinal is %lld",
+                                        shown_enum, shown_given, next));
     }
   }
 
-  dynenum_error err;
   const dynenum_member *m;
   int added = dynenum_enum_add(e, name_text, name_len, NULL, 0, &m, &err);
   if (added != DYNENUM_OK) {
@@ -557,10 +561,20 @@ typedef struct catalog_table {
   sqlite3 *db;
 } catalog_table;
 
+/* One enum the scan will list, and how many members it had when the scan
+** began: rows an INSERT ... SELECT adds while the scan runs are not listed,
+** so such a statement cannot feed on its own output. */
+typedef struct catalog_entry {
+  char *schema;
+  char *name;
+  sqlite_int64 last_ordinal;
+} catalog_entry;
+
 typedef struct catalog_cursor {
   sqlite3_vtab_cursor base;
-  sqlite3_stmt *enums;   /* candidate tables: seq, schema, name, sql */
-  sqlite3_stmt *members; /* the members of the current one */
+  catalog_entry *entries;
+  int count, next_entry;
+  sqlite3_stmt *members; /* the members of the current entry */
   sqlite_int64 rowid;
   int eof;
 } catalog_cursor;
@@ -573,7 +587,7 @@ static int catalog_connect(sqlite3 *db, void *aux, int argc, const char *const *
   (void)error;
   int rc = sqlite3_declare_vtab(db,
                                 "CREATE TABLE x(enum TEXT COLLATE NOCASE, ordinal INTEGER, name TEXT COLLATE DYNENUM, "
-                                "value TEXT COLLATE DYNENUM, schema TEXT HIDDEN COLLATE NOCASE)");
+                                "value TEXT COLLATE DYNENUM, schema TEXT HIDDEN)");
   if (rc == SQLITE_OK) rc = sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
   if (rc != SQLITE_OK) return rc;
   catalog_table *t = sqlite3_malloc64(sizeof *t);
@@ -600,8 +614,10 @@ static int catalog_best_index(sqlite3_vtab *vtab, sqlite3_index_info *info) {
   }
   info->idxNum = 0;
   info->estimatedCost = 100000;
-  /* SQLite checks the constraints again (omit stays 0): the filter only
-  ** narrows the search, it need not agree with every collation. */
+  /* SQLite checks enum = ? again (omit stays 0): the filter only narrows the
+  ** search.  The hidden schema column loses its declared collation in SQLite
+  ** 3.40, so the filter alone decides it, case-insensitively like schema
+  ** names. */
   if (by_enum >= 0) {
     info->aConstraintUsage[by_enum].argvIndex = next_arg++;
     info->idxNum |= CATALOG_BY_ENUM;
@@ -609,6 +625,7 @@ static int catalog_best_index(sqlite3_vtab *vtab, sqlite3_index_info *info) {
   }
   if (by_schema >= 0) {
     info->aConstraintUsage[by_schema].argvIndex = next_arg++;
+    info->aConstraintUsage[by_schema].omit = 1;
     info->idxNum |= CATALOG_BY_SCHEMA;
     info->estimatedCost /= 10;
   }
@@ -624,11 +641,23 @@ static int catalog_open(sqlite3_vtab *vtab, sqlite3_vtab_cursor **out) {
   return SQLITE_OK;
 }
 
-static int catalog_close(sqlite3_vtab_cursor *cursor) {
-  catalog_cursor *c = (catalog_cursor *)cursor;
-  sqlite3_finalize(c->enums);
+static void catalog_reset(catalog_cursor *c) {
   sqlite3_finalize(c->members);
-  sqlite3_free(c);
+  c->members = NULL;
+  for (int i = 0; i < c->count; i++) {
+    sqlite3_free(c->entries[i].schema);
+    sqlite3_free(c->entries[i].name);
+  }
+  sqlite3_free(c->entries);
+  c->entries = NULL;
+  c->count = c->next_entry = 0;
+  c->rowid = 0;
+  c->eof = 0;
+}
+
+static int catalog_close(sqlite3_vtab_cursor *cursor) {
+  catalog_reset((catalog_cursor *)cursor);
+  sqlite3_free(cursor);
   return SQLITE_OK;
 }
 
@@ -640,7 +669,7 @@ static int catalog_error(sqlite3_vtab_cursor *cursor, int rc) {
   return rc;
 }
 
-/* Moves to the next member, opening the next enum's members as needed. */
+/* Moves to the next member, opening the next entry's members as needed. */
 static int catalog_next(sqlite3_vtab_cursor *cursor) {
   catalog_cursor *c = (catalog_cursor *)cursor;
   catalog_table *t = (catalog_table *)cursor->pVtab;
@@ -655,69 +684,87 @@ static int catalog_next(sqlite3_vtab_cursor *cursor) {
       sqlite3_finalize(c->members);
       c->members = NULL;
     }
-    int rc = sqlite3_step(c->enums);
-    if (rc == SQLITE_DONE) {
+    if (c->next_entry == c->count) {
       c->eof = 1;
       return SQLITE_OK;
     }
-    if (rc != SQLITE_ROW) return catalog_error(cursor, rc);
-    if (!dynenum_is_enum_sql((const char *)sqlite3_column_text(c->enums, 3))) continue;
-    char *sql = sqlite3_mprintf("SELECT ?1, ordinal, name, value, ?2 FROM \"%w\".\"%w_" DYNENUM_SHADOW_SUFFIX "\" ORDER BY ordinal",
-                                (const char *)sqlite3_column_text(c->enums, 1),
-                                (const char *)sqlite3_column_text(c->enums, 2));
+    const catalog_entry *e = &c->entries[c->next_entry++];
+    char *sql = sqlite3_mprintf("SELECT ?1, ordinal, name, value, ?2 FROM \"%w\".\"%w_" DYNENUM_SHADOW_SUFFIX
+                                "\" WHERE ordinal <= ?3 ORDER BY ordinal",
+                                e->schema, e->name);
     if (!sql) return SQLITE_NOMEM;
-    rc = sqlite3_prepare_v2(t->db, sql, -1, &c->members, NULL);
+    int rc = sqlite3_prepare_v2(t->db, sql, -1, &c->members, NULL);
     sqlite3_free(sql);
-    if (rc == SQLITE_OK) rc = sqlite3_bind_value(c->members, 1, sqlite3_column_value(c->enums, 2));
-    if (rc == SQLITE_OK) rc = sqlite3_bind_value(c->members, 2, sqlite3_column_value(c->enums, 1));
+    if (rc == SQLITE_OK) rc = sqlite3_bind_text(c->members, 1, e->name, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_text(c->members, 2, e->schema, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(c->members, 3, e->last_ordinal);
     if (rc != SQLITE_OK) return catalog_error(cursor, rc);
   }
 }
 
-/* Lists the enum tables of every schema (or the one asked for) in the order
-** PRAGMA database_list gives the schemas, then by name. */
+/* Adds the enum schema.name to the snapshot, with its last ordinal now. */
+static int catalog_add_entry(catalog_cursor *c, sqlite3 *db, const char *schema, const char *name) {
+  sqlite3_stmt *stmt;
+  catalog_entry *grown = sqlite3_realloc64(c->entries, sizeof *grown * (size_t)(c->count + 1));
+  if (!grown) return SQLITE_NOMEM;
+  c->entries = grown;
+  catalog_entry *e = &c->entries[c->count];
+  memset(e, 0, sizeof *e);
+  e->schema = sqlite3_mprintf("%s", schema);
+  e->name = sqlite3_mprintf("%s", name);
+  c->count++;
+  if (!e->schema || !e->name) return SQLITE_NOMEM;
+  char *sql = sqlite3_mprintf("SELECT max(ordinal) FROM \"%w\".\"%w_" DYNENUM_SHADOW_SUFFIX "\"", schema, name);
+  if (!sql) return SQLITE_NOMEM;
+  int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
+  sqlite3_free(sql);
+  if (rc != SQLITE_OK) return rc;
+  if (sqlite3_step(stmt) == SQLITE_ROW) e->last_ordinal = sqlite3_column_int64(stmt, 0);
+  return sqlite3_finalize(stmt);
+}
+
+/* Takes the snapshot of the enums to list: every schema's (or the one asked
+** for) in the order PRAGMA database_list gives the schemas, then by name. */
 static int catalog_filter(sqlite3_vtab_cursor *cursor, int idx_num, const char *idx_str, int argc,
                           sqlite3_value **argv) {
   catalog_cursor *c = (catalog_cursor *)cursor;
   catalog_table *t = (catalog_table *)cursor->pVtab;
-  sqlite3_stmt *schemas = NULL;
-  sqlite3_str *sql = sqlite3_str_new(t->db);
-  int rc, arg = 0, n = 0;
+  sqlite3_stmt *schemas = NULL, *tables = NULL;
+  int rc, arg = 0;
   (void)idx_str;
   (void)argc;
-  sqlite3_finalize(c->enums);
-  sqlite3_finalize(c->members);
-  c->enums = c->members = NULL;
-  c->eof = 0;
-  c->rowid = 0;
+  catalog_reset(c);
   sqlite3_value *wanted_enum = (idx_num & CATALOG_BY_ENUM) ? argv[arg++] : NULL;
   sqlite3_value *wanted_schema = (idx_num & CATALOG_BY_SCHEMA) ? argv[arg++] : NULL;
+  const char *schema_text = wanted_schema ? (const char *)sqlite3_value_text(wanted_schema) : NULL;
 
-  /* One SELECT over every schema's sqlite_schema, built from the list. */
   rc = sqlite3_prepare_v2(t->db, "SELECT name FROM pragma_database_list ORDER BY seq", -1, &schemas, NULL);
-  if (rc != SQLITE_OK) {
-    sqlite3_free(sqlite3_str_finish(sql));
-    return catalog_error(cursor, rc);
-  }
-  while ((rc = sqlite3_step(schemas)) == SQLITE_ROW) {
-    const char *s = (const char *)sqlite3_column_text(schemas, 0);
-    sqlite3_str_appendf(sql,
-                        "%sSELECT %d AS seq, %Q AS schema, name, sql FROM \"%w\".sqlite_schema WHERE type = 'table' "
-                        "AND sql LIKE 'CREATE VIRTUAL TABLE%%'%s%s",
-                        n ? " UNION ALL " : "", n, s, s, wanted_enum ? " AND name = ?1 COLLATE NOCASE" : "",
-                        wanted_schema ? " AND ?2 = " : "");
-    if (wanted_schema) sqlite3_str_appendf(sql, "%Q COLLATE NOCASE", s);
-    n++;
+  while (rc == SQLITE_OK) {
+    rc = sqlite3_step(schemas);
+    if (rc != SQLITE_ROW) break;
+    const char *schema = (const char *)sqlite3_column_text(schemas, 0);
+    if (wanted_schema && (!schema_text || sqlite3_stricmp(schema, schema_text) != 0)) {
+      rc = SQLITE_OK;
+      continue;
+    }
+    char *sql = sqlite3_mprintf("SELECT name, sql FROM \"%w\".sqlite_schema WHERE type = 'table' AND sql LIKE "
+                                "'CREATE VIRTUAL TABLE%%'%s ORDER BY name",
+                                schema, wanted_enum ? " AND name = ?1 COLLATE NOCASE" : "");
+    rc = sql ? sqlite3_prepare_v2(t->db, sql, -1, &tables, NULL) : SQLITE_NOMEM;
+    sqlite3_free(sql);
+    if (rc == SQLITE_OK && wanted_enum) rc = sqlite3_bind_value(tables, 1, wanted_enum);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(tables)) == SQLITE_ROW) {
+      rc = SQLITE_OK;
+      if (dynenum_is_enum_sql((const char *)sqlite3_column_text(tables, 1))) {
+        rc = catalog_add_entry(c, t->db, schema, (const char *)sqlite3_column_text(tables, 0));
+      }
+    }
+    sqlite3_finalize(tables);
+    tables = NULL;
+    if (rc == SQLITE_DONE) rc = SQLITE_OK;
   }
   sqlite3_finalize(schemas);
   if (rc == SQLITE_DONE) rc = SQLITE_OK;
-  sqlite3_str_appendf(sql, " ORDER BY seq, name");
-  char *text = sqlite3_str_finish(sql);
-  if (rc == SQLITE_OK && !text) rc = SQLITE_NOMEM;
-  if (rc == SQLITE_OK) rc = sqlite3_prepare_v2(t->db, text, -1, &c->enums, NULL);
-  sqlite3_free(text);
-  if (rc == SQLITE_OK && wanted_enum) rc = sqlite3_bind_value(c->enums, 1, wanted_enum);
-  if (rc == SQLITE_OK && wanted_schema) rc = sqlite3_bind_value(c->enums, 2, wanted_schema);
   if (rc != SQLITE_OK) return catalog_error(cursor, rc);
   return catalog_next(cursor);
 }
@@ -725,6 +772,7 @@ static int catalog_filter(sqlite3_vtab_cursor *cursor, int idx_num, const char *
 static int catalog_eof(sqlite3_vtab_cursor *cursor) { return ((catalog_cursor *)cursor)->eof; }
 
 static int catalog_column(sqlite3_vtab_cursor *cursor, sqlite3_context *ctx, int column) {
+  /* The members statement selects the columns in declaration order. */
   sqlite3_result_value(ctx, sqlite3_column_value(((catalog_cursor *)cursor)->members, column));
   return SQLITE_OK;
 }

@@ -20,6 +20,8 @@ proc run_one {label command} {
   puts "== $label"
   flush stdout
   set status [catch {exec -ignorestderr {*}$command 2>@1} output options]
+  # exec appends this to the output of a program that exits non-zero.
+  regsub {\nchild process exited abnormally$} $output {} output
   puts $output
   if {[regexp {(\d+) errors out of (\d+) tests\s*$} $output -> errors total]} {
     incr failed $errors

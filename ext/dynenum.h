@@ -134,9 +134,9 @@ int dynenum_check_dynamic_name(const char *s, size_t n);
 
 /* Writes s into buf (of cap >= DYNENUM_QUOTE_SIZE bytes) the way error
 ** messages quote an input: at most 48 bytes of it, never cutting a UTF-8
-** sequence, malformed bytes and invisible characters (controls, whitespace
-** other than the space, zero-width and format characters) as \xHH per byte,
-** and "..." after a string that was cut short. */
+** sequence, malformed bytes, invisible characters (controls, whitespace
+** other than the space, zero-width and bidirectional format characters) and
+** backslashes as \xHH per byte, and "..." after a string that was cut short. */
 #define DYNENUM_QUOTE_SIZE 196
 void dynenum_quote(char *buf, size_t cap, const char *s, size_t n);
 

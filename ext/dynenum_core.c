@@ -20,7 +20,8 @@
 ** every operation that allocates does so before it changes anything, so a
 ** failed allocation returns DYNENUM_NOMEM and leaves the enum as it was.
 */
-#define _POSIX_C_SOURCE 200809L
+/* For pthread_rwlockattr_setkind_np, where the C library has it. */
+#define _GNU_SOURCE
 
 #include "dynenum.h"
 
@@ -40,15 +41,19 @@
 #define QUOTE_SIZE (QUOTE_MAX_BYTES * 4 + 4)
 _Static_assert(QUOTE_SIZE == DYNENUM_QUOTE_SIZE, "dynenum.h states the quote size");
 
-/* Characters a reader could not see or tell apart from a space in a message. */
-static int is_invisible(uint32_t cp) {
-  return (cp != 0x20 && dynenum_is_space_or_control(cp)) || cp == 0xAD || (cp >= 0x200B && cp <= 0x200F) ||
-         (cp >= 0x2060 && cp <= 0x2064) || cp == 0xFEFF;
+/* Characters a reader could not see, could take for a space, or that would
+** reorder the rest of a message (bidirectional controls); and the backslash,
+** so that an escape in the message is never text of the input. */
+static int needs_escape(uint32_t cp) {
+  return (cp != 0x20 && dynenum_is_space_or_control(cp)) || cp == '\\' || cp == 0xAD || cp == 0x061C ||
+         cp == 0x180E || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
+         (cp >= 0x2060 && cp <= 0x2069) || cp == 0xFEFF;
 }
 
 /* Writes s into buf as it should appear inside '...' of a message: at most
 ** QUOTE_MAX_BYTES of it (never cutting a UTF-8 sequence), with malformed
-** bytes and invisible characters written \xHH, and "..." when cut short. */
+** bytes, invisible characters and backslashes written \xHH, and "..." when
+** cut short. */
 void dynenum_quote(char *buf, size_t cap, const char *s, size_t n) {
   const unsigned char *at = (const unsigned char *)s, *end = at + n;
   size_t used = 0, shown = 0;
@@ -56,7 +61,7 @@ void dynenum_quote(char *buf, size_t cap, const char *s, size_t n) {
   while (at < end) {
     uint32_t cp;
     int len = dynenum_utf8_decode(at, (size_t)(end - at), &cp);
-    int escape = len == 0 || is_invisible(cp);
+    int escape = len == 0 || needs_escape(cp);
     size_t need = escape ? (size_t)(len ? len : 1) * 4 : (size_t)len;
     if (shown + (size_t)(len ? len : 1) > QUOTE_MAX_BYTES || used + need + 4 > cap) {
       if (used + 4 <= cap) memcpy(buf + used, "...", 4);
@@ -93,6 +98,21 @@ static int set_error(dynenum_error *err, int code, const char *format, ...) {
 static void *alloc(const dynenum_config *c, size_t n) { return c->malloc_fn(n); }
 static void release_memory(const dynenum_config *c, void *p) {
   if (p) c->free_fn(p);
+}
+
+/* A reader-writer lock that lets a waiting writer in before new readers:
+** glibc's default favours readers, and a steady stream of lookups would
+** then starve additions. */
+static int lock_init(pthread_rwlock_t *l) {
+  pthread_rwlockattr_t attr;
+  if (pthread_rwlockattr_init(&attr)) return DYNENUM_LOCK;
+  int rc = DYNENUM_OK;
+#if defined(__GLIBC__)
+  if (pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP)) rc = DYNENUM_LOCK;
+#endif
+  if (rc == DYNENUM_OK && pthread_rwlock_init(l, &attr)) rc = DYNENUM_LOCK;
+  pthread_rwlockattr_destroy(&attr);
+  return rc;
 }
 
 static int lock_shared(pthread_rwlock_t *l) { return pthread_rwlock_rdlock(l) ? DYNENUM_LOCK : DYNENUM_OK; }
@@ -287,7 +307,7 @@ static int enum_new(const dynenum_config *c, const char *name, size_t n, dynenum
   e->name[n] = 0;
   e->name_len = n;
   dynenum_quote(e->shown, sizeof e->shown, name, n);
-  if (pthread_rwlock_init(&e->lock, NULL)) {
+  if (lock_init(&e->lock) != DYNENUM_OK) {
     c->free_fn(e->name);
     c->free_fn(e);
     return DYNENUM_LOCK;
@@ -593,7 +613,7 @@ int dynenum_registry_open(const dynenum_config *config, dynenum_registry **out) 
   if (!r) return DYNENUM_NOMEM;
   memset(r, 0, sizeof *r);
   r->config = c;
-  if (pthread_rwlock_init(&r->lock, NULL)) {
+  if (lock_init(&r->lock) != DYNENUM_OK) {
     c.free_fn(r);
     return DYNENUM_LOCK;
   }

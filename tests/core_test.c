@@ -465,15 +465,6 @@ static void test_add_errors(void) {
   CHECK_INT_EQ(0, heap.live, "every block of the add-errors test is freed");
 }
 
-/* count copies of unit followed by tail, in a static buffer. */
-static const char *repeat(const char *unit, int count, const char *tail) {
-  static char buf[1024];
-  buf[0] = 0;
-  for (int i = 0; i < count; i++) strcat(buf, unit);
-  strcat(buf, tail);
-  return buf;
-}
-
 /* An implied value is the key of the name, and folding can make it longer
 ** than the name: it must still be a valid value, because the binding
 ** persists each member's (name, value) and reloads it with the value given
@@ -499,12 +490,12 @@ static void test_implied_value_limits(void) {
   }
 
   char expected[DYNENUM_QUOTE_SIZE * 3];
-  snprintf(expected, sizeof expected, "value '%s' of member '", repeat("\xE2\xB1\xA5", 16, "..."));
-  strcat(expected, repeat("\xC8\xBA", 24, "..."));
+  snprintf(expected, sizeof expected, "value '%s' of member '", ctest_repeat("\xE2\xB1\xA5", 16, "..."));
+  strcat(expected, ctest_repeat("\xC8\xBA", 24, "..."));
   strcat(expected, "' too long (258 bytes, at most 255) in enum 'wide'");
   check_add_fails(e, name, 172, NULL, 0, DYNENUM_TOOLONG, expected, "a name whose key is 258 bytes");
-  snprintf(expected, sizeof expected, "value '%s' of member '", repeat("\xE2\xB1\xA5", 16, "..."));
-  strcat(expected, repeat("\xC8\xBA", 24, "..."));
+  snprintf(expected, sizeof expected, "value '%s' of member '", ctest_repeat("\xE2\xB1\xA5", 16, "..."));
+  strcat(expected, ctest_repeat("\xC8\xBA", 24, "..."));
   strcat(expected, "' too long (382 bytes, at most 255) in enum 'wide'");
   check_add_fails(e, name, 255, NULL, 0, DYNENUM_TOOLONG, expected, "a 255-byte name whose key is 382 bytes");
 

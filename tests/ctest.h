@@ -189,6 +189,18 @@ static inline int ctest_check_str(const char *expected, const char *actual, cons
 
 /* Closes the last group, prints the summary line and returns the exit
 ** status: 0 when every check passed, 1 otherwise. */
+/* A string of count copies of unit followed by tail, in a static buffer
+** (valid until the next call). */
+static inline const char *ctest_repeat(const char *unit, int count, const char *tail) {
+  static char buf[1024];
+  size_t used = 0, unit_len = strlen(unit), tail_len = strlen(tail);
+  for (int i = 0; i < count && used + unit_len + tail_len < sizeof buf; i++, used += unit_len) {
+    memcpy(buf + used, unit, unit_len);
+  }
+  memcpy(buf + used, tail, tail_len + 1);
+  return buf;
+}
+
 static inline int ctest_finish(void) {
   ctest_end_group();
   printf("%ld checks, %ld failed\n", ctest_state.checks, ctest_state.failures);

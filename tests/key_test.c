@@ -40,27 +40,20 @@
 
 /* ---- An independent oracle ------------------------------------------------- */
 
+/* Encodes as the standard states it, a length from the ranges and then six
+** bits per continuation byte from the end, rather than the way
+** dynenum_key.c does, so that the two can check each other. */
 static int utf8_encode(uint32_t cp, unsigned char *out) {
-  if (cp < 0x80) {
-    out[0] = (unsigned char)cp;
-    return 1;
+  static const uint32_t limit[] = {0x80, 0x800, 0x10000, 0x110000};
+  static const unsigned char lead[] = {0x00, 0xC0, 0xE0, 0xF0};
+  int len = 1;
+  while (len < 4 && cp >= limit[len - 1]) len++;
+  for (int i = len - 1; i > 0; i--) {
+    out[i] = (unsigned char)(0x80 | (cp & 0x3F));
+    cp >>= 6;
   }
-  if (cp < 0x800) {
-    out[0] = (unsigned char)(0xC0 | (cp >> 6));
-    out[1] = (unsigned char)(0x80 | (cp & 0x3F));
-    return 2;
-  }
-  if (cp < 0x10000) {
-    out[0] = (unsigned char)(0xE0 | (cp >> 12));
-    out[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-    out[2] = (unsigned char)(0x80 | (cp & 0x3F));
-    return 3;
-  }
-  out[0] = (unsigned char)(0xF0 | (cp >> 18));
-  out[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-  out[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-  out[3] = (unsigned char)(0x80 | (cp & 0x3F));
-  return 4;
+  out[0] = (unsigned char)(lead[len - 1] | cp);
+  return len;
 }
 
 static int is_scalar_value(uint32_t cp) { return cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF); }
@@ -692,15 +685,6 @@ static void check_quote(const char *s, size_t n, const char *expected, const cha
   CHECK_MEM_EQ("################", 16, buf + DYNENUM_QUOTE_SIZE, 16, "quote of %s stays in its buffer", what);
 }
 
-/* A string of count copies of unit followed by tail, in a static buffer. */
-static const char *repeat(const char *unit, int count, const char *tail) {
-  static char buf[1024];
-  buf[0] = 0;
-  for (int i = 0; i < count; i++) strcat(buf, unit);
-  strcat(buf, tail);
-  return buf;
-}
-
 static void test_quote(void) {
   char input[256], expected[1024];
   ctest_group("dynenum_quote");
@@ -733,35 +717,35 @@ static void test_quote(void) {
   check_quote(LIT("a\xE2\x81\xA9" "b"), "a\\xe2\\x81\\xa9b", "U+2069 POP DIRECTIONAL ISOLATE (format, bidi)");
 
   /* 48 bytes fit; the 49th cuts, and a sequence is cut whole or not at all. */
-  strcpy(input, repeat("a", 48, ""));
-  check_quote(input, 48, repeat("a", 48, ""), "48 bytes");
-  strcpy(input, repeat("a", 49, ""));
-  check_quote(input, 49, repeat("a", 48, "..."), "49 bytes");
-  strcpy(input, repeat("a", 200, ""));
-  check_quote(input, 200, repeat("a", 48, "..."), "200 bytes");
-  strcpy(input, repeat("a", 46, "\xC3\xA9"));
+  strcpy(input, ctest_repeat("a", 48, ""));
+  check_quote(input, 48, ctest_repeat("a", 48, ""), "48 bytes");
+  strcpy(input, ctest_repeat("a", 49, ""));
+  check_quote(input, 49, ctest_repeat("a", 48, "..."), "49 bytes");
+  strcpy(input, ctest_repeat("a", 200, ""));
+  check_quote(input, 200, ctest_repeat("a", 48, "..."), "200 bytes");
+  strcpy(input, ctest_repeat("a", 46, "\xC3\xA9"));
   check_quote(input, 48, input, "46 bytes and a 2-byte sequence");
-  strcpy(input, repeat("a", 47, "\xC3\xA9"));
-  check_quote(input, 49, repeat("a", 47, "..."), "47 bytes and a 2-byte sequence");
-  strcpy(input, repeat("a", 46, "\xE2\x82\xAC"));
-  check_quote(input, 49, repeat("a", 46, "..."), "46 bytes and a 3-byte sequence");
-  strcpy(input, repeat("a", 45, "\xE2\x82\xAC"));
+  strcpy(input, ctest_repeat("a", 47, "\xC3\xA9"));
+  check_quote(input, 49, ctest_repeat("a", 47, "..."), "47 bytes and a 2-byte sequence");
+  strcpy(input, ctest_repeat("a", 46, "\xE2\x82\xAC"));
+  check_quote(input, 49, ctest_repeat("a", 46, "..."), "46 bytes and a 3-byte sequence");
+  strcpy(input, ctest_repeat("a", 45, "\xE2\x82\xAC"));
   check_quote(input, 48, input, "45 bytes and a 3-byte sequence");
-  strcpy(input, repeat("a", 45, "\xF0\x9F\x98\x80"));
-  check_quote(input, 49, repeat("a", 45, "..."), "45 bytes and a 4-byte sequence");
-  strcpy(input, repeat("a", 44, "\xF0\x9F\x98\x80"));
+  strcpy(input, ctest_repeat("a", 45, "\xF0\x9F\x98\x80"));
+  check_quote(input, 49, ctest_repeat("a", 45, "..."), "45 bytes and a 4-byte sequence");
+  strcpy(input, ctest_repeat("a", 44, "\xF0\x9F\x98\x80"));
   check_quote(input, 48, input, "44 bytes and a 4-byte sequence");
-  strcpy(input, repeat("\xE2\x82\xAC", 17, ""));
-  check_quote(input, 51, repeat("\xE2\x82\xAC", 16, "..."), "17 euro signs (51 bytes)");
+  strcpy(input, ctest_repeat("\xE2\x82\xAC", 17, ""));
+  check_quote(input, 51, ctest_repeat("\xE2\x82\xAC", 16, "..."), "17 euro signs (51 bytes)");
   /* A malformed byte is one byte of input, however long its escape. */
-  strcpy(input, repeat("a", 47, "\xE2\x84"));
-  check_quote(input, 49, repeat("a", 47, "\\xe2..."), "47 bytes and a truncated sequence");
+  strcpy(input, ctest_repeat("a", 47, "\xE2\x84"));
+  check_quote(input, 49, ctest_repeat("a", 47, "\\xe2..."), "47 bytes and a truncated sequence");
 
   /* The longest quote fills DYNENUM_QUOTE_SIZE exactly, with its NUL. */
   memset(input, 0xFF, sizeof input);
-  strcpy(expected, repeat("\\xff", 48, ""));
+  strcpy(expected, ctest_repeat("\\xff", 48, ""));
   check_quote(input, 48, expected, "48 malformed bytes");
-  strcpy(expected, repeat("\\xff", 48, "..."));
+  strcpy(expected, ctest_repeat("\\xff", 48, "..."));
   CHECK_INT_EQ(DYNENUM_QUOTE_SIZE - 1, strlen(expected), "the longest quote plus its NUL is DYNENUM_QUOTE_SIZE");
   check_quote(input, 49, expected, "49 malformed bytes");
   check_quote(input, 256, expected, "256 malformed bytes");

@@ -9,10 +9,16 @@
 ** querying the database per row.
 **
 ** Freshness.  A cached enum records the connection's generation (bumped by
-** every insert, rollback and DDL this connection makes through the module)
-** and the schema's data version (SQLITE_FCNTL_DATA_VERSION, which changes
-** whenever any connection commits to the file).  When both still match, the
-** copy is current.  Otherwise the schema cookie tells whether the enum may
+** every insert, rollback and DDL this connection makes through the module),
+** the schema's file name and its data version (SQLITE_FCNTL_DATA_VERSION,
+** which changes whenever a connection commits to the file, this one
+** included), and the same version of each schema searched before it, where a
+** table created later would hide it.  When all still match, the copy is
+** current.  Uncommitted changes of this connection do not change a data
+** version: the module's own are covered by the generation (and, for DDL, by
+** checking the database until the transaction ends, since a ROLLBACK TO does
+** not tell the module); a table or view of another kind that hides an enum
+** is noticed once its transaction commits.  Otherwise the schema cookie tells whether the enum may
 ** have been dropped or re-created (then it is reloaded whole); if not,
 ** members are only ever appended, so reading the rows past the last known
 ** ordinal brings the copy up to date.  The functions check once per
@@ -41,6 +47,7 @@ typedef struct watched_schema {
 typedef struct enum_origin {
   char *schema;          /* as PRAGMA database_list names it */
   char *table;           /* as declared */
+  char *file;            /* the schema's file name then ("" in memory) */
   unsigned generation;   /* the connection's generation */
   unsigned data_version; /* SQLITE_FCNTL_DATA_VERSION of the schema */
   int schema_version;    /* PRAGMA schema_version of the schema */
@@ -58,6 +65,7 @@ static void origin_free(void *p) {
   if (!o) return;
   sqlite3_free(o->schema);
   sqlite3_free(o->table);
+  sqlite3_free(o->file);
   free_watched(o->watched, o->watched_count);
   sqlite3_free(o);
 }
@@ -370,6 +378,15 @@ static int watch_schemas(sqlite3 *db, enum_origin *o, location *l) {
 static int still_fresh(dynenum_connection *c, const enum_origin *o) {
   unsigned version;
   if (o->generation != c->generation) return 0;
+  /* DDL of the module in an open transaction: a ROLLBACK TO may undo it. */
+  if (c->ddl_in_transaction) {
+    if (!sqlite3_get_autocommit(c->db)) return 0;
+    c->ddl_in_transaction = 0;
+  }
+  /* After DETACH and ATTACH of another file under the same schema name, the
+  ** new pager's data version may well equal the old one's. */
+  const char *file = sqlite3_db_filename(c->db, o->schema);
+  if (!file || strcmp(file, o->file) != 0) return 0;
   if (!version_is_current(c->db, o->schema) || !pager_version(c->db, o->schema, &version) ||
       version != o->data_version) {
     return 0;
@@ -464,6 +481,11 @@ static int load_enum(dynenum_connection *c, location *l, const char *key, size_t
   l->schema = l->table = NULL;
   rc = read_versions(c->db, o->schema, &o->data_version, &o->schema_version);
   if (rc == SQLITE_OK) rc = watch_schemas(c->db, o, l);
+  if (rc == SQLITE_OK) {
+    const char *file = sqlite3_db_filename(c->db, o->schema);
+    o->file = sqlite3_mprintf("%s", file ? file : "");
+    if (!o->file) rc = SQLITE_NOMEM;
+  }
   if (rc != SQLITE_OK) {
     origin_free(o);
     return rc;
@@ -492,7 +514,11 @@ static int refresh_enum(dynenum_connection *c, dynenum_enum *e, location *l, cha
   enum_origin *o = dynenum_enum_userdata(e);
   unsigned data_version;
   int schema_version;
-  if (!l->schema || strcmp(l->schema, o->schema) != 0 || strcmp(l->table, o->table) != 0) return LOAD_RELOAD;
+  const char *file = sqlite3_db_filename(c->db, o->schema);
+  if (!l->schema || strcmp(l->schema, o->schema) != 0 || strcmp(l->table, o->table) != 0 || !file ||
+      strcmp(file, o->file) != 0) {
+    return LOAD_RELOAD;
+  }
   int rc = read_versions(c->db, o->schema, &data_version, &schema_version);
   if (rc != SQLITE_OK) return rc;
   if (schema_version != o->schema_version) return LOAD_RELOAD; /* perhaps dropped and re-created */
@@ -505,7 +531,8 @@ static int refresh_enum(dynenum_connection *c, dynenum_enum *e, location *l, cha
   return SQLITE_OK;
 }
 
-int dynenum_connection_enum(dynenum_connection *c, const char *name, size_t n, dynenum_enum **out, char **error) {
+int dynenum_connection_enum(dynenum_connection *c, const char *name, size_t n, int verify, dynenum_enum **out,
+                            char **error) {
   dynenum_enum *e = NULL;
   location l;
   char *key = ascii_lower_copy(name, n);
@@ -514,7 +541,7 @@ int dynenum_connection_enum(dynenum_connection *c, const char *name, size_t n, d
   *error = NULL;
   if (!key) return SQLITE_NOMEM;
   int cached = dynenum_enum_get(c->cache, key, n, &e) == DYNENUM_OK;
-  if (cached && still_fresh(c, dynenum_enum_userdata(e))) {
+  if (cached && !verify && still_fresh(c, dynenum_enum_userdata(e))) {
     sqlite3_free(key);
     *out = e;
     return SQLITE_OK;
@@ -542,8 +569,9 @@ int dynenum_connection_enum(dynenum_connection *c, const char *name, size_t n, d
   sqlite3_free(key);
   return rc;
 }
-void dynenum_connection_changed(dynenum_connection *c) {
+void dynenum_connection_changed(dynenum_connection *c, int ddl) {
   c->generation++;
+  if (ddl && !sqlite3_get_autocommit(c->db)) c->ddl_in_transaction = 1;
   dynenum_registry_clear(c->cache);
 }
 

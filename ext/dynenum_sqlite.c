@@ -36,8 +36,9 @@
 **
 ** Build it as a loadable extension (the entry point is
 ** sqlite3_dynenum_init), or compile it into an application with
-** -DSQLITE_CORE and call dynenum_register(db) for each connection, e.g.
-** through sqlite3_auto_extension().
+** -DSQLITE_CORE and register it for every connection with
+** sqlite3_auto_extension((void (*)(void))sqlite3_dynenum_init), or call
+** dynenum_register(db) on one connection.
 */
 #include "dynenum_sqlite.h"
 SQLITE_EXTENSION_INIT1
@@ -117,7 +118,7 @@ static dynenum_enum *function_enum(sqlite3_context *ctx, sqlite3_value **argv, c
     sqlite3_result_error_nomem(ctx);
     return NULL;
   }
-  int rc = dynenum_connection_enum(sqlite3_user_data(ctx), name, (size_t)sqlite3_value_bytes(argv[0]), &e, &error);
+  int rc = dynenum_connection_enum(sqlite3_user_data(ctx), name, (size_t)sqlite3_value_bytes(argv[0]), 0, &e, &error);
   if (rc != SQLITE_OK) {
     if (error) {
       sqlite3_result_error(ctx, error, -1);
@@ -183,7 +184,7 @@ static int function_member(sqlite3_context *ctx, sqlite3_value **argv, const cha
   int rc = dynenum_enum_find(*e, *s, *n, m);
   if (rc == DYNENUM_OK) return 1;
   if (rc == DYNENUM_NOTFOUND) return 0;
-  sqlite3_result_error(ctx, dynenum_errstr(rc), -1);
+  result_error_owned(ctx, sqlite3_mprintf("%s(): %s in enum '%s'", function, dynenum_errstr(rc), dynenum_enum_label(*e)));
   return -1;
 }
 
@@ -261,9 +262,11 @@ static void version_function(sqlite3_context *ctx, int argc, sqlite3_value **arg
 /* Why each function's flags are what they are:
 **  - dynenum_resolve and dynenum_is_member are DETERMINISTIC: a member added
 **    later has the value its name already resolved to, so additions never
-**    change a resolution and only turn is_member's 0 into 1.  Dropping and
-**    re-creating an enum with other members is the one way to change them;
-**    the README says to REINDEX afterwards.
+**    change a resolution and only turn is_member's 0 into 1 (which keeps a
+**    CHECK true, but would leave an index over is_member stale: the README
+**    says to use it in CHECK constraints only).  Dropping and re-creating an
+**    enum with other members is the one way to change them; the README says
+**    to REINDEX afterwards.
 **  - dynenum_ordinal is not: a name gets an ordinal when it is added.
 **  - dynenum_key depends on its argument alone; dynenum_version is constant
 **    for a build but the spec keeps it out of indexes.
@@ -320,12 +323,12 @@ int dynenum_register(sqlite3 *db) {
   return rc;
 }
 
-#ifndef SQLITE_CORE
 #ifdef _WIN32
 __declspec(dllexport)
 #endif
 int sqlite3_dynenum_init(sqlite3 *db, char **error, const sqlite3_api_routines *api) {
   SQLITE_EXTENSION_INIT2(api);
+  (void)api; /* unused in static builds, where the line above is empty */
   if (sqlite3_libversion_number() < DYNENUM_MIN_SQLITE_VERSION_NUMBER) {
     *error = sqlite3_mprintf("dynenum needs SQLite " DYNENUM_MIN_SQLITE_VERSION " or newer, this is %s",
                              sqlite3_libversion());
@@ -335,4 +338,3 @@ int sqlite3_dynenum_init(sqlite3 *db, char **error, const sqlite3_api_routines *
   if (rc != SQLITE_OK && rc != SQLITE_NOMEM) *error = sqlite3_mprintf("dynenum: cannot register: %s", sqlite3_errstr(rc));
   return rc;
 }
-#endif

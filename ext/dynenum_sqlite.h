@@ -23,21 +23,27 @@ typedef struct dynenum_connection {
   int refs;
   dynenum_registry *cache; /* enums by lower-cased name as the caller wrote it */
   unsigned generation;     /* bumped by every change made through the module */
+  int ddl_in_transaction;  /* the module created, dropped or renamed an enum
+                              since the connection was last in autocommit */
 } dynenum_connection;
 
 void dynenum_connection_unref(void *connection);
 
 /* Finds the enum that name (a table name, optionally schema-qualified) denotes
 ** for this connection, loading it from the database or bringing the cached
-** copy up to date, and returns a new reference.  On failure returns an SQLite
-** result code and, unless out of memory, sets *error to a message to be freed
-** with sqlite3_free. */
-int dynenum_connection_enum(dynenum_connection *c, const char *name, size_t n, dynenum_enum **out,
+** copy up to date, and returns a new reference.  With verify set, the cached
+** copy is checked against the database even when the cheap checks say it is
+** current (for writes, which must never trust a stale copy).  On failure
+** returns an SQLite result code and, unless out of memory, sets *error to a
+** message to be freed with sqlite3_free. */
+int dynenum_connection_enum(dynenum_connection *c, const char *name, size_t n, int verify, dynenum_enum **out,
                             char **error);
 
 /* Forgets every cached enum: the next use reloads from the database.  Called
-** after a rollback and after the module creates, drops or renames an enum. */
-void dynenum_connection_changed(dynenum_connection *c);
+** after a rollback and after the module creates, drops or renames an enum
+** (then with ddl set: a later ROLLBACK TO may undo that DDL without telling
+** the module, so until the transaction ends every use checks the database). */
+void dynenum_connection_changed(dynenum_connection *c, int ddl);
 
 /* Marks the cached enum fresh again after this connection added a member to
 ** it through the module (and bumped the generation). */
@@ -61,6 +67,9 @@ int dynenum_register_modules(sqlite3 *db, dynenum_connection *c);
 /* Registers the collation, functions and modules on db: the entry point of
 ** a static build, and what sqlite3_dynenum_init calls when loaded. */
 int dynenum_register(sqlite3 *db);
+
+/* The extension's entry point, also in static builds (-DSQLITE_CORE), where
+** it is what sqlite3_auto_extension() should be given. */
 int sqlite3_dynenum_init(sqlite3 *db, char **error, const sqlite3_api_routines *api);
 
 /* The name of the shadow table holding an enum's members: "<table>_members". */

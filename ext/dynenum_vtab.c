@@ -196,6 +196,13 @@ static int enum_create(sqlite3 *db, void *aux, int argc, const char *const *argv
   const char *schema = argv[1], *name = argv[2];
   dynenum_enum *scratch;
   sqlite3_stmt *insert = NULL;
+  /* Its members table, dynenum_members, would hide the catalog. */
+  if (sqlite3_stricmp(name, "dynenum") == 0) {
+    *error = sqlite3_mprintf("dynenum: an enum cannot be called '%s': its members table would hide the "
+                             "dynenum_members catalog",
+                             name);
+    return SQLITE_ERROR;
+  }
   int rc = dynenum_enum_new(&dynenum_sqlite_config, name, strlen(name), &scratch);
   if (rc != DYNENUM_OK) return SQLITE_NOMEM;
   for (int i = 3; i < argc && rc == SQLITE_OK; i++) {
@@ -246,7 +253,7 @@ static int enum_create(sqlite3 *db, void *aux, int argc, const char *const *argv
   sqlite3_finalize(insert);
   dynenum_enum_release(scratch);
   if (rc == SQLITE_OK) rc = enum_connect(db, aux, argc, argv, out, error);
-  if (rc == SQLITE_OK) dynenum_connection_changed(aux);
+  if (rc == SQLITE_OK) dynenum_connection_changed(aux, 1);
   return rc;
 }
 
@@ -263,7 +270,7 @@ static int enum_destroy(sqlite3_vtab *vtab) {
   int rc = run_sql(t->db, &t->base.zErrMsg, "DROP TABLE IF EXISTS \"%w\".\"%w_" DYNENUM_SHADOW_SUFFIX "\"", t->schema,
                    t->name);
   if (rc != SQLITE_OK) return rc;
-  dynenum_connection_changed(t->connection);
+  dynenum_connection_changed(t->connection, 1);
   return enum_disconnect(vtab);
 }
 
@@ -380,26 +387,12 @@ static int enum_insert(enum_table *t, sqlite3_value **argv, sqlite_int64 *rowid)
   size_t name_len = (size_t)sqlite3_value_bytes(name);
   if (!name_text) return SQLITE_NOMEM;
 
-  /* The value of an added member is always the key of its name. */
-  char key[DYNENUM_MAX_KEY_BYTES];
-  size_t key_len = dynenum_key(name_text, name_len, key, sizeof key);
-  if (sqlite3_value_type(value) != SQLITE_NULL &&
-      (sqlite3_value_type(value) != SQLITE_TEXT || (size_t)sqlite3_value_bytes(value) != key_len ||
-       memcmp(sqlite3_value_text(value), key, key_len) != 0)) {
-    char shown_name[DYNENUM_QUOTE_SIZE], shown_key[DYNENUM_QUOTE_SIZE];
-    dynenum_quote(shown_name, sizeof shown_name, name_text, name_len);
-    dynenum_quote(shown_key, sizeof shown_key, key, key_len < sizeof key ? key_len : sizeof key);
-    return vtab_error(&t->base, SQLITE_CONSTRAINT,
-                      sqlite3_mprintf("dynenum: member '%s' added to enum '%s' must have the value '%s', the key of its "
-                                      "name, or none",
-                                      shown_name, shown_enum, shown_key));
-  }
-
   dynenum_enum *e;
   char *error = NULL;
   char *qualified = sqlite3_mprintf("%s.%s", t->schema, t->name);
   if (!qualified) return SQLITE_NOMEM;
-  int rc = dynenum_connection_enum(t->connection, qualified, strlen(qualified), &e, &error);
+  /* A write must never trust a cached copy: verify against the file. */
+  int rc = dynenum_connection_enum(t->connection, qualified, strlen(qualified), 1, &e, &error);
   sqlite3_free(qualified);
   if (rc != SQLITE_OK) return error ? vtab_error(&t->base, rc, error) : rc;
 
@@ -410,6 +403,23 @@ static int enum_insert(enum_table *t, sqlite3_value **argv, sqlite_int64 *rowid)
   if (dynenum_enum_check_name(e, name_text, name_len, &err) != DYNENUM_OK) {
     dynenum_enum_release(e);
     return vtab_error(&t->base, SQLITE_CONSTRAINT, sqlite3_mprintf("dynenum: %s", err.message));
+  }
+
+  /* The value of an added member is always the key of its name (which fits
+  ** the buffer: the name was checked). */
+  char key[DYNENUM_MAX_KEY_BYTES];
+  size_t key_len = dynenum_key(name_text, name_len, key, sizeof key);
+  if (sqlite3_value_type(value) != SQLITE_NULL &&
+      (sqlite3_value_type(value) != SQLITE_TEXT || (size_t)sqlite3_value_bytes(value) != key_len ||
+       memcmp(sqlite3_value_text(value), key, key_len) != 0)) {
+    char shown_name[DYNENUM_QUOTE_SIZE], shown_key[DYNENUM_QUOTE_SIZE];
+    dynenum_quote(shown_name, sizeof shown_name, name_text, name_len);
+    dynenum_quote(shown_key, sizeof shown_key, key, key_len);
+    dynenum_enum_release(e);
+    return vtab_error(&t->base, SQLITE_CONSTRAINT,
+                      sqlite3_mprintf("dynenum: member '%s' added to enum '%s' must have the value '%s', the key of its "
+                                      "name, or none",
+                                      shown_name, shown_enum, shown_key));
   }
 
   sqlite_int64 next = (sqlite_int64)dynenum_enum_size(e) + 1;
@@ -455,7 +465,7 @@ static int enum_insert(enum_table *t, sqlite3_value **argv, sqlite_int64 *rowid)
   if (rc != SQLITE_OK) {
     /* The cached copy holds a member the file does not: forget it. */
     dynenum_enum_release(e);
-    dynenum_connection_changed(t->connection);
+    dynenum_connection_changed(t->connection, 0);
     return rc;
   }
   t->connection->generation++;
@@ -488,7 +498,7 @@ static int enum_rename(sqlite3_vtab *vtab, const char *new_name) {
   }
   sqlite3_free(t->name);
   t->name = renamed;
-  dynenum_connection_changed(t->connection);
+  dynenum_connection_changed(t->connection, 1);
   return SQLITE_OK;
 }
 
@@ -500,7 +510,7 @@ static int enum_transaction_step(sqlite3_vtab *vtab) {
 }
 
 static int enum_rollback(sqlite3_vtab *vtab) {
-  dynenum_connection_changed(((enum_table *)vtab)->connection);
+  dynenum_connection_changed(((enum_table *)vtab)->connection, 0);
   return SQLITE_OK;
 }
 

@@ -9,19 +9,23 @@
 ** no allocation, no scan.  Each table is open addressing with linear probing
 ** and at most half full.
 **
-** Locking.  Each enum has a reader-writer lock: lookups share it, additions
-** and interning take it alone, so lookups in different enums never meet and
-** lookups in one enum never wait on each other.  The registry has a lock of
-** its own that is held only to find, insert or remove an enum.  Enums are
-** reference counted, so dropping one while another thread still uses it is
-** safe: the last release frees it.
+** Concurrency.  Lookups take no lock at all.  Members and table entries are
+** only ever added, never changed or removed while the enum lives, and each is
+** published with a release store after it is complete: a slot's key pointer
+** last, the member count after the member.  A reader that sees the key (with
+** an acquire load) sees the whole entry.  A table or member array that must
+** grow is copied, the copy published, and the old one kept until the enum is
+** freed, so a reader still probing it stays safe.  Writers (adding and
+** interning) take the enum's mutex, so they are serialised per enum.  The
+** registry has a reader-writer lock of its own, held only to find, insert or
+** remove an enum.  Enums are reference counted, so dropping one while
+** another thread still uses it is safe: the last release frees it.
 **
 ** Memory.  Everything is allocated through the configured allocator, and
 ** every operation that allocates does so before it changes anything, so a
 ** failed allocation returns DYNENUM_NOMEM and leaves the enum as it was.
 */
-/* For pthread_rwlockattr_setkind_np, where the C library has it. */
-#define _GNU_SOURCE
+#define _POSIX_C_SOURCE 200809L
 
 #include "dynenum.h"
 
@@ -100,21 +104,6 @@ static void release_memory(const dynenum_config *c, void *p) {
   if (p) c->free_fn(p);
 }
 
-/* A reader-writer lock that lets a waiting writer in before new readers:
-** glibc's default favours readers, and a steady stream of lookups would
-** then starve additions. */
-static int lock_init(pthread_rwlock_t *l) {
-  pthread_rwlockattr_t attr;
-  if (pthread_rwlockattr_init(&attr)) return DYNENUM_LOCK;
-  int rc = DYNENUM_OK;
-#if defined(__GLIBC__)
-  if (pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP)) rc = DYNENUM_LOCK;
-#endif
-  if (rc == DYNENUM_OK && pthread_rwlock_init(l, &attr)) rc = DYNENUM_LOCK;
-  pthread_rwlockattr_destroy(&attr);
-  return rc;
-}
-
 static int lock_shared(pthread_rwlock_t *l) { return pthread_rwlock_rdlock(l) ? DYNENUM_LOCK : DYNENUM_OK; }
 static int lock_exclusive(pthread_rwlock_t *l) { return pthread_rwlock_wrlock(l) ? DYNENUM_LOCK : DYNENUM_OK; }
 static void unlock(pthread_rwlock_t *l) {
@@ -123,86 +112,151 @@ static void unlock(pthread_rwlock_t *l) {
   (void)rc;
 }
 
-/* ---- Hash tables ----------------------------------------------------------- */
-
-/* FNV-1a over the key bytes. */
-static uint64_t hash_bytes(const char *s, size_t n) {
-  uint64_t h = 0xcbf29ce484222325u;
-  for (size_t i = 0; i < n; i++) {
-    h ^= (unsigned char)s[i];
-    h *= 0x100000001b3u;
-  }
-  return h;
+static void unlock_writer(pthread_mutex_t *m) {
+  int rc = pthread_mutex_unlock(m); /* as above */
+  (void)rc;
 }
 
+/* ---- Hashing --------------------------------------------------------------- */
+
+/* A hash of the key bytes, eight at a time: each word is mixed in with a
+** multiply and a shift, and the result is mixed once more so that the low
+** bits, which pick the slot, depend on every byte. */
+static uint64_t hash_bytes(const char *s, size_t n) {
+  const uint64_t k = 0xbf58476d1ce4e5b9u;
+  uint64_t h = 0x9e3779b97f4a7c15u ^ n;
+  for (; n >= 8; s += 8, n -= 8) {
+    uint64_t w;
+    memcpy(&w, s, 8);
+    h = (h ^ w) * k;
+    h ^= h >> 31;
+  }
+  if (n) {
+    uint64_t w = 0;
+    memcpy(&w, s, n);
+    h = (h ^ w) * k;
+    h ^= h >> 31;
+  }
+  h *= 0x94d049bb133111ebu;
+  return h ^ (h >> 29);
+}
+
+/* ---- Hash tables ----------------------------------------------------------- */
+
 typedef struct slot {
+  _Atomic(const char *) key; /* NULL for an empty slot; owned by the value */
   uint64_t hash;
-  const char *key; /* NULL for an empty slot; owned by the value */
   size_t key_len;
   void *value;
 } slot;
 
 typedef struct table {
-  slot *slots;
-  size_t mask; /* capacity - 1; capacity is a power of two, or 0 */
-  size_t count;
+  struct table *retired_next; /* in the owner's list of tables replaced by growth */
+  size_t mask;                /* capacity - 1; capacity is a power of two */
+  size_t count;               /* written by the one writer of the moment only */
+  slot slots[];
 } table;
 
+/* Finds key in t (which may be NULL): safe while a writer inserts. */
 static void *table_find(const table *t, const char *key, size_t len, uint64_t hash) {
-  if (t->count == 0) return NULL;
+  if (!t) return NULL;
   for (size_t i = hash & t->mask;; i = (i + 1) & t->mask) {
     const slot *s = &t->slots[i];
-    if (!s->key) return NULL;
-    if (s->hash == hash && s->key_len == len && memcmp(s->key, key, len) == 0) return s->value;
+    const char *k = atomic_load_explicit(&s->key, memory_order_acquire);
+    if (!k) return NULL;
+    if (s->hash == hash && s->key_len == len && memcmp(k, key, len) == 0) return s->value;
   }
 }
 
-static void table_put(table *t, const slot *entry) {
-  size_t i = entry->hash & t->mask;
-  while (t->slots[i].key) i = (i + 1) & t->mask;
-  t->slots[i] = *entry;
+/* Puts an entry into a slot of t that has room, publishing the key last. */
+static void table_put(table *t, const char *key, size_t len, uint64_t hash, void *value) {
+  size_t i = hash & t->mask;
+  while (atomic_load_explicit(&t->slots[i].key, memory_order_relaxed)) i = (i + 1) & t->mask;
+  t->slots[i].hash = hash;
+  t->slots[i].key_len = len;
+  t->slots[i].value = value;
+  atomic_store_explicit(&t->slots[i].key, key, memory_order_release);
   t->count++;
 }
 
-/* Makes room for extra more entries, keeping the table at most half full. */
-static int table_reserve(const dynenum_config *c, table *t, size_t extra) {
-  size_t need = t->count + extra, capacity = t->slots ? t->mask + 1 : 0;
+static table *table_new(const dynenum_config *c, size_t capacity) {
+  table *t = alloc(c, sizeof *t + capacity * sizeof(slot));
+  if (!t) return NULL;
+  t->retired_next = NULL;
+  t->mask = capacity - 1;
+  t->count = 0;
+  for (size_t i = 0; i < capacity; i++) {
+    atomic_init(&t->slots[i].key, NULL);
+    t->slots[i].hash = 0;
+    t->slots[i].key_len = 0;
+    t->slots[i].value = NULL;
+  }
+  return t;
+}
+
+/* Makes room for extra more entries in *where, keeping it at most half
+** full.  A grown table replaces the old one with a release store; the old
+** one goes to *retired (readers may still be probing it), or is freed at
+** once when retired is NULL (the caller excludes readers). */
+static int table_reserve(const dynenum_config *c, _Atomic(table *) *where, size_t extra, table **retired) {
+  table *t = atomic_load_explicit(where, memory_order_relaxed);
+  size_t capacity = t ? t->mask + 1 : 0, need = (t ? t->count : 0) + extra;
   if (need * 2 <= capacity) return DYNENUM_OK;
   size_t grown = capacity ? capacity : 16;
   while (need * 2 > grown) grown *= 2;
-  slot *slots = alloc(c, grown * sizeof *slots);
-  if (!slots) return DYNENUM_NOMEM;
-  memset(slots, 0, grown * sizeof *slots);
-  table bigger = {slots, grown - 1, 0};
+  table *bigger = table_new(c, grown);
+  if (!bigger) return DYNENUM_NOMEM;
   for (size_t i = 0; i < capacity; i++) {
-    if (t->slots[i].key) table_put(&bigger, &t->slots[i]);
+    const char *key = atomic_load_explicit(&t->slots[i].key, memory_order_relaxed);
+    if (key) table_put(bigger, key, t->slots[i].key_len, t->slots[i].hash, t->slots[i].value);
   }
-  release_memory(c, t->slots);
-  *t = bigger;
+  atomic_store_explicit(where, bigger, memory_order_release);
+  if (t && retired) {
+    t->retired_next = *retired;
+    *retired = t;
+  } else {
+    release_memory(c, t);
+  }
   return DYNENUM_OK;
 }
 
-/* Removes key, shifting later entries of its probe run back into the gap. */
+/* Removes key, shifting later entries of its probe run back into the gap.
+** Only for a table no reader can be probing (the registry's, under its
+** exclusive lock). */
 static void table_remove(table *t, const char *key, size_t len, uint64_t hash) {
-  if (t->count == 0) return;
+  if (!t) return;
   size_t i = hash & t->mask;
   for (;; i = (i + 1) & t->mask) {
     slot *s = &t->slots[i];
-    if (!s->key) return;
-    if (s->hash == hash && s->key_len == len && memcmp(s->key, key, len) == 0) break;
+    const char *k = atomic_load_explicit(&s->key, memory_order_relaxed);
+    if (!k) return;
+    if (s->hash == hash && s->key_len == len && memcmp(k, key, len) == 0) break;
   }
   t->count--;
   for (size_t j = (i + 1) & t->mask;; j = (j + 1) & t->mask) {
-    if (!t->slots[j].key) break;
+    const char *k = atomic_load_explicit(&t->slots[j].key, memory_order_relaxed);
+    if (!k) break;
     size_t home = t->slots[j].hash & t->mask;
     /* Move j into the gap at i unless its home lies cyclically in (i, j]. */
     int stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
     if (!stays) {
-      t->slots[i] = t->slots[j];
+      t->slots[i].hash = t->slots[j].hash;
+      t->slots[i].key_len = t->slots[j].key_len;
+      t->slots[i].value = t->slots[j].value;
+      atomic_store_explicit(&t->slots[i].key, k, memory_order_relaxed);
       i = j;
     }
   }
-  memset(&t->slots[i], 0, sizeof t->slots[i]);
+  atomic_store_explicit(&t->slots[i].key, NULL, memory_order_relaxed);
+}
+
+/* Frees a table and every table in its retired list. */
+static void free_tables(const dynenum_config *c, table *t) {
+  while (t) {
+    table *next = t->retired_next;
+    c->free_fn(t);
+    t = next;
+  }
 }
 
 /* ---- Members --------------------------------------------------------------- */
@@ -244,19 +298,30 @@ static member_record *member_new(const dynenum_config *c, const char *name, size
   return m;
 }
 
+/* The real members in declaration order; replaced by a bigger copy when
+** full, the old one retired like a table. */
+typedef struct member_array {
+  struct member_array *retired_next;
+  size_t capacity;
+  member_record *items[];
+} member_array;
+
 /* ---- Enums ----------------------------------------------------------------- */
 
 struct dynenum_enum {
   _Atomic size_t refs;
   dynenum_config config;
-  pthread_rwlock_t lock;
+  pthread_mutex_t writer; /* held to add or intern */
   char *name;
   size_t name_len;
   char shown[QUOTE_SIZE]; /* the name as error messages quote it */
-  member_record **members; /* real members in declaration order */
-  size_t count, capacity;
-  table real;    /* key of a real member's name or value -> member */
-  table dynamic; /* key -> interned dynamic member */
+  _Atomic(member_array *) members;
+  _Atomic size_t count;         /* real members, published after each is stored */
+  _Atomic(table *) real;        /* key of a real member's name or value -> member */
+  _Atomic(table *) dynamic;     /* key -> interned dynamic member */
+  _Atomic size_t dynamic_count; /* interned dynamic members */
+  table *retired_tables;        /* replaced by growth; freed with the enum */
+  member_array *retired_arrays;
   void *userdata;
   void (*destroy_userdata)(void *);
 };
@@ -264,7 +329,7 @@ struct dynenum_enum {
 struct dynenum_registry {
   dynenum_config config;
   pthread_rwlock_t lock;
-  table enums; /* name -> enum, which the registry holds a reference to */
+  _Atomic(table *) enums; /* name -> enum, which the registry holds a reference to */
 };
 
 static void config_defaults(dynenum_config *out, const dynenum_config *in) {
@@ -280,16 +345,27 @@ static void config_defaults(dynenum_config *out, const dynenum_config *in) {
 
 static void enum_free(dynenum_enum *e) {
   const dynenum_config *c = &e->config;
+  member_array *members = atomic_load_explicit(&e->members, memory_order_acquire);
+  table *dynamic = atomic_load_explicit(&e->dynamic, memory_order_acquire);
+  size_t count = atomic_load_explicit(&e->count, memory_order_acquire);
   if (e->destroy_userdata) e->destroy_userdata(e->userdata);
-  for (size_t i = 0; i < e->count; i++) release_memory(c, e->members[i]);
-  for (size_t i = 0; e->dynamic.slots && i <= e->dynamic.mask; i++) {
-    if (e->dynamic.slots[i].key) release_memory(c, e->dynamic.slots[i].value);
+  for (size_t i = 0; i < count; i++) release_memory(c, members->items[i]);
+  for (size_t i = 0; dynamic && i <= dynamic->mask; i++) {
+    if (atomic_load_explicit(&dynamic->slots[i].key, memory_order_relaxed)) {
+      release_memory(c, dynamic->slots[i].value);
+    }
   }
-  release_memory(c, e->members);
-  release_memory(c, e->real.slots);
-  release_memory(c, e->dynamic.slots);
+  free_tables(c, atomic_load_explicit(&e->real, memory_order_relaxed));
+  free_tables(c, dynamic);
+  free_tables(c, e->retired_tables);
+  release_memory(c, members);
+  for (member_array *a = e->retired_arrays; a;) {
+    member_array *next = a->retired_next;
+    c->free_fn(a);
+    a = next;
+  }
   release_memory(c, e->name);
-  pthread_rwlock_destroy(&e->lock);
+  pthread_mutex_destroy(&e->writer);
   c->free_fn(e);
 }
 
@@ -307,12 +383,17 @@ static int enum_new(const dynenum_config *c, const char *name, size_t n, dynenum
   e->name[n] = 0;
   e->name_len = n;
   dynenum_quote(e->shown, sizeof e->shown, name, n);
-  if (lock_init(&e->lock) != DYNENUM_OK) {
+  if (pthread_mutex_init(&e->writer, NULL)) {
     c->free_fn(e->name);
     c->free_fn(e);
     return DYNENUM_LOCK;
   }
   atomic_init(&e->refs, 1);
+  atomic_init(&e->members, NULL);
+  atomic_init(&e->count, 0);
+  atomic_init(&e->real, NULL);
+  atomic_init(&e->dynamic, NULL);
+  atomic_init(&e->dynamic_count, 0);
   *out = e;
   return DYNENUM_OK;
 }
@@ -410,6 +491,25 @@ int dynenum_enum_check_name(const dynenum_enum *e, const char *s, size_t n, dyne
   }
 }
 
+/* Makes room for one more real member in the array (writer only). */
+static int reserve_member(dynenum_enum *e) {
+  member_array *a = atomic_load_explicit(&e->members, memory_order_relaxed);
+  size_t count = atomic_load_explicit(&e->count, memory_order_relaxed);
+  if (a && count < a->capacity) return DYNENUM_OK;
+  size_t capacity = a ? a->capacity * 2 : 8;
+  member_array *bigger = alloc(&e->config, sizeof *bigger + capacity * sizeof(member_record *));
+  if (!bigger) return DYNENUM_NOMEM;
+  bigger->retired_next = NULL;
+  bigger->capacity = capacity;
+  if (count) memcpy(bigger->items, a->items, count * sizeof(member_record *));
+  atomic_store_explicit(&e->members, bigger, memory_order_release);
+  if (a) {
+    a->retired_next = e->retired_arrays;
+    e->retired_arrays = a;
+  }
+  return DYNENUM_OK;
+}
+
 int dynenum_enum_add(dynenum_enum *e, const char *name, size_t name_len, const char *value,
                      size_t value_len, const dynenum_member **out, dynenum_error *err) {
   char name_key[DYNENUM_MAX_KEY_BYTES], value_key[DYNENUM_MAX_KEY_BYTES];
@@ -438,11 +538,12 @@ int dynenum_enum_add(dynenum_enum *e, const char *name, size_t name_len, const c
   uint64_t name_hash = hash_bytes(name_key, name_key_len);
   uint64_t value_hash = hash_bytes(value_key, value_key_len);
 
-  if ((rc = lock_exclusive(&e->lock)) != DYNENUM_OK) return set_error(err, rc, "cannot lock enum '%s'", e->shown);
-  const member_record *clash = table_find(&e->real, name_key, name_key_len, name_hash);
+  if (pthread_mutex_lock(&e->writer)) return set_error(err, DYNENUM_LOCK, "cannot lock enum '%s'", e->shown);
+  table *real = atomic_load_explicit(&e->real, memory_order_relaxed);
+  const member_record *clash = table_find(real, name_key, name_key_len, name_hash);
   int value_clash = 0;
   if (!clash && !same_key) {
-    clash = table_find(&e->real, value_key, value_key_len, value_hash);
+    clash = table_find(real, value_key, value_key_len, value_hash);
     value_clash = clash != NULL;
   }
   if (clash) {
@@ -462,65 +563,48 @@ int dynenum_enum_add(dynenum_enum *e, const char *name, size_t name_len, const c
       set_error(err, DYNENUM_COLLISION, "member '%s' collides with member '%s' in enum '%s' (same key '%s')", a, b,
                 e->shown, k);
     }
-    unlock(&e->lock);
+    unlock_writer(&e->writer);
     return DYNENUM_COLLISION;
   }
-  /* Allocate everything first, so that failure changes nothing. */
-  rc = table_reserve(&e->config, &e->real, 2);
-  if (rc == DYNENUM_OK && e->count == e->capacity) {
-    size_t grown = e->capacity ? e->capacity * 2 : 8;
-    member_record **members = e->config.realloc_fn(e->members, grown * sizeof *members);
-    if (members) {
-      e->members = members;
-      e->capacity = grown;
-    } else {
-      rc = DYNENUM_NOMEM;
-    }
-  }
+  /* Allocate everything first, so that failure changes nothing readers see
+  ** (a grown table or array holds the same entries as the one it replaces). */
+  rc = table_reserve(&e->config, &e->real, 2, &e->retired_tables);
+  if (rc == DYNENUM_OK) rc = reserve_member(e);
   member_record *m = NULL;
   if (rc == DYNENUM_OK) {
     m = member_new(&e->config, name, name_len, value, value_len, name_key, name_key_len, value_key, value_key_len);
     if (!m) rc = DYNENUM_NOMEM;
   }
   if (rc != DYNENUM_OK) {
-    unlock(&e->lock);
+    unlock_writer(&e->writer);
     return set_error(err, rc, "out of memory adding a member to enum '%s'", e->shown);
   }
-  m->pub.ordinal = (int64_t)e->count + 1;
-  slot entry = {name_hash, m->name_key, name_key_len, m};
-  table_put(&e->real, &entry);
-  if (!same_key) {
-    slot value_entry = {value_hash, m->value_key, value_key_len, m};
-    table_put(&e->real, &value_entry);
-  }
-  e->members[e->count++] = m;
-  unlock(&e->lock);
+  size_t count = atomic_load_explicit(&e->count, memory_order_relaxed);
+  m->pub.ordinal = (int64_t)count + 1;
+  /* The member goes into the array before the count says it is there, and
+  ** is complete before any table entry points at it. */
+  atomic_load_explicit(&e->members, memory_order_relaxed)->items[count] = m;
+  atomic_store_explicit(&e->count, count + 1, memory_order_release);
+  real = atomic_load_explicit(&e->real, memory_order_relaxed);
+  table_put(real, m->name_key, name_key_len, name_hash, m);
+  if (!same_key) table_put(real, m->value_key, value_key_len, value_hash, m);
+  unlock_writer(&e->writer);
   if (out) *out = &m->pub;
   return DYNENUM_OK;
 }
 
-size_t dynenum_enum_size(dynenum_enum *e) {
-  size_t n;
-  if (lock_shared(&e->lock)) return 0;
-  n = e->count;
-  unlock(&e->lock);
-  return n;
-}
+size_t dynenum_enum_size(dynenum_enum *e) { return atomic_load_explicit(&e->count, memory_order_acquire); }
 
 const dynenum_member *dynenum_enum_member(dynenum_enum *e, size_t index) {
-  const dynenum_member *m = NULL;
-  if (lock_shared(&e->lock)) return NULL;
-  if (index < e->count) m = &e->members[index]->pub;
-  unlock(&e->lock);
-  return m;
+  /* The count first: the array it was published with, or a later copy,
+  ** holds every member it counts. */
+  size_t count = atomic_load_explicit(&e->count, memory_order_acquire);
+  if (index >= count) return NULL;
+  return &atomic_load_explicit(&e->members, memory_order_acquire)->items[index]->pub;
 }
 
 size_t dynenum_enum_dynamic_count(dynenum_enum *e) {
-  size_t n;
-  if (lock_shared(&e->lock)) return 0;
-  n = e->dynamic.count;
-  unlock(&e->lock);
-  return n;
+  return atomic_load_explicit(&e->dynamic_count, memory_order_acquire);
 }
 
 /* Builds the key of s into buf (DYNENUM_MAX_KEY_BYTES).  Returns its length,
@@ -535,12 +619,9 @@ static size_t lookup_key(const char *s, size_t n, char *buf) {
 int dynenum_enum_find(dynenum_enum *e, const char *s, size_t n, const dynenum_member **out) {
   char key[DYNENUM_MAX_KEY_BYTES];
   size_t len = lookup_key(s, n, key);
-  const member_record *m;
   if (len == SIZE_MAX) return DYNENUM_NOTFOUND;
-  uint64_t hash = hash_bytes(key, len);
-  if (lock_shared(&e->lock)) return DYNENUM_LOCK;
-  m = table_find(&e->real, key, len, hash);
-  unlock(&e->lock);
+  const member_record *m =
+      table_find(atomic_load_explicit(&e->real, memory_order_acquire), key, len, hash_bytes(key, len));
   if (!m) return DYNENUM_NOTFOUND;
   *out = &m->pub;
   return DYNENUM_OK;
@@ -556,10 +637,8 @@ int dynenum_enum_resolve(dynenum_enum *e, const char *s, size_t n, const dynenum
   size_t len = lookup_key(s, n, key);
   uint64_t hash = len == SIZE_MAX ? 0 : hash_bytes(key, len);
   if (len != SIZE_MAX) {
-    if ((rc = lock_shared(&e->lock)) != DYNENUM_OK) return set_error(err, rc, "cannot lock enum '%s'", e->shown);
-    m = table_find(&e->real, key, len, hash);
-    if (!m) m = table_find(&e->dynamic, key, len, hash);
-    unlock(&e->lock);
+    m = table_find(atomic_load_explicit(&e->real, memory_order_acquire), key, len, hash);
+    if (!m) m = table_find(atomic_load_explicit(&e->dynamic, memory_order_acquire), key, len, hash);
     if (m) {
       *out = &m->pub;
       return DYNENUM_OK;
@@ -568,37 +647,38 @@ int dynenum_enum_resolve(dynenum_enum *e, const char *s, size_t n, const dynenum
   rc = dynenum_enum_check_name(e, s, n, err);
   if (rc) return rc;
 
-  /* Intern: look again under the exclusive lock, since another thread may
-  ** have added or interned the same key meanwhile. */
-  if ((rc = lock_exclusive(&e->lock)) != DYNENUM_OK) return set_error(err, rc, "cannot lock enum '%s'", e->shown);
-  m = table_find(&e->real, key, len, hash);
-  if (!m) m = table_find(&e->dynamic, key, len, hash);
+  /* Intern: look again as the writer, since another thread may have added
+  ** or interned the same key meanwhile. */
+  if (pthread_mutex_lock(&e->writer)) return set_error(err, DYNENUM_LOCK, "cannot lock enum '%s'", e->shown);
+  m = table_find(atomic_load_explicit(&e->real, memory_order_relaxed), key, len, hash);
+  if (!m) m = table_find(atomic_load_explicit(&e->dynamic, memory_order_relaxed), key, len, hash);
   if (m) {
-    unlock(&e->lock);
+    unlock_writer(&e->writer);
     *out = &m->pub;
     return DYNENUM_OK;
   }
-  if (e->dynamic.count >= e->config.dynamic_cap) {
+  size_t interned = atomic_load_explicit(&e->dynamic_count, memory_order_relaxed);
+  if (interned >= e->config.dynamic_cap) {
     char shown[QUOTE_SIZE];
-    unlock(&e->lock);
+    unlock_writer(&e->writer);
     dynenum_quote(shown, sizeof shown, s, n);
     return set_error(err, DYNENUM_CAP, "too many dynamic members in enum '%s' (at most %zu): cannot intern '%s'",
                      e->shown, e->config.dynamic_cap, shown);
   }
   member_record *fresh = NULL;
-  rc = table_reserve(&e->config, &e->dynamic, 1);
+  rc = table_reserve(&e->config, &e->dynamic, 1, &e->retired_tables);
   if (rc == DYNENUM_OK) {
     fresh = member_new(&e->config, s, n, key, len, key, len, key, len);
     if (!fresh) rc = DYNENUM_NOMEM;
   }
   if (rc != DYNENUM_OK) {
-    unlock(&e->lock);
+    unlock_writer(&e->writer);
     return set_error(err, rc, "out of memory interning a dynamic member of enum '%s'", e->shown);
   }
   fresh->pub.dynamic = 1;
-  slot entry = {hash, fresh->name_key, len, fresh};
-  table_put(&e->dynamic, &entry);
-  unlock(&e->lock);
+  table_put(atomic_load_explicit(&e->dynamic, memory_order_relaxed), fresh->name_key, len, hash, fresh);
+  atomic_store_explicit(&e->dynamic_count, interned + 1, memory_order_release);
+  unlock_writer(&e->writer);
   *out = &fresh->pub;
   return DYNENUM_OK;
 }
@@ -613,7 +693,8 @@ int dynenum_registry_open(const dynenum_config *config, dynenum_registry **out) 
   if (!r) return DYNENUM_NOMEM;
   memset(r, 0, sizeof *r);
   r->config = c;
-  if (lock_init(&r->lock) != DYNENUM_OK) {
+  atomic_init(&r->enums, NULL);
+  if (pthread_rwlock_init(&r->lock, NULL)) {
     c.free_fn(r);
     return DYNENUM_LOCK;
   }
@@ -621,36 +702,34 @@ int dynenum_registry_open(const dynenum_config *config, dynenum_registry **out) 
   return DYNENUM_OK;
 }
 
-/* Takes every enum out of the table and releases them. */
+/* Releases every enum of the table and frees it. */
 static void release_all(dynenum_registry *r, table *t) {
-  for (size_t i = 0; t->slots && i <= t->mask; i++) {
-    if (t->slots[i].key) dynenum_enum_release(t->slots[i].value);
+  for (size_t i = 0; t && i <= t->mask; i++) {
+    if (atomic_load_explicit(&t->slots[i].key, memory_order_relaxed)) dynenum_enum_release(t->slots[i].value);
   }
-  release_memory(&r->config, t->slots);
-  memset(t, 0, sizeof *t);
+  release_memory(&r->config, t);
 }
 
 void dynenum_registry_close(dynenum_registry *r) {
   if (!r) return;
-  release_all(r, &r->enums);
+  release_all(r, atomic_load_explicit(&r->enums, memory_order_relaxed));
   pthread_rwlock_destroy(&r->lock);
   r->config.free_fn(r);
 }
 
 int dynenum_registry_clear(dynenum_registry *r) {
-  table old;
   if (lock_exclusive(&r->lock)) return DYNENUM_LOCK;
-  old = r->enums;
-  memset(&r->enums, 0, sizeof r->enums);
+  table *old = atomic_exchange_explicit(&r->enums, NULL, memory_order_relaxed);
   unlock(&r->lock);
-  release_all(r, &old);
+  release_all(r, old);
   return DYNENUM_OK;
 }
 
 size_t dynenum_registry_size(dynenum_registry *r) {
   size_t n;
   if (lock_shared(&r->lock)) return 0;
-  n = r->enums.count;
+  table *t = atomic_load_explicit(&r->enums, memory_order_relaxed);
+  n = t ? t->count : 0;
   unlock(&r->lock);
   return n;
 }
@@ -670,20 +749,21 @@ int dynenum_enum_define(dynenum_registry *r, const char *name, size_t n, int rep
     enum_free(e);
     return set_error(err, rc, "cannot define enum '%s': %s", shown, dynenum_errstr(rc));
   }
-  old = table_find(&r->enums, name, n, hash);
+  old = table_find(atomic_load_explicit(&r->enums, memory_order_relaxed), name, n, hash);
   if (old && !replace) {
     unlock(&r->lock);
     enum_free(e);
     return set_error(err, DYNENUM_EXISTS, "enum '%s' is already defined", shown);
   }
-  if (!old && (rc = table_reserve(&r->config, &r->enums, 1)) != DYNENUM_OK) {
+  /* The registry's table is only read under its lock: no need to retire. */
+  if (!old && (rc = table_reserve(&r->config, &r->enums, 1, NULL)) != DYNENUM_OK) {
     unlock(&r->lock);
     enum_free(e);
     return set_error(err, rc, "cannot define enum '%s': %s", shown, dynenum_errstr(rc));
   }
-  if (old) table_remove(&r->enums, name, n, hash);
-  slot entry = {hash, e->name, n, e};
-  table_put(&r->enums, &entry);
+  table *t = atomic_load_explicit(&r->enums, memory_order_relaxed);
+  if (old) table_remove(t, name, n, hash);
+  table_put(t, e->name, n, hash, e);
   dynenum_enum_retain(e); /* one reference for the registry, one for the caller */
   unlock(&r->lock);
   dynenum_enum_release(old);
@@ -694,8 +774,9 @@ int dynenum_enum_define(dynenum_registry *r, const char *name, size_t n, int rep
 int dynenum_enum_get(dynenum_registry *r, const char *name, size_t n, dynenum_enum **out) {
   dynenum_enum *e;
   if (!r || !out || (!name && n)) return DYNENUM_MISUSE;
+  if (!name) name = "";
   if (lock_shared(&r->lock)) return DYNENUM_LOCK;
-  e = table_find(&r->enums, name ? name : "", n, hash_bytes(name ? name : "", n));
+  e = table_find(atomic_load_explicit(&r->enums, memory_order_relaxed), name, n, hash_bytes(name, n));
   dynenum_enum_retain(e);
   unlock(&r->lock);
   *out = e;
@@ -708,8 +789,9 @@ int dynenum_enum_drop(dynenum_registry *r, const char *name, size_t n) {
   if (!name) name = "";
   uint64_t hash = hash_bytes(name, n);
   if (lock_exclusive(&r->lock)) return DYNENUM_LOCK;
-  e = table_find(&r->enums, name, n, hash);
-  if (e) table_remove(&r->enums, name, n, hash);
+  table *t = atomic_load_explicit(&r->enums, memory_order_relaxed);
+  e = table_find(t, name, n, hash);
+  if (e) table_remove(t, name, n, hash);
   unlock(&r->lock);
   if (!e) return DYNENUM_NOTFOUND;
   dynenum_enum_release(e);

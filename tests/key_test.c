@@ -523,6 +523,48 @@ static void test_random_pairs(void) {
         equal, less, greater);
 }
 
+/* The word-at-a-time ASCII path of dynenum_key and dynenum_compare: every
+** ASCII byte value in every position of two words, next to the bytes around
+** 'A'..'Z' and '-', and ASCII strings of every length around a word. */
+static void test_ascii_words(void) {
+  static const unsigned char edges[] = {'@', 'A', 'Z', '[', '`', 'a', 'z', '{', '-', '_', ',', '.', 0x00, 0x7F, '0'};
+  ctest_group("ASCII eight bytes at a time: every byte in every position");
+  for (int v = 0; v < 0x80; v++) {
+    for (int pos = 0; pos < 16; pos++) {
+      unsigned char a[17], b[17], a_key[64], b_key[64], key[64];
+      for (int i = 0; i < 16; i++) {
+        a[i] = edges[(size_t)(i + v) % sizeof edges];
+        b[i] = edges[(size_t)(i * 7 + v) % sizeof edges];
+      }
+      a[pos] = (unsigned char)v;
+      b[pos] = (unsigned char)(v ^ 0x20); /* the other case of a letter */
+      size_t a_len = reference_key(a, 16, a_key), b_len = reference_key(b, 16, b_key);
+      size_t len = dynenum_key((const char *)a, 16, (char *)key, sizeof key);
+      CHECK_MEM_EQ(a_key, a_len, key, len, "key of byte 0x%02X at %d", v, pos);
+      CHECK_INT_EQ(byte_order(a_key, a_len, b_key, b_len), dynenum_compare((const char *)a, 16, (const char *)b, 16),
+                   "compare with byte 0x%02X / 0x%02X at %d", v, v ^ 0x20, pos);
+      /* The same pair with a's case flipped everywhere compares equal to a. */
+      unsigned char flipped[16];
+      for (int i = 0; i < 16; i++) {
+        int letter = (a[i] | 0x20) >= 'a' && (a[i] | 0x20) <= 'z';
+        flipped[i] = letter ? (unsigned char)(a[i] ^ 0x20) : a[i];
+      }
+      CHECK_INT_EQ(0, dynenum_compare((const char *)a, 16, (const char *)flipped, 16),
+                   "case-flipped copy equal, byte 0x%02X at %d", v, pos);
+    }
+  }
+  for (size_t n = 0; n <= 40; n++) {
+    char a[41], b[41];
+    unsigned char a_key[64], b_key[64];
+    for (size_t i = 0; i < n; i++) a[i] = (char)edges[(i * 5) % sizeof edges];
+    for (size_t m = 0; m <= 40; m += 1) {
+      for (size_t i = 0; i < m; i++) b[i] = i < n ? (char)(a[i] ^ ((a[i] | 0x20) >= 'a' && (a[i] | 0x20) <= 'z' ? 0x20 : 0)) : 'q';
+      size_t a_len = reference_key((unsigned char *)a, n, a_key), b_len = reference_key((unsigned char *)b, m, b_key);
+      CHECK_INT_EQ(byte_order(a_key, a_len, b_key, b_len), dynenum_compare(a, n, b, m), "lengths %zu and %zu", n, m);
+    }
+  }
+}
+
 /* The sign cmp(a, c) must have, given cmp(a, b) and cmp(b, c); 2 when the
 ** two say nothing (one less, one greater). */
 static int implied_order(int ab, int bc) {
@@ -781,6 +823,7 @@ int main(void) {
   test_keys();
   test_traps();
   test_random_pairs();
+  test_ascii_words();
   test_collation_properties();
   test_dynamic_names();
   test_space_or_control();

@@ -35,7 +35,7 @@ all: $(EXTENSION)
 
 $(EXTENSION): $(CORE_SOURCES) $(BINDING_SOURCES) $(HEADERS) VERSION
 	@mkdir -p build
-	$(CC) $(ALL_CFLAGS) -shared -DDYNENUM_VERSION='"$(VERSION)"' -o $@ $(CORE_SOURCES) $(BINDING_SOURCES)
+	$(CC) $(ALL_CFLAGS) -shared -fvisibility=hidden -DDYNENUM_VERSION='"$(VERSION)"' -o $@ $(CORE_SOURCES) $(BINDING_SOURCES)
 
 build/%_test: tests/%_test.c tests/ctest.h $(CORE_SOURCES) $(HEADERS)
 	@mkdir -p build

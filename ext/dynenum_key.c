@@ -50,12 +50,18 @@ static uint64_t ascii_key_word(uint64_t w) {
 
 /* The sign of memcmp of two different words' bytes in memory order. */
 static int first_difference(uint64_t x, uint64_t y) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  /* The lowest differing bit is in the byte that comes first in memory. */
+  int shift = __builtin_ctzll(x ^ y) & ~7;
+  return ((x >> shift) & 0xFF) < ((y >> shift) & 0xFF) ? -1 : 1;
+#else
   unsigned char a[8], b[8];
   memcpy(a, &x, 8);
   memcpy(b, &y, 8);
   for (int i = 0;; i++) {
     if (a[i] != b[i]) return a[i] < b[i] ? -1 : 1;
   }
+#endif
 }
 
 int dynenum_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp) {
@@ -96,13 +102,16 @@ int dynenum_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp) {
   return len;
 }
 
-uint32_t dynenum_fold(uint32_t cp) {
+/* The table lookup, inline for the hot paths of this file. */
+static inline uint32_t fold(uint32_t cp) {
   if (cp >= DYNENUM_CASEFOLD_LIMIT) return cp;
   return (uint32_t)((int32_t)cp +
                     dynenum_casefold_stage2[((uint32_t)dynenum_casefold_stage1[cp >> DYNENUM_CASEFOLD_SHIFT]
                                              << DYNENUM_CASEFOLD_SHIFT) +
                                             (cp & ((1u << DYNENUM_CASEFOLD_SHIFT) - 1))]);
 }
+
+uint32_t dynenum_fold(uint32_t cp) { return fold(cp); }
 
 uint32_t dynenum_fold_reference(uint32_t cp) {
   unsigned lo = 0, hi = dynenum_casefold_pair_count;
@@ -161,7 +170,7 @@ static int next_key_unit(const unsigned char **at, const unsigned char *end, uns
     return 1;
   }
   *at = s + len;
-  return utf8_encode(dynenum_fold(cp), unit);
+  return utf8_encode(fold(cp), unit);
 }
 
 size_t dynenum_key(const char *s, size_t n, char *out, size_t cap) {
@@ -212,7 +221,11 @@ static int key_stream_next(key_stream *k) {
   return k->unit[0];
 }
 
-/* Orders the keys of two strings from their starts, a unit at a time. */
+/* Orders the keys of two strings from their starts, byte by byte: the
+** general path, which malformed input needs. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
 static int compare_streams(const unsigned char *a, size_t a_len, const unsigned char *b, size_t b_len) {
   key_stream x = {a, a + a_len, {0}, 0, 0};
   key_stream y = {b, b + b_len, {0}, 0, 0};
@@ -232,31 +245,93 @@ static int compare_streams(const unsigned char *a, size_t a_len, const unsigned 
   }
 }
 
+/* dynenum_utf8_decode with the one- and two-byte cases inline: most letters
+** outside ASCII that enum names use (Latin, Greek, Cyrillic) take two. */
+static inline int decode_unit(const unsigned char *s, const unsigned char *end, uint32_t *cp) {
+  if (s[0] < 0x80) {
+    *cp = s[0];
+    return 1;
+  }
+  if (s[0] >= 0xC2 && s[0] <= 0xDF && end - s >= 2 && (s[1] & 0xC0) == 0x80) {
+    *cp = ((uint32_t)(s[0] & 0x1F) << 6) | (s[1] & 0x3F);
+    return 2;
+  }
+  return dynenum_utf8_decode(s, (size_t)(end - s), cp);
+}
+
+/* Orders from a unit boundary on both sides, a unit at a time: UTF-8 keeps
+** the order of code points, so comparing folded code points orders the keys
+** without encoding them.  A malformed byte hands over to the byte streams. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int compare_units(const unsigned char *p, const unsigned char *p_end, const unsigned char *q,
+                         const unsigned char *q_end) {
+  while (p < p_end && q < q_end) {
+    uint32_t x, y;
+    int m = decode_unit(p, p_end, &x), n = decode_unit(q, q_end, &y);
+    if (!m || !n) break;
+    if (x != y) {
+      x = x < 0x80 ? ascii_key_byte((unsigned char)x) : fold(x);
+      y = y < 0x80 ? ascii_key_byte((unsigned char)y) : fold(y);
+      if (x != y) return x < y ? -1 : 1;
+    }
+    p += m;
+    q += n;
+  }
+  if (p == p_end || q == q_end) return (q == q_end) - (p == p_end);
+  return compare_streams(p, (size_t)(p_end - p), q, (size_t)(q_end - q));
+}
+
+/* Whether position i of a string of n bytes starts a unit: its byte is not a
+** continuation byte (no well-formed sequence holds anything else after its
+** lead byte), or it is the end. */
+static int at_unit_start(const unsigned char *s, size_t n, size_t i) {
+  return i >= n || (s[i] & 0xC0) != 0x80;
+}
+
 int dynenum_compare(const char *a, size_t a_len, const char *b, size_t b_len) {
   const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
   size_t n = a_len < b_len ? a_len : b_len, i = 0;
-  /* Eight ASCII bytes of each side at a time; equal raw bytes need no fold. */
+  uint64_t x, y;
+  /* Identical bytes have identical keys: skip the common prefix at memcmp
+  ** speed, then step back to where both strings start a unit (bytes decode
+  ** differently only from where they differ). */
   for (; i + 8 <= n; i += 8) {
-    uint64_t x, y;
     memcpy(&x, p + i, 8);
     memcpy(&y, q + i, 8);
-    if ((x | y) & HIGH_BITS) break;
+    if (x != y) break;
+  }
+  while (i < n && p[i] == q[i]) i++;
+  if (i == n && a_len == b_len) return 0;
+  while (i > 0 && !(at_unit_start(p, a_len, i) && at_unit_start(q, b_len, i))) i--;
+
+  /* Eight ASCII bytes of each side at a time.  Wherever ASCII ends, every
+  ** byte before was a unit of its own, so both sides start a unit there. */
+  for (; i + 8 <= n; i += 8) {
+    memcpy(&x, p + i, 8);
+    memcpy(&y, q + i, 8);
+    if ((x | y) & HIGH_BITS) return compare_units(p + i, p + a_len, q + i, q + b_len);
     if (x != y) {
       x = ascii_key_word(x);
       y = ascii_key_word(y);
       if (x != y) return first_difference(x, y);
     }
   }
-  for (; i < n; i++) {
-    unsigned char c = p[i], d = q[i];
-    /* Everything before i was ASCII, so both sides are at a unit boundary. */
-    if ((c | d) & 0x80) return compare_streams(p + i, a_len - i, q + i, b_len - i);
-    if (c != d) {
-      c = ascii_key_byte(c);
-      d = ascii_key_byte(d);
-      if (c != d) return c < d ? -1 : 1;
+  if (i < n && n >= 8) {
+    /* The last eight bytes, overlapping some already found equal. */
+    memcpy(&x, p + n - 8, 8);
+    memcpy(&y, q + n - 8, 8);
+    if (!((x | y) & HIGH_BITS)) {
+      if (x != y) {
+        x = ascii_key_word(x);
+        y = ascii_key_word(y);
+        if (x != y) return first_difference(x, y);
+      }
+      i = n;
     }
   }
+  if (i < n) return compare_units(p + i, p + a_len, q + i, q + b_len);
   /* Equal so far and one side is done: every byte left on the other side
   ** adds at least one key byte, so the shorter string sorts first. */
   return a_len == b_len ? 0 : a_len < b_len ? -1 : 1;

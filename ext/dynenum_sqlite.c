@@ -323,9 +323,6 @@ int dynenum_register(sqlite3 *db) {
   return rc;
 }
 
-#ifdef _WIN32
-__declspec(dllexport)
-#endif
 int sqlite3_dynenum_init(sqlite3 *db, char **error, const sqlite3_api_routines *api) {
   SQLITE_EXTENSION_INIT2(api);
   (void)api; /* unused in static builds, where the line above is empty */

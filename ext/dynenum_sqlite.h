@@ -64,13 +64,23 @@ char *dynenum_describe_value(sqlite3_value *v);
 /* Registers the dynenum and dynenum_members modules. */
 int dynenum_register_modules(sqlite3 *db, dynenum_connection *c);
 
+/* What the loadable module exports; everything else it builds hidden, so
+** that its copy of the core never clashes with another in the process. */
+#if defined(_WIN32)
+#define DYNENUM_EXPORT __declspec(dllexport)
+#elif defined(__GNUC__)
+#define DYNENUM_EXPORT __attribute__((visibility("default")))
+#else
+#define DYNENUM_EXPORT
+#endif
+
 /* Registers the collation, functions and modules on db: the entry point of
 ** a static build, and what sqlite3_dynenum_init calls when loaded. */
-int dynenum_register(sqlite3 *db);
+DYNENUM_EXPORT int dynenum_register(sqlite3 *db);
 
 /* The extension's entry point, also in static builds (-DSQLITE_CORE), where
 ** it is what sqlite3_auto_extension() should be given. */
-int sqlite3_dynenum_init(sqlite3 *db, char **error, const sqlite3_api_routines *api);
+DYNENUM_EXPORT int sqlite3_dynenum_init(sqlite3 *db, char **error, const sqlite3_api_routines *api);
 
 /* The name of the shadow table holding an enum's members: "<table>_members". */
 #define DYNENUM_SHADOW_SUFFIX "members"

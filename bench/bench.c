@@ -1,0 +1,381 @@
+/*
+** bench.c: dynenum against SQLite's built-ins, through the real SQLite
+** library and the loadable extension, as `make bench` runs it.
+**
+**     build/bench EXTENSION timing     the timed figures
+**     build/bench EXTENSION allocs     heap allocations per row
+**     build/bench EXTENSION rss-sql    peak RSS after 1,000,000 unknown inputs
+**     build/bench EXTENSION rss-core   the same through the core's C API
+**     build/bench EXTENSION rss-none   the baseline of the two above
+**
+** Every figure is a ratio of medians: the two sides of a figure run in
+** alternation, ROUNDS times each, in one process on the same data, and the
+** ratio is median(a) / median(b).  Each result is one line of tab-separated
+** fields on standard output, which bench/report.tcl turns into the report:
+**
+**     figure  ratio  a_median_seconds  b_median_seconds  rounds  note
+**
+** (allocs and rss print their own values in the ratio column, see below).
+*/
+#define _POSIX_C_SOURCE 200809L
+
+#include <sqlite3.h>
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "dynenum.h"
+
+static void fail(sqlite3 *db, const char *what) {
+  fprintf(stderr, "bench: %s: %s\n", what, db ? sqlite3_errmsg(db) : "error");
+  exit(1);
+}
+
+static double now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void exec(sqlite3 *db, const char *sql) {
+  char *error = NULL;
+  if (sqlite3_exec(db, sql, NULL, NULL, &error) != SQLITE_OK) {
+    fprintf(stderr, "bench: %s\n  in: %s\n", error ? error : "error", sql);
+    exit(1);
+  }
+}
+
+/* Runs sql to the end, reading every column of every row as text (so that
+** an ORDER BY really produces its rows), and returns the seconds taken. */
+static double timed(sqlite3 *db, const char *sql) {
+  sqlite3_stmt *stmt;
+  double start = now();
+  if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) fail(db, sql);
+  int rc;
+  size_t bytes = 0;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    for (int i = 0; i < sqlite3_column_count(stmt); i++) bytes += (size_t)sqlite3_column_bytes(stmt, i);
+  }
+  if (rc != SQLITE_DONE) fail(db, sql);
+  sqlite3_finalize(stmt);
+  (void)bytes;
+  return now() - start;
+}
+
+static int by_value(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+static double median(double *v, int n) {
+  qsort(v, (size_t)n, sizeof *v, by_value);
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Times a (a_sql, then a_undo) against b (b_sql, then b_undo) in alternating
+** order, rounds times each, and prints the figure's line. */
+static void figure(sqlite3 *db, const char *name, int rounds, const char *a_sql, const char *a_undo,
+                   const char *b_sql, const char *b_undo, const char *note) {
+  double a[32], b[32];
+  if (rounds > 32) rounds = 32;
+  /* One untimed run of each warms the page cache and the enum cache. */
+  timed(db, a_sql);
+  if (a_undo) exec(db, a_undo);
+  timed(db, b_sql);
+  if (b_undo) exec(db, b_undo);
+  for (int i = 0; i < rounds; i++) {
+    int a_first = i % 2 == 0;
+    for (int side = 0; side < 2; side++) {
+      int run_a = side == 0 ? a_first : !a_first;
+      double t = timed(db, run_a ? a_sql : b_sql);
+      const char *undo = run_a ? a_undo : b_undo;
+      if (undo) exec(db, undo);
+      if (run_a) a[i] = t;
+      else b[i] = t;
+    }
+  }
+  double ma = median(a, rounds), mb = median(b, rounds);
+  printf("%s\t%.4f\t%.6f\t%.6f\t%d\t%s\n", name, ma / mb, ma, mb, rounds, note);
+  fflush(stdout);
+}
+
+/* ---- Data ------------------------------------------------------------------ */
+
+static uint64_t prng = 0x2545f4914f6cdd1du;
+static uint32_t next_random(void) {
+  prng ^= prng << 13;
+  prng ^= prng >> 7;
+  prng ^= prng << 17;
+  return (uint32_t)(prng >> 16);
+}
+
+/* Spells an ASCII enum-like name in a random one of the ways programs do:
+** as declared, lower case, upper case, or with '-' for '_'. */
+static void spell(const char *name, char *out) {
+  int how = (int)(next_random() % 4);
+  size_t i = 0;
+  for (; name[i]; i++) {
+    char c = name[i];
+    if (how == 1 && c >= 'A' && c <= 'Z') c = (char)(c + 32);
+    if (how == 2 && c >= 'a' && c <= 'z') c = (char)(c - 32);
+    if (how == 3 && c == '_') c = '-';
+    out[i] = c;
+  }
+  out[i] = 0;
+}
+
+static const char *const endpoint_words[] = {"OpenAI", "Anthropic", "Nvidia", "Triton", "Vllm", "Hugging",
+                                             "Face", "Chat", "Completions", "Embeddings", "Rankings", "Optimized",
+                                             "Legacy", "Stream", "Batch", "Audio", "Image", "Vision"};
+
+/* Fills table `table`(x) with rows of enum-like names: distinct names made of
+** two or three words and a number, each row spelled at random. */
+static void fill_ascii(sqlite3 *db, const char *table, int rows, int distinct) {
+  char sql[256], name[128], spelled[128];
+  sqlite3_stmt *insert;
+  snprintf(sql, sizeof sql, "CREATE TABLE %s(x TEXT); ", table);
+  exec(db, sql);
+  snprintf(sql, sizeof sql, "INSERT INTO %s VALUES (?1)", table);
+  if (sqlite3_prepare_v2(db, sql, -1, &insert, NULL) != SQLITE_OK) fail(db, sql);
+  exec(db, "BEGIN");
+  for (int i = 0; i < rows; i++) {
+    uint32_t k = next_random() % (uint32_t)distinct;
+    size_t words = sizeof endpoint_words / sizeof *endpoint_words;
+    snprintf(name, sizeof name, "%s_%s_%u", endpoint_words[k % words], endpoint_words[(k / words) % words], k % 97);
+    spell(name, spelled);
+    sqlite3_bind_text(insert, 1, spelled, -1, SQLITE_STATIC);
+    if (sqlite3_step(insert) != SQLITE_DONE) fail(db, "insert");
+    sqlite3_reset(insert);
+  }
+  exec(db, "COMMIT");
+  sqlite3_finalize(insert);
+}
+
+/* Non-ASCII words in both cases: Greek, Cyrillic, German, Latin-1, Deseret. */
+static const char *const unicode_words[][2] = {
+    {"Σίσυφος", "ΣΊΣΥΦΟΣ"},   {"Ἀθῆναι", "ἈΘΗ͂ΝΑΙ"},       {"Москва", "МОСКВА"},      {"Ёлка", "ЁЛКА"},
+    {"Straße", "STRAẞE"},     {"Übermäßig", "ÜBERMÄSSIG"}, {"Ärger", "ÄRGER"},        {"Ça_va", "ÇA_VA"},
+    {"Élan-Vital", "élan_vital"}, {"Ñandú", "ÑANDÚ"},      {"Øresund", "øresund"},    {"𐐔𐐯𐑅𐐨𐑉𐐯𐐻", "𐐼𐐯𐑅𐐨𐑉𐐯𐐻"},
+    {"Ωmega", "ωMEGA"},       {"Київ", "КИЇВ"},            {"Þórr", "þÓRR"},          {"İzmir", "izmir"},
+};
+
+static void fill_unicode(sqlite3 *db, const char *table, int rows) {
+  char sql[256], value[256];
+  sqlite3_stmt *insert;
+  snprintf(sql, sizeof sql, "CREATE TABLE %s(x TEXT)", table);
+  exec(db, sql);
+  snprintf(sql, sizeof sql, "INSERT INTO %s VALUES (?1)", table);
+  if (sqlite3_prepare_v2(db, sql, -1, &insert, NULL) != SQLITE_OK) fail(db, sql);
+  exec(db, "BEGIN");
+  size_t words = sizeof unicode_words / sizeof *unicode_words;
+  for (int i = 0; i < rows; i++) {
+    uint32_t a = next_random(), b = next_random();
+    snprintf(value, sizeof value, "%s_%s_%u", unicode_words[a % words][a / 7 % 2], unicode_words[b % words][b / 7 % 2],
+             next_random() % 50);
+    sqlite3_bind_text(insert, 1, value, -1, SQLITE_STATIC);
+    if (sqlite3_step(insert) != SQLITE_DONE) fail(db, "insert");
+    sqlite3_reset(insert);
+  }
+  exec(db, "COMMIT");
+  sqlite3_finalize(insert);
+}
+
+/* An enum of `members` members MEMBER_00001...; and rows naming them at
+** random in random spellings. */
+static void make_sized_enum(sqlite3 *db, const char *name, int members, const char *rows_table, int rows) {
+  char sql[256], member[64], spelled[64];
+  sqlite3_stmt *insert;
+  snprintf(sql, sizeof sql, "CREATE VIRTUAL TABLE %s USING dynenum(FIRST_MEMBER)", name);
+  exec(db, sql);
+  snprintf(sql, sizeof sql, "INSERT INTO %s(name) VALUES (?1)", name);
+  if (sqlite3_prepare_v2(db, sql, -1, &insert, NULL) != SQLITE_OK) fail(db, sql);
+  exec(db, "BEGIN");
+  for (int i = 1; i < members; i++) {
+    snprintf(member, sizeof member, "Member_%05d", i);
+    sqlite3_bind_text(insert, 1, member, -1, SQLITE_STATIC);
+    if (sqlite3_step(insert) != SQLITE_DONE) fail(db, "insert member");
+    sqlite3_reset(insert);
+  }
+  exec(db, "COMMIT");
+  sqlite3_finalize(insert);
+  snprintf(sql, sizeof sql, "CREATE TABLE %s(x TEXT)", rows_table);
+  exec(db, sql);
+  snprintf(sql, sizeof sql, "INSERT INTO %s VALUES (?1)", rows_table);
+  if (sqlite3_prepare_v2(db, sql, -1, &insert, NULL) != SQLITE_OK) fail(db, sql);
+  exec(db, "BEGIN");
+  for (int i = 0; i < rows; i++) {
+    snprintf(member, sizeof member, "Member_%05d", 1 + (int)(next_random() % (uint32_t)(members - 1)));
+    spell(member, spelled);
+    sqlite3_bind_text(insert, 1, spelled, -1, SQLITE_STATIC);
+    if (sqlite3_step(insert) != SQLITE_DONE) fail(db, "insert row");
+    sqlite3_reset(insert);
+  }
+  exec(db, "COMMIT");
+  sqlite3_finalize(insert);
+}
+
+static sqlite3 *open_db(const char *extension) {
+  sqlite3 *db;
+  char *error = NULL;
+  if (sqlite3_open(":memory:", &db) != SQLITE_OK) fail(db, "open");
+  sqlite3_enable_load_extension(db, 1);
+  if (sqlite3_load_extension(db, extension, NULL, &error) != SQLITE_OK) {
+    fprintf(stderr, "bench: cannot load %s: %s\n", extension, error ? error : "");
+    exit(1);
+  }
+  exec(db, "PRAGMA cache_size = -262144");
+  return db;
+}
+
+/* ---- The figures ----------------------------------------------------------- */
+
+static void timing(const char *extension) {
+  sqlite3 *db = open_db(extension);
+  fill_ascii(db, "ascii", 1000000, 20000);
+  figure(db, "index_dynenum_vs_nocase", 7, "CREATE INDEX i ON ascii(x COLLATE DYNENUM)", "DROP INDEX i",
+         "CREATE INDEX i ON ascii(x COLLATE NOCASE)", "DROP INDEX i", "1,000,000 ASCII enum-like rows, mixed case");
+  figure(db, "index_dynenum_vs_binary", 7, "CREATE INDEX i ON ascii(x COLLATE DYNENUM)", "DROP INDEX i",
+         "CREATE INDEX i ON ascii(x COLLATE BINARY)", "DROP INDEX i", "same rows");
+
+  fill_unicode(db, "uni", 200000);
+  figure(db, "order_unicode_dynenum_vs_nocase", 7, "SELECT x FROM uni ORDER BY x COLLATE DYNENUM", NULL,
+         "SELECT x FROM uni ORDER BY x COLLATE NOCASE", NULL,
+         "200,000 rows of Greek, Cyrillic, German, Latin-1 and Deseret words");
+
+  exec(db, "CREATE VIRTUAL TABLE e USING dynenum(OPENAI_CHAT, ANTHROPIC_CHAT, NVIDIA_OPTIMIZED, COMPLETIONS)");
+  exec(db, "CREATE TABLE calls AS SELECT CASE abs(random()) % 6 WHEN 0 THEN 'OpenAI_Chat' WHEN 1 THEN 'openai_chat'"
+           " WHEN 2 THEN 'ANTHROPIC_CHAT' WHEN 3 THEN 'Nvidia-Optimized' WHEN 4 THEN 'completions'"
+           " ELSE 'Plugin_Endpoint' END AS x FROM ascii");
+  figure(db, "resolve_vs_lower", 7, "SELECT count(*) FROM calls WHERE dynenum_resolve('e', x) = 'openai_chat'", NULL,
+         "SELECT count(*) FROM calls WHERE lower(x) = 'openai_chat'", NULL, "1,000,000 rows");
+
+  make_sized_enum(db, "big", 100000, "big_rows", 1000000);
+  make_sized_enum(db, "small", 10, "small_rows", 1000000);
+  figure(db, "resolve_100000_vs_10_members", 7, "SELECT count(dynenum_resolve('big', x)) FROM big_rows", NULL,
+         "SELECT count(dynenum_resolve('small', x)) FROM small_rows", NULL,
+         "1,000,000 rows naming random members in random spellings");
+  sqlite3_close(db);
+}
+
+/* ---- Allocations: a counting allocator under SQLite ------------------------ */
+
+static sqlite3_mem_methods system_memory;
+static long long allocation_count;
+
+static void *counting_malloc(int n) {
+  allocation_count++;
+  return system_memory.xMalloc(n);
+}
+static void *counting_realloc(void *p, int n) {
+  allocation_count++;
+  return system_memory.xRealloc(p, n);
+}
+
+/* Allocations sql makes, run to the end. */
+static long long allocations_of(sqlite3 *db, const char *sql) {
+  long long before = allocation_count;
+  timed(db, sql);
+  return allocation_count - before;
+}
+
+/* Allocations per row: the difference between the same query over 200,000
+** and over 100,000 rows, divided by 100,000, so that whatever a statement
+** allocates once cancels out. */
+static void per_row(sqlite3 *db, const char *name, const char *sql_format, const char *note) {
+  char small[512], large[512];
+  snprintf(small, sizeof small, sql_format, 100000);
+  snprintf(large, sizeof large, sql_format, 200000);
+  allocations_of(db, large); /* warm: caches, lookaside */
+  long long a = allocations_of(db, small), b = allocations_of(db, large);
+  printf("%s\t%.6f\t%lld\t%lld\t1\t%s\n", name, (double)(b - a) / 100000.0, a, b, note);
+}
+
+static void allocations(const char *extension) {
+  sqlite3_mem_methods counting;
+  if (sqlite3_config(SQLITE_CONFIG_GETMALLOC, &system_memory) != SQLITE_OK) fail(NULL, "getmalloc");
+  counting = system_memory;
+  counting.xMalloc = counting_malloc;
+  counting.xRealloc = counting_realloc;
+  if (sqlite3_config(SQLITE_CONFIG_MALLOC, &counting) != SQLITE_OK) fail(NULL, "config malloc");
+  sqlite3 *db = open_db(extension);
+  fill_ascii(db, "ascii", 200000, 20000);
+  exec(db, "CREATE TABLE pairs AS SELECT a.x AS a, b.x AS b FROM ascii a JOIN ascii b ON a.rowid = b.rowid % 200000 + 1");
+  exec(db, "CREATE VIRTUAL TABLE e USING dynenum(OPENAI_CHAT, ANTHROPIC_CHAT)");
+  exec(db, "CREATE TABLE calls AS SELECT CASE rowid % 2 WHEN 0 THEN 'OpenAI-Chat' ELSE 'anthropic_chat' END AS x FROM ascii");
+  per_row(db, "allocs_per_comparison_dynenum",
+          "SELECT count(*) FROM (SELECT a, b FROM pairs LIMIT %d) WHERE a = b COLLATE DYNENUM",
+          "one DYNENUM comparison per row");
+  per_row(db, "allocs_per_comparison_nocase",
+          "SELECT count(*) FROM (SELECT a, b FROM pairs LIMIT %d) WHERE a = b COLLATE NOCASE", "the same with NOCASE");
+  per_row(db, "allocs_per_resolve_member",
+          "SELECT count(*) FROM (SELECT x FROM calls LIMIT %d) WHERE dynenum_resolve('e', x) = 'openai_chat'",
+          "dynenum_resolve of a real member, per row");
+  per_row(db, "allocs_per_lower", "SELECT count(*) FROM (SELECT x FROM calls LIMIT %d) WHERE lower(x) = 'openai_chat'",
+          "lower(), for comparison");
+  sqlite3_close(db);
+}
+
+/* ---- Peak memory ------------------------------------------------------------ */
+
+static long max_rss_kib(void) {
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+/* 1,000,000 distinct names no enum declares, resolved by SQL, by the core's
+** C API (which interns them up to its cap), or not at all (the baseline):
+** the same process image and data either way. */
+static void peak_memory(const char *extension, const char *mode) {
+  sqlite3 *db = open_db(extension);
+  exec(db, "CREATE VIRTUAL TABLE e USING dynenum(OPENAI_CHAT, ANTHROPIC_CHAT)");
+  dynenum_registry *registry;
+  dynenum_enum *e;
+  dynenum_error err;
+  if (dynenum_registry_open(NULL, &registry) || dynenum_enum_define(registry, "e", 1, 0, &e, &err)) {
+    fail(NULL, "core registry");
+  }
+  long before = max_rss_kib();
+  long long resolved = 0;
+  if (strcmp(mode, "rss-sql") == 0) {
+    sqlite3_stmt *stmt;
+    const char *sql = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000) "
+                      "SELECT count(dynenum_resolve('e', 'Plugin_' || i)) FROM n";
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) fail(db, sql);
+    if (sqlite3_step(stmt) == SQLITE_ROW) resolved = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+  } else if (strcmp(mode, "rss-core") == 0) {
+    char name[32];
+    for (int i = 1; i <= 1000000; i++) {
+      const dynenum_member *m;
+      int n = snprintf(name, sizeof name, "Plugin_%d", i);
+      /* Past the cap (1024 by default) the lookup fails instead of growing. */
+      if (dynenum_enum_resolve(e, name, (size_t)n, &m, &err) == DYNENUM_OK) resolved++;
+    }
+  }
+  long after = max_rss_kib();
+  printf("%s\t%.3f\t%ld\t%ld\t1\tresolved %lld of 1000000, peak RSS in KiB before and after\n", mode,
+         (double)(after - before) / 1024.0, before, after, resolved);
+  dynenum_enum_release(e);
+  dynenum_registry_close(registry);
+  sqlite3_close(db);
+}
+
+int main(int argc, char **argv) {
+  if (argc != 3) {
+    fprintf(stderr, "usage: bench EXTENSION timing|allocs|rss-sql|rss-core|rss-none\n");
+    return 2;
+  }
+  if (strcmp(argv[2], "timing") == 0) timing(argv[1]);
+  else if (strcmp(argv[2], "allocs") == 0) allocations(argv[1]);
+  else if (strncmp(argv[2], "rss-", 4) == 0) peak_memory(argv[1], argv[2]);
+  else {
+    fprintf(stderr, "bench: unknown mode %s\n", argv[2]);
+    return 2;
+  }
+  return 0;
+}

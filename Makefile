@@ -3,6 +3,7 @@
 #   make          build/dynenum.so, the loadable extension
 #   make demo     run sql/demo.sql in the sqlite3 shell with the extension
 #   make test     every test: the core's C tests and the Tcl suite
+#   make bench    benchmarks against SQLite's built-ins: bench/report.md
 #   make warnings compile everything with gcc and clang, warnings as errors
 #   make clean
 #
@@ -29,7 +30,7 @@ HEADERS := ext/dynenum.h ext/casefold_table.h ext/dynenum_sqlite.h
 EXTENSION := build/dynenum.$(SO)
 CORE_TESTS := build/core_test build/key_test
 
-.PHONY: all demo test deps warnings clean
+.PHONY: all demo test bench deps warnings clean
 
 all: $(EXTENSION)
 
@@ -54,9 +55,18 @@ test: deps
 	@$(MAKE) --no-print-directory $(EXTENSION) $(CORE_TESTS)
 	tclsh tests/run.tcl $(CORE_TESTS)
 
+build/bench: bench/bench.c $(CORE_SOURCES) $(HEADERS)
+	@mkdir -p build
+	$(CC) $(ALL_CFLAGS) -o $@ bench/bench.c $(CORE_SOURCES) -lsqlite3
+
+bench:
+	@sh tools/deps.sh bench
+	@$(MAKE) --no-print-directory $(EXTENSION) build/bench
+	@sh bench/run.sh build/dynenum
+
 warnings: deps
 	@for compiler in gcc clang; do \
-	  for source in $(CORE_SOURCES) $(BINDING_SOURCES) tests/*_test.c; do \
+	  for source in $(CORE_SOURCES) $(BINDING_SOURCES) tests/*_test.c bench/*.c; do \
 	    $$compiler -std=c11 $(WARNINGS) -Werror -O2 -fPIC -pthread -Iext -Itests \
 	      -DDYNENUM_VERSION='"$(VERSION)"' -c -o /dev/null $$source || exit 1; \
 	  done; \

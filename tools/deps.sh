@@ -8,12 +8,20 @@
 #   tcl             tclsh, which runs the test suite
 #   libsqlite3-tcl  the Tcl binding of SQLite, which the suite drives
 #   unicode-data    CaseFolding.txt, to prove the generated table
+# and, with the argument "bench", what `make bench` needs as well:
+#   gnuplot-nox     the chart of the report
+#   python3         Debian's Python (with sqlite3 and load_extension), for
+#                   the Python enum the benchmark compares with
 missing=""
 command -v sqlite3 >/dev/null 2>&1 || missing="$missing sqlite3"
 [ -f /usr/include/sqlite3ext.h ] || missing="$missing libsqlite3-dev"
 command -v tclsh >/dev/null 2>&1 || missing="$missing tcl"
 echo 'package require sqlite3' | tclsh >/dev/null 2>&1 || missing="$missing libsqlite3-tcl"
 [ -f /usr/share/unicode/CaseFolding.txt ] || missing="$missing unicode-data"
+if [ "${1:-}" = bench ]; then
+  command -v gnuplot >/dev/null 2>&1 || missing="$missing gnuplot-nox"
+  [ -x /usr/bin/python3 ] || missing="$missing python3"
+fi
 [ -z "$missing" ] && exit 0
 
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then

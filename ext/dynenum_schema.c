@@ -372,32 +372,58 @@ static int watch_schemas(sqlite3 *db, enum_origin *o, location *l) {
   return SQLITE_OK;
 }
 
-/* The fast check: true when neither this connection nor any other has
+/* What the fast check can say. */
+#define FRESH 1
+#define STALE 0
+#define UNKNOWN (-1) /* a schema's version is not current: no read transaction */
+
+/* The fast check: FRESH when neither this connection nor any other has
 ** changed the enum's schema, nor any schema that could come to hide it,
-** since the enum was last brought up to date. */
-static int still_fresh(dynenum_connection *c, const enum_origin *o) {
+** since the enum was last brought up to date.  With own_transaction set the
+** caller holds a read transaction on the enum's schema. */
+static int still_fresh(dynenum_connection *c, const enum_origin *o, int own_transaction) {
   unsigned version;
-  if (o->generation != c->generation) return 0;
+  if (o->generation != c->generation) return STALE;
   /* DDL of the module in an open transaction: a ROLLBACK TO may undo it. */
   if (c->ddl_in_transaction) {
-    if (!sqlite3_get_autocommit(c->db)) return 0;
+    if (!sqlite3_get_autocommit(c->db)) return STALE;
     c->ddl_in_transaction = 0;
   }
   /* After DETACH and ATTACH of another file under the same schema name, the
   ** new pager's data version may well equal the old one's. */
   const char *file = sqlite3_db_filename(c->db, o->schema);
-  if (!file || strcmp(file, o->file) != 0) return 0;
-  if (!version_is_current(c->db, o->schema) || !pager_version(c->db, o->schema, &version) ||
-      version != o->data_version) {
-    return 0;
-  }
+  if (!file || strcmp(file, o->file) != 0) return STALE;
+  int verdict = FRESH;
+  if (!own_transaction && !version_is_current(c->db, o->schema)) verdict = UNKNOWN;
+  else if (!pager_version(c->db, o->schema, &version) || version != o->data_version) return STALE;
   for (int i = 0; i < o->watched_count; i++) {
     const watched_schema *w = &o->watched[i];
     int open = pager_version(c->db, w->name, &version);
-    if (open != w->open) return 0;
-    if (open && (!version_is_current(c->db, w->name) || version != w->version)) return 0;
+    if (open != w->open) return STALE;
+    if (!open) continue;
+    if (!version_is_current(c->db, w->name)) verdict = UNKNOWN;
+    else if (version != w->version) return STALE;
   }
-  return 1;
+  return verdict;
+}
+
+/* When the fast check could not tell for want of a read transaction on the
+** enum's schema (a statement that reads no table of it, like SELECT
+** dynenum_resolve('e', ?)), one PRAGMA opens one, and inside it the check
+** can tell: far cheaper than locating and reading the enum again. */
+static int confirm_fresh(dynenum_connection *c, const enum_origin *o) {
+  sqlite3_stmt *stmt;
+  char *sql = sqlite3_mprintf("PRAGMA \"%w\".schema_version", o->schema);
+  int fresh = 0;
+  if (!sql) return 0;
+  if (sqlite3_prepare_v2(c->db, sql, -1, &stmt, NULL) == SQLITE_OK) {
+    if (sqlite3_step(stmt) == SQLITE_ROW) {
+      fresh = sqlite3_column_int(stmt, 0) == o->schema_version && still_fresh(c, o, 1) == FRESH;
+    }
+    sqlite3_finalize(stmt);
+  }
+  sqlite3_free(sql);
+  return fresh;
 }
 
 /* The result of load_members: up to date, an error, or changed under us. */
@@ -541,10 +567,14 @@ int dynenum_connection_enum(dynenum_connection *c, const char *name, size_t n, i
   *error = NULL;
   if (!key) return SQLITE_NOMEM;
   int cached = dynenum_enum_get(c->cache, key, n, &e) == DYNENUM_OK;
-  if (cached && !verify && still_fresh(c, dynenum_enum_userdata(e))) {
-    sqlite3_free(key);
-    *out = e;
-    return SQLITE_OK;
+  if (cached && !verify) {
+    const enum_origin *o = dynenum_enum_userdata(e);
+    int fresh = still_fresh(c, o, 0);
+    if (fresh == FRESH || (fresh == UNKNOWN && confirm_fresh(c, o))) {
+      sqlite3_free(key);
+      *out = e;
+      return SQLITE_OK;
+    }
   }
   rc = locate_enum(c->db, name, n, &l);
   if (rc == SQLITE_OK && !l.schema) {

@@ -7,6 +7,8 @@
 **     build/bench EXTENSION rss-sql    peak RSS after 1,000,000 unknown inputs
 **     build/bench EXTENSION rss-core   the same through the core's C API
 **     build/bench EXTENSION rss-none   the baseline of the two above
+**     build/bench EXTENSION statements one statement per value, from C
+**     build/bench EXTENSION latency    one random memory read (no SQLite)
 **
 ** Every figure is a ratio of medians: the two sides of a figure run in
 ** alternation, ROUNDS times each, in one process on the same data, and the
@@ -236,13 +238,13 @@ static sqlite3 *open_db(const char *extension) {
 static void timing(const char *extension) {
   sqlite3 *db = open_db(extension);
   fill_ascii(db, "ascii", 1000000, 20000);
-  figure(db, "index_dynenum_vs_nocase", 7, "CREATE INDEX i ON ascii(x COLLATE DYNENUM)", "DROP INDEX i",
+  figure(db, "index_dynenum_vs_nocase", 9, "CREATE INDEX i ON ascii(x COLLATE DYNENUM)", "DROP INDEX i",
          "CREATE INDEX i ON ascii(x COLLATE NOCASE)", "DROP INDEX i", "1,000,000 ASCII enum-like rows, mixed case");
   figure(db, "index_dynenum_vs_binary", 7, "CREATE INDEX i ON ascii(x COLLATE DYNENUM)", "DROP INDEX i",
          "CREATE INDEX i ON ascii(x COLLATE BINARY)", "DROP INDEX i", "same rows");
 
   fill_unicode(db, "uni", 200000);
-  figure(db, "order_unicode_dynenum_vs_nocase", 7, "SELECT x FROM uni ORDER BY x COLLATE DYNENUM", NULL,
+  figure(db, "order_unicode_dynenum_vs_nocase", 11, "SELECT x FROM uni ORDER BY x COLLATE DYNENUM", NULL,
          "SELECT x FROM uni ORDER BY x COLLATE NOCASE", NULL,
          "200,000 rows of Greek, Cyrillic, German, Latin-1 and Deseret words");
 
@@ -266,6 +268,75 @@ static void timing(const char *extension) {
          "SELECT count(dynenum_resolve('small', x)) FROM small_rows", NULL,
          "1,000,000 rows naming random members of each enum in random spellings");
   sqlite3_close(db);
+}
+
+/* One statement per value, as an application calling from its own code
+** does, on a database file: in autocommit mode a statement that reads no
+** table holds no read transaction, so the first call of each statement
+** confirms with one PRAGMA that the cached enum is current; inside a
+** transaction it needs nothing.  Both against SELECT lower(?). */
+static double per_statement(sqlite3 *db, const char *sql, int calls) {
+  sqlite3_stmt *stmt;
+  if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) fail(db, sql);
+  double start = now();
+  for (int i = 0; i < calls; i++) {
+    sqlite3_bind_text(stmt, 1, i % 2 ? "OpenAI-Chat" : "anthropic_chat", -1, SQLITE_STATIC);
+    if (sqlite3_step(stmt) != SQLITE_ROW) fail(db, sql);
+    sqlite3_reset(stmt);
+  }
+  sqlite3_finalize(stmt);
+  return now() - start;
+}
+
+static void statements(const char *extension) {
+  sqlite3 *db;
+  char *error = NULL;
+  const char *path = "build/bench-statements.db";
+  remove(path);
+  if (sqlite3_open(path, &db) != SQLITE_OK) fail(db, "open");
+  sqlite3_enable_load_extension(db, 1);
+  if (sqlite3_load_extension(db, extension, NULL, &error) != SQLITE_OK) fail(db, "load");
+  exec(db, "CREATE VIRTUAL TABLE e USING dynenum(OPENAI_CHAT, ANTHROPIC_CHAT)");
+  for (int in_transaction = 0; in_transaction < 2; in_transaction++) {
+    double a[9], b[9];
+    if (in_transaction) exec(db, "BEGIN");
+    per_statement(db, "SELECT dynenum_resolve('e', ?1)", 2000);
+    for (int i = 0; i < 9; i++) {
+      a[i] = per_statement(db, "SELECT dynenum_resolve('e', ?1)", 20000) / 20000;
+      b[i] = per_statement(db, "SELECT lower(?1)", 20000) / 20000;
+    }
+    if (in_transaction) exec(db, "COMMIT");
+    double ma = median(a, 9), mb = median(b, 9);
+    printf("%s\t%.4f\t%.9f\t%.9f\t9\t%s\n", in_transaction ? "statement_in_transaction" : "statement_autocommit",
+           ma / mb, ma, mb,
+           in_transaction ? "SELECT dynenum_resolve('e', ?) per value inside BEGIN ... COMMIT, vs SELECT lower(?)"
+                          : "SELECT dynenum_resolve('e', ?) per value in autocommit on a file, vs SELECT lower(?)");
+  }
+  sqlite3_close(db);
+  remove(path);
+}
+
+/* What one dependent random read of memory costs here: a walk through a
+** random cycle over 64 MiB, larger than any cache of this machine.  A
+** lookup in a large enum makes about two such reads (its slot in the table,
+** then the member), which no hash table avoids. */
+static void memory_latency(void) {
+  size_t n = (size_t)64 << 20 >> 3, steps = 4000000;
+  uint64_t *next = malloc(n * sizeof *next);
+  if (!next) fail(NULL, "malloc");
+  for (size_t i = 0; i < n; i++) next[i] = i;
+  for (size_t i = n - 1; i > 0; i--) { /* Sattolo: one cycle through all */
+    size_t j = ((size_t)next_random() << 16 ^ next_random()) % i, t = next[i];
+    next[i] = next[j];
+    next[j] = t;
+  }
+  uint64_t at = 0;
+  double start = now();
+  for (size_t i = 0; i < steps; i++) at = next[at];
+  double each = (now() - start) / (double)steps;
+  printf("memory_latency\t%.1f\t%.9f\t0\t1\tone dependent random read over 64 MiB, in ns (ended at %llu)\n", each * 1e9,
+         each, (unsigned long long)at);
+  free(next);
 }
 
 /* ---- Allocations: a counting allocator under SQLite ------------------------ */
@@ -384,12 +455,14 @@ static void peak_memory(const char *extension, const char *mode) {
 
 int main(int argc, char **argv) {
   if (argc != 3) {
-    fprintf(stderr, "usage: bench EXTENSION timing|allocs|rss-sql|rss-core|rss-none\n");
+    fprintf(stderr, "usage: bench EXTENSION timing|allocs|rss-sql|rss-core|rss-none|statements|latency\n");
     return 2;
   }
   if (strcmp(argv[2], "timing") == 0) timing(argv[1]);
   else if (strcmp(argv[2], "allocs") == 0) allocations(argv[1]);
   else if (strncmp(argv[2], "rss-", 4) == 0) peak_memory(argv[1], argv[2]);
+  else if (strcmp(argv[2], "statements") == 0) statements(argv[1]);
+  else if (strcmp(argv[2], "latency") == 0) memory_latency();
   else {
     fprintf(stderr, "bench: unknown mode %s\n", argv[2]);
     return 2;

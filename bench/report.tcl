@@ -17,6 +17,9 @@ set figures {
   resolve_vs_lower {{WHERE dynenum_resolve(...) = ... ÷ WHERE lower(x) = ...} max 1.3 s}
   resolve_100000_vs_10_members {{dynenum_resolve per row, 100,000-member enum ÷ 10-member enum, same rows} max 1.15 s}
   resolve_100000_random_vs_10_members {{the same, rows naming random members of all 100,000} none {} s}
+  statement_in_transaction {{SELECT dynenum_resolve(?) per value from C ÷ SELECT lower(?), inside a transaction} none {} s}
+  statement_autocommit {{the same in autocommit on a database file} none {} s}
+  memory_latency {{one dependent random memory read (ns), for the figure above} none {} ns}
   python_enum_vs_resolve_per_row {{Python enum lookup like the seed ÷ one dynenum_resolve() in a query} min 30 s}
   python_enum_vs_resolve_statement {{Python enum lookup ÷ a whole SELECT dynenum_resolve(?) from Python} none {} s}
   allocs_per_comparison_dynenum {{heap allocations per DYNENUM comparison} zero 0 allocations}
@@ -93,7 +96,11 @@ dict for {name spec} $figures {
     continue
   }
   lassign [dict get $rows $name] - value a b rounds note
-  if {$unit eq "s"} {
+  if {$unit eq "ns"} {
+    set a_text ""
+    set b_text ""
+    set result [format "%.0f ns" $value]
+  } elseif {$unit eq "s"} {
     set a_text [format "%.4g s" $a]
     set b_text [format "%.4g s" $b]
     set result [format "%.3f" $value]
@@ -125,6 +132,15 @@ lappend out "  10-member enum. Rows naming random members of all 100,000 make ev
 lappend out "  a cold part of a table of several megabytes: that figure measures memory latency"
 lappend out "  (a hash lookup there is two cache misses), not the algorithm; a scan would be"
 lappend out "  thousands of times slower, not a few."
+lappend out "  On this machine one dependent random read of memory costs the latency shown; the"
+lappend out "  extra time per row of the random-member figure is about two of them, which is the"
+lappend out "  floor for any hash table too large for the caches."
+lappend out "- **One statement per value** (`bench/bench.c`, from C): the cost a program pays when it"
+lappend out "  calls `SELECT dynenum_resolve('e', ?)` once per value instead of in a query over rows."
+lappend out "  A statement that reads no table holds no read transaction in autocommit mode, so its"
+lappend out "  first call confirms with one PRAGMA that the cached enum is still current (that is"
+lappend out "  what makes another connection's new member visible from the next statement); inside"
+lappend out "  a transaction, or in a statement that reads the database, nothing is needed."
 lappend out "- **A user's collation** (`bench/collation.tcl`): Tcl's `string tolower` registered"
 lappend out "  with `db collate`, ordering 20,000 non-ASCII rows against DYNENUM."
 lappend out "- **A Python enum** (`bench/python_enum.py`, Debian's python3): 100 members that compare"

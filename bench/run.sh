@@ -11,6 +11,9 @@ results=build/bench-results.tsv
 : > "$results"
 echo "bench: timed figures (the longest part, about two minutes)"
 build/bench "$extension" timing >> "$results"
+echo "bench: statements one value at a time, memory latency"
+build/bench "$extension" statements >> "$results"
+build/bench "$extension" latency >> "$results"
 echo "bench: allocations and peak memory"
 build/bench "$extension" allocs >> "$results"
 for mode in rss-none rss-sql rss-core; do

@@ -48,6 +48,20 @@ static uint64_t ascii_key_word(uint64_t w) {
   return w ^ ((hyphen >> 7) * ('-' ^ '_'));            /* '-' becomes '_' */
 }
 
+/* Where two different words first differ, as a byte offset in memory. */
+static size_t first_difference_index(uint64_t x, uint64_t y) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  return (size_t)__builtin_ctzll(x ^ y) >> 3;
+#else
+  unsigned char a[8], b[8];
+  size_t i = 0;
+  memcpy(a, &x, 8);
+  memcpy(b, &y, 8);
+  while (a[i] == b[i]) i++;
+  return i;
+#endif
+}
+
 /* The sign of memcmp of two different words' bytes in memory order. */
 static int first_difference(uint64_t x, uint64_t y) {
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -104,6 +118,7 @@ int dynenum_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp) {
 
 /* The table lookup, inline for the hot paths of this file. */
 static inline uint32_t fold(uint32_t cp) {
+  if (cp - 0x80 < 0x800 - 0x80) return dynenum_casefold_two_byte[cp - 0x80];
   if (cp >= DYNENUM_CASEFOLD_LIMIT) return cp;
   return (uint32_t)((int32_t)cp +
                     dynenum_casefold_stage2[((uint32_t)dynenum_casefold_stage1[cp >> DYNENUM_CASEFOLD_SHIFT]
@@ -269,8 +284,16 @@ static int compare_units(const unsigned char *p, const unsigned char *p_end, con
                          const unsigned char *q_end) {
   while (p < p_end && q < q_end) {
     uint32_t x, y;
-    int m = decode_unit(p, p_end, &x), n = decode_unit(q, q_end, &y);
-    if (!m || !n) break;
+    int m = decode_unit(p, p_end, &x);
+    if (!m) break;
+    /* The same bytes are the same unit, whatever its case. */
+    if (q_end - q >= m && memcmp(p, q, (size_t)m) == 0) {
+      p += m;
+      q += m;
+      continue;
+    }
+    int n = decode_unit(q, q_end, &y);
+    if (!n) break;
     if (x != y) {
       x = x < 0x80 ? ascii_key_byte((unsigned char)x) : fold(x);
       y = y < 0x80 ? ascii_key_byte((unsigned char)y) : fold(y);
@@ -281,6 +304,25 @@ static int compare_units(const unsigned char *p, const unsigned char *p_end, con
   }
   if (p == p_end || q == q_end) return (q == q_end) - (p == p_end);
   return compare_streams(p, (size_t)(p_end - p), q, (size_t)(q_end - q));
+}
+
+/* The length of the longest common prefix of p and q, both n bytes long:
+** eight bytes at a time, the last eight overlapping when n is no multiple. */
+static size_t common_prefix(const unsigned char *p, const unsigned char *q, size_t n) {
+  size_t i = 0;
+  uint64_t x, y;
+  for (; i + 8 <= n; i += 8) {
+    memcpy(&x, p + i, 8);
+    memcpy(&y, q + i, 8);
+    if (x != y) return i + first_difference_index(x, y);
+  }
+  if (i < n && n >= 8) {
+    memcpy(&x, p + n - 8, 8);
+    memcpy(&y, q + n - 8, 8);
+    return x == y ? n : n - 8 + first_difference_index(x, y);
+  }
+  while (i < n && p[i] == q[i]) i++;
+  return i;
 }
 
 /* Whether position i of a string of n bytes starts a unit: its byte is not a
@@ -297,12 +339,7 @@ int dynenum_compare(const char *a, size_t a_len, const char *b, size_t b_len) {
   /* Identical bytes have identical keys: skip the common prefix at memcmp
   ** speed, then step back to where both strings start a unit (bytes decode
   ** differently only from where they differ). */
-  for (; i + 8 <= n; i += 8) {
-    memcpy(&x, p + i, 8);
-    memcpy(&y, q + i, 8);
-    if (x != y) break;
-  }
-  while (i < n && p[i] == q[i]) i++;
+  i = common_prefix(p, q, n);
   if (i == n && a_len == b_len) return 0;
   while (i > 0 && !(at_unit_start(p, a_len, i) && at_unit_start(q, b_len, i))) i--;
 

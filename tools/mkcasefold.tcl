@@ -130,6 +130,16 @@ foreach block $blocks {
 }
 puts "};"
 puts ""
+# The two-byte range (U+0080..U+07FF: Latin, Greek, Cyrillic and more) once
+# more as folded code points, one load instead of two on the hot path.
+set two_byte {}
+for {set cp 0x80} {$cp < 0x800} {incr cp} {
+  lappend two_byte [expr {[dict exists $fold $cp] ? [dict get $fold $cp] : $cp}]
+}
+puts "const unsigned short dynenum_casefold_two_byte\[0x800 - 0x80\] = {"
+puts [emit_numbers $two_byte 12 5]
+puts "};"
+puts ""
 puts "const struct dynenum_casefold_pair dynenum_casefold_pairs\[[llength $codes]\] = {"
 set lines {}
 foreach cp $codes {

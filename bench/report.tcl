@@ -41,6 +41,19 @@ foreach line [split [read $fd] \n] {
 }
 close $fd
 
+# The command that measures a figure again (after `make build/bench`).
+proc command_of {name} {
+  switch -glob -- $name {
+    allocs_* { return "build/bench build/dynenum allocs" }
+    rss-* { return "build/bench build/dynenum $name" }
+    statement_* { return "build/bench build/dynenum statements" }
+    memory_latency { return "build/bench build/dynenum latency" }
+    user_collation_* { return "tclsh bench/collation.tcl build/dynenum" }
+    python_* { return "/usr/bin/python3 bench/python_enum.py build/dynenum" }
+    default { return "build/bench build/dynenum timing" }
+  }
+}
+
 proc holds {kind target value} {
   switch -- $kind {
     max { return [expr {$value <= $target ? "yes" : "**no**"}] }
@@ -86,13 +99,13 @@ lappend out "either side of it in another run."
 lappend out ""
 lappend out "Reproduce: `make bench` (or `sh bench/run.sh build/dynenum` after `make`)."
 lappend out ""
-lappend out "| figure | result | target | holds | first | second | rounds |"
-lappend out "|---|---|---|---|---|---|---|"
+lappend out "| figure | result | target | holds | first | second | rounds | command |"
+lappend out "|---|---|---|---|---|---|---|---|"
 set chart {}
 dict for {name spec} $figures {
   lassign $spec title kind target unit
   if {![dict exists $rows $name]} {
-    lappend out "| $title | missing | [target_text $kind $target] | **no result** | | | |"
+    lappend out "| $title | missing | [target_text $kind $target] | **no result** | | | | `[command_of $name]` |"
     continue
   }
   lassign [dict get $rows $name] - value a b rounds note
@@ -114,7 +127,7 @@ dict for {name spec} $figures {
     set b_text [format "%.3f per row (baseline)" $b]
     set result [format "%.3f" $value]
   }
-  lappend out "| $title<br><sub>$note</sub> | $result | [target_text $kind $target] | [holds $kind $target $value] | $a_text | $b_text | $rounds |"
+  lappend out "| $title<br><sub>$note</sub> | $result | [target_text $kind $target] | [holds $kind $target $value] | $a_text | $b_text | $rounds | `[command_of $name]` |"
 }
 lappend out ""
 lappend out {![ratios](ratios.png)}

@@ -274,6 +274,15 @@ static inline int decode_unit(const unsigned char *s, const unsigned char *end, 
   return dynenum_utf8_decode(s, (size_t)(end - s), cp);
 }
 
+/* Whether the m bytes (1 to 4) at p and q are the same; a loop the compiler
+** keeps inline, where memcmp of a variable length would be a call. */
+static inline int same_bytes(const unsigned char *p, const unsigned char *q, int m) {
+  for (int i = 0; i < m; i++) {
+    if (p[i] != q[i]) return 0;
+  }
+  return 1;
+}
+
 /* Orders from a unit boundary on both sides, a unit at a time: UTF-8 keeps
 ** the order of code points, so comparing folded code points orders the keys
 ** without encoding them.  A malformed byte hands over to the byte streams. */
@@ -287,7 +296,7 @@ static int compare_units(const unsigned char *p, const unsigned char *p_end, con
     int m = decode_unit(p, p_end, &x);
     if (!m) break;
     /* The same bytes are the same unit, whatever its case. */
-    if (q_end - q >= m && memcmp(p, q, (size_t)m) == 0) {
+    if (q_end - q >= m && same_bytes(p, q, m)) {
       p += m;
       q += m;
       continue;
@@ -336,42 +345,56 @@ int dynenum_compare(const char *a, size_t a_len, const char *b, size_t b_len) {
   const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
   size_t n = a_len < b_len ? a_len : b_len, i = 0;
   uint64_t x, y;
-  /* Identical bytes have identical keys: skip the common prefix at memcmp
-  ** speed, then step back to where both strings start a unit (bytes decode
-  ** differently only from where they differ). */
-  i = common_prefix(p, q, n);
-  if (i == n && a_len == b_len) return 0;
-  while (i > 0 && !(at_unit_start(p, a_len, i) && at_unit_start(q, b_len, i))) i--;
-
-  /* Eight ASCII bytes of each side at a time.  Wherever ASCII ends, every
-  ** byte before was a unit of its own, so both sides start a unit there. */
+  /* Eight bytes of each side at a time: identical words need nothing, ASCII
+  ** words are folded and compared at once, anything else goes the long way. */
   for (; i + 8 <= n; i += 8) {
     memcpy(&x, p + i, 8);
     memcpy(&y, q + i, 8);
-    if ((x | y) & HIGH_BITS) return compare_units(p + i, p + a_len, q + i, q + b_len);
-    if (x != y) {
-      x = ascii_key_word(x);
-      y = ascii_key_word(y);
-      if (x != y) return first_difference(x, y);
-    }
+    if (x == y) continue;
+    if ((x | y) & HIGH_BITS) goto other_bytes;
+    x = ascii_key_word(x);
+    y = ascii_key_word(y);
+    if (x != y) return first_difference(x, y);
   }
-  if (i < n && n >= 8) {
-    /* The last eight bytes, overlapping some already found equal. */
-    memcpy(&x, p + n - 8, 8);
-    memcpy(&y, q + n - 8, 8);
-    if (!((x | y) & HIGH_BITS)) {
+  if (i < n) {
+    if (n >= 8) {
+      /* The last eight bytes, overlapping some already found equal. */
+      memcpy(&x, p + n - 8, 8);
+      memcpy(&y, q + n - 8, 8);
       if (x != y) {
+        if ((x | y) & HIGH_BITS) goto other_bytes;
         x = ascii_key_word(x);
         y = ascii_key_word(y);
         if (x != y) return first_difference(x, y);
       }
-      i = n;
+    } else {
+      for (; i < n; i++) {
+        unsigned char c = p[i], d = q[i];
+        if (c == d) continue;
+        if ((c | d) & 0x80) goto other_bytes;
+        c = ascii_key_byte(c);
+        d = ascii_key_byte(d);
+        if (c != d) return c < d ? -1 : 1;
+      }
     }
   }
-  if (i < n) return compare_units(p + i, p + a_len, q + i, q + b_len);
-  /* Equal so far and one side is done: every byte left on the other side
-  ** adds at least one key byte, so the shorter string sorts first. */
-  return a_len == b_len ? 0 : a_len < b_len ? -1 : 1;
+  if (a_len == b_len) return 0;
+  /* One side is done.  Where the longer one goes on inside a sequence, its
+  ** last bytes in common decode differently ("\xC5" alone is malformed,
+  ** "\xC5\xBF" is a letter): compare units from a boundary.  Otherwise
+  ** every byte left adds at least one key byte: the shorter sorts first. */
+  i = n;
+  if (!at_unit_start(p, a_len, n) || !at_unit_start(q, b_len, n)) goto other_bytes;
+  return a_len < b_len ? -1 : 1;
+
+other_bytes:
+  /* Everything before i has equal keys.  Identical bytes have identical
+  ** keys too: skip them, then step back to where both strings start a unit,
+  ** since bytes decode differently only from where they differ. */
+  i += common_prefix(p + i, q + i, n - i);
+  if (i == n && a_len == b_len) return 0;
+  while (i > 0 && !(at_unit_start(p, a_len, i) && at_unit_start(q, b_len, i))) i--;
+  return compare_units(p + i, p + a_len, q + i, q + b_len);
 }
 
 /* Unicode 15.0.0 White_Space, outside ASCII (PropList.txt). */

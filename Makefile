@@ -73,5 +73,8 @@ warnings: deps
 	  echo "$$compiler: no warnings"; \
 	done
 
+# Fuzzing (make fuzz) lives in its own file.
+include fuzz/fuzz.mk
+
 clean:
 	rm -rf build

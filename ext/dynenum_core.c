@@ -35,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ---- Error messages -------------------------------------------------------- */
 
@@ -121,10 +122,12 @@ static void unlock_writer(pthread_mutex_t *m) {
 
 /* A hash of the key bytes, eight at a time: each word is mixed in with a
 ** multiply and a shift, and the result is mixed once more so that the low
-** bits, which pick the slot, depend on every byte. */
-static uint64_t hash_bytes(const char *s, size_t n) {
+** bits, which pick the slot, depend on every byte.  The seed is each table
+** owner's own, so that whoever chooses the names cannot choose collisions
+** without knowing it. */
+static uint64_t hash_bytes(uint64_t seed, const char *s, size_t n) {
   const uint64_t k = 0xbf58476d1ce4e5b9u;
-  uint64_t h = 0x9e3779b97f4a7c15u ^ n;
+  uint64_t h = seed ^ 0x9e3779b97f4a7c15u ^ n;
   for (; n >= 8; s += 8, n -= 8) {
     uint64_t w;
     memcpy(&w, s, 8);
@@ -139,6 +142,18 @@ static uint64_t hash_bytes(const char *s, size_t n) {
   }
   h *= 0x94d049bb133111ebu;
   return h ^ (h >> 29);
+}
+
+/* A seed for an object's hash tables: its address (randomised by the
+** system's address space layout) and the clock, mixed. */
+static uint64_t new_seed(const void *object) {
+  struct timespec now;
+  uint64_t x = (uint64_t)(uintptr_t)object;
+  if (clock_gettime(CLOCK_MONOTONIC, &now) == 0) x ^= (uint64_t)now.tv_nsec * 0x9e3779b97f4a7c15u ^ (uint64_t)now.tv_sec;
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdu;
+  x ^= x >> 33;
+  return x;
 }
 
 /* ---- Hash tables ----------------------------------------------------------- */
@@ -311,6 +326,7 @@ typedef struct member_array {
 struct dynenum_enum {
   _Atomic size_t refs;
   dynenum_config config;
+  uint64_t seed;          /* of its hash tables */
   pthread_mutex_t writer; /* held to add or intern */
   char *name;
   size_t name_len;
@@ -328,6 +344,7 @@ struct dynenum_enum {
 
 struct dynenum_registry {
   dynenum_config config;
+  uint64_t seed; /* of its table of enums */
   pthread_rwlock_t lock;
   _Atomic(table *) enums; /* name -> enum, which the registry holds a reference to */
 };
@@ -374,6 +391,7 @@ static int enum_new(const dynenum_config *c, const char *name, size_t n, dynenum
   if (!e) return DYNENUM_NOMEM;
   memset(e, 0, sizeof *e);
   e->config = *c;
+  e->seed = new_seed(e);
   e->name = alloc(c, n + 1);
   if (!e->name) {
     c->free_fn(e);
@@ -535,8 +553,8 @@ int dynenum_enum_add(dynenum_enum *e, const char *name, size_t name_len, const c
     value_key_len = name_key_len;
   }
   int same_key = name_key_len == value_key_len && memcmp(name_key, value_key, name_key_len) == 0;
-  uint64_t name_hash = hash_bytes(name_key, name_key_len);
-  uint64_t value_hash = hash_bytes(value_key, value_key_len);
+  uint64_t name_hash = hash_bytes(e->seed, name_key, name_key_len);
+  uint64_t value_hash = hash_bytes(e->seed, value_key, value_key_len);
 
   if (pthread_mutex_lock(&e->writer)) return set_error(err, DYNENUM_LOCK, "cannot lock enum '%s'", e->shown);
   table *real = atomic_load_explicit(&e->real, memory_order_relaxed);
@@ -621,7 +639,7 @@ int dynenum_enum_find(dynenum_enum *e, const char *s, size_t n, const dynenum_me
   size_t len = lookup_key(s, n, key);
   if (len == SIZE_MAX) return DYNENUM_NOTFOUND;
   const member_record *m =
-      table_find(atomic_load_explicit(&e->real, memory_order_acquire), key, len, hash_bytes(key, len));
+      table_find(atomic_load_explicit(&e->real, memory_order_acquire), key, len, hash_bytes(e->seed, key, len));
   if (!m) return DYNENUM_NOTFOUND;
   *out = &m->pub;
   return DYNENUM_OK;
@@ -635,7 +653,7 @@ int dynenum_enum_resolve(dynenum_enum *e, const char *s, size_t n, const dynenum
   if (!e || (!s && n)) return set_error(err, DYNENUM_MISUSE, "dynenum_enum_resolve(): NULL argument");
   if (!s) s = "";
   size_t len = lookup_key(s, n, key);
-  uint64_t hash = len == SIZE_MAX ? 0 : hash_bytes(key, len);
+  uint64_t hash = len == SIZE_MAX ? 0 : hash_bytes(e->seed, key, len);
   if (len != SIZE_MAX) {
     m = table_find(atomic_load_explicit(&e->real, memory_order_acquire), key, len, hash);
     if (!m) m = table_find(atomic_load_explicit(&e->dynamic, memory_order_acquire), key, len, hash);
@@ -693,6 +711,7 @@ int dynenum_registry_open(const dynenum_config *config, dynenum_registry **out) 
   if (!r) return DYNENUM_NOMEM;
   memset(r, 0, sizeof *r);
   r->config = c;
+  r->seed = new_seed(r);
   atomic_init(&r->enums, NULL);
   if (pthread_rwlock_init(&r->lock, NULL)) {
     c.free_fn(r);
@@ -744,7 +763,7 @@ int dynenum_enum_define(dynenum_registry *r, const char *name, size_t n, int rep
   dynenum_quote(shown, sizeof shown, name, n);
   rc = enum_new(&r->config, name, n, &e);
   if (rc) return set_error(err, rc, "cannot define enum '%s': %s", shown, dynenum_errstr(rc));
-  uint64_t hash = hash_bytes(name, n);
+  uint64_t hash = hash_bytes(r->seed, name, n);
   if ((rc = lock_exclusive(&r->lock)) != DYNENUM_OK) {
     enum_free(e);
     return set_error(err, rc, "cannot define enum '%s': %s", shown, dynenum_errstr(rc));
@@ -776,7 +795,7 @@ int dynenum_enum_get(dynenum_registry *r, const char *name, size_t n, dynenum_en
   if (!r || !out || (!name && n)) return DYNENUM_MISUSE;
   if (!name) name = "";
   if (lock_shared(&r->lock)) return DYNENUM_LOCK;
-  e = table_find(atomic_load_explicit(&r->enums, memory_order_relaxed), name, n, hash_bytes(name, n));
+  e = table_find(atomic_load_explicit(&r->enums, memory_order_relaxed), name, n, hash_bytes(r->seed, name, n));
   dynenum_enum_retain(e);
   unlock(&r->lock);
   *out = e;
@@ -787,7 +806,7 @@ int dynenum_enum_drop(dynenum_registry *r, const char *name, size_t n) {
   dynenum_enum *e;
   if (!r || (!name && n)) return DYNENUM_MISUSE;
   if (!name) name = "";
-  uint64_t hash = hash_bytes(name, n);
+  uint64_t hash = hash_bytes(r->seed, name, n);
   if (lock_exclusive(&r->lock)) return DYNENUM_LOCK;
   table *t = atomic_load_explicit(&r->enums, memory_order_relaxed);
   e = table_find(t, name, n, hash);

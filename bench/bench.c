@@ -134,27 +134,47 @@ static const char *const endpoint_words[] = {"OpenAI", "Anthropic", "Nvidia", "T
                                              "Face", "Chat", "Completions", "Embeddings", "Rankings", "Optimized",
                                              "Legacy", "Stream", "Batch", "Audio", "Image", "Vision"};
 
-/* Fills table `table`(x) with rows of enum-like names: distinct names made of
-** two or three words and a number, each row spelled at random. */
-static void fill_ascii(sqlite3 *db, const char *table, int rows, int distinct) {
-  char sql[256], name[128], spelled[128];
+/* Runs the one-parameter statement sql once per value that make writes,
+** for i = 0 .. count - 1, in one transaction. */
+typedef void make_value(int i, char *out, size_t size, const void *context);
+
+static void insert_values(sqlite3 *db, const char *sql, int count, make_value *make, const void *context) {
+  char value[256];
   sqlite3_stmt *insert;
-  snprintf(sql, sizeof sql, "CREATE TABLE %s(x TEXT); ", table);
-  exec(db, sql);
-  snprintf(sql, sizeof sql, "INSERT INTO %s VALUES (?1)", table);
   if (sqlite3_prepare_v2(db, sql, -1, &insert, NULL) != SQLITE_OK) fail(db, sql);
   exec(db, "BEGIN");
-  for (int i = 0; i < rows; i++) {
-    uint32_t k = next_random() % (uint32_t)distinct;
-    size_t words = sizeof endpoint_words / sizeof *endpoint_words;
-    snprintf(name, sizeof name, "%s_%s_%u", endpoint_words[k % words], endpoint_words[(k / words) % words], k % 97);
-    spell(name, spelled);
-    sqlite3_bind_text(insert, 1, spelled, -1, SQLITE_STATIC);
-    if (sqlite3_step(insert) != SQLITE_DONE) fail(db, "insert");
+  for (int i = 0; i < count; i++) {
+    make(i, value, sizeof value, context);
+    sqlite3_bind_text(insert, 1, value, -1, SQLITE_STATIC);
+    if (sqlite3_step(insert) != SQLITE_DONE) fail(db, sql);
     sqlite3_reset(insert);
   }
   exec(db, "COMMIT");
   sqlite3_finalize(insert);
+}
+
+/* Creates table(x TEXT) and fills it with count values from make. */
+static void fill_table(sqlite3 *db, const char *table, int count, make_value *make, const void *context) {
+  char sql[256];
+  snprintf(sql, sizeof sql, "CREATE TABLE %s(x TEXT)", table);
+  exec(db, sql);
+  snprintf(sql, sizeof sql, "INSERT INTO %s VALUES (?1)", table);
+  insert_values(db, sql, count, make, context);
+}
+
+/* An enum-like name: distinct names made of two words and a number (as many
+** as *context says), each spelled at random. */
+static void ascii_name(int i, char *out, size_t size, const void *context) {
+  char name[128];
+  uint32_t k = next_random() % (uint32_t)*(const int *)context;
+  size_t words = sizeof endpoint_words / sizeof *endpoint_words;
+  (void)i;
+  snprintf(name, sizeof name, "%s_%s_%u", endpoint_words[k % words], endpoint_words[(k / words) % words], k % 97);
+  if (strlen(name) < size) spell(name, out);
+}
+
+static void fill_ascii(sqlite3 *db, const char *table, int rows, int distinct) {
+  fill_table(db, table, rows, ascii_name, &distinct);
 }
 
 /* Non-ASCII words in both cases: Greek, Cyrillic, German, Latin-1, Deseret. */
@@ -165,59 +185,40 @@ static const char *const unicode_words[][2] = {
     {"Ωmega", "ωMEGA"},       {"Київ", "КИЇВ"},            {"Þórr", "þÓRR"},          {"İzmir", "izmir"},
 };
 
-static void fill_unicode(sqlite3 *db, const char *table, int rows) {
-  char sql[256], value[256];
-  sqlite3_stmt *insert;
-  snprintf(sql, sizeof sql, "CREATE TABLE %s(x TEXT)", table);
-  exec(db, sql);
-  snprintf(sql, sizeof sql, "INSERT INTO %s VALUES (?1)", table);
-  if (sqlite3_prepare_v2(db, sql, -1, &insert, NULL) != SQLITE_OK) fail(db, sql);
-  exec(db, "BEGIN");
+static void unicode_value(int i, char *out, size_t size, const void *context) {
   size_t words = sizeof unicode_words / sizeof *unicode_words;
-  for (int i = 0; i < rows; i++) {
-    uint32_t a = next_random(), b = next_random();
-    snprintf(value, sizeof value, "%s_%s_%u", unicode_words[a % words][a / 7 % 2], unicode_words[b % words][b / 7 % 2],
-             next_random() % 50);
-    sqlite3_bind_text(insert, 1, value, -1, SQLITE_STATIC);
-    if (sqlite3_step(insert) != SQLITE_DONE) fail(db, "insert");
-    sqlite3_reset(insert);
-  }
-  exec(db, "COMMIT");
-  sqlite3_finalize(insert);
+  uint32_t a = next_random(), b = next_random();
+  (void)i;
+  (void)context;
+  snprintf(out, size, "%s_%s_%u", unicode_words[a % words][a / 7 % 2], unicode_words[b % words][b / 7 % 2],
+           next_random() % 50);
 }
 
-/* An enum of `members` members MEMBER_00001...; and rows naming them at
-** random in random spellings. */
+static void fill_unicode(sqlite3 *db, const char *table, int rows) { fill_table(db, table, rows, unicode_value, NULL); }
+
+/* Member i + 1 of a sized enum, as declared. */
+static void member_name(int i, char *out, size_t size, const void *context) {
+  (void)context;
+  snprintf(out, size, "Member_%05d", i + 1);
+}
+
+/* A random member of an enum of *context members, in a random spelling. */
+static void member_spelling(int i, char *out, size_t size, const void *context) {
+  char member[64];
+  (void)i;
+  snprintf(member, sizeof member, "Member_%05d", 1 + (int)(next_random() % (uint32_t)(*(const int *)context - 1)));
+  if (strlen(member) < size) spell(member, out);
+}
+
+/* An enum of `members` members (FIRST_MEMBER, Member_00001, ...), and a
+** table of rows naming them at random in random spellings. */
 static void make_sized_enum(sqlite3 *db, const char *name, int members, const char *rows_table, int rows) {
-  char sql[256], member[64], spelled[64];
-  sqlite3_stmt *insert;
+  char sql[256];
   snprintf(sql, sizeof sql, "CREATE VIRTUAL TABLE %s USING dynenum(FIRST_MEMBER)", name);
   exec(db, sql);
   snprintf(sql, sizeof sql, "INSERT INTO %s(name) VALUES (?1)", name);
-  if (sqlite3_prepare_v2(db, sql, -1, &insert, NULL) != SQLITE_OK) fail(db, sql);
-  exec(db, "BEGIN");
-  for (int i = 1; i < members; i++) {
-    snprintf(member, sizeof member, "Member_%05d", i);
-    sqlite3_bind_text(insert, 1, member, -1, SQLITE_STATIC);
-    if (sqlite3_step(insert) != SQLITE_DONE) fail(db, "insert member");
-    sqlite3_reset(insert);
-  }
-  exec(db, "COMMIT");
-  sqlite3_finalize(insert);
-  snprintf(sql, sizeof sql, "CREATE TABLE %s(x TEXT)", rows_table);
-  exec(db, sql);
-  snprintf(sql, sizeof sql, "INSERT INTO %s VALUES (?1)", rows_table);
-  if (sqlite3_prepare_v2(db, sql, -1, &insert, NULL) != SQLITE_OK) fail(db, sql);
-  exec(db, "BEGIN");
-  for (int i = 0; i < rows; i++) {
-    snprintf(member, sizeof member, "Member_%05d", 1 + (int)(next_random() % (uint32_t)(members - 1)));
-    spell(member, spelled);
-    sqlite3_bind_text(insert, 1, spelled, -1, SQLITE_STATIC);
-    if (sqlite3_step(insert) != SQLITE_DONE) fail(db, "insert row");
-    sqlite3_reset(insert);
-  }
-  exec(db, "COMMIT");
-  sqlite3_finalize(insert);
+  insert_values(db, sql, members - 1, member_name, NULL);
+  fill_table(db, rows_table, rows, member_spelling, &members);
 }
 
 static sqlite3 *open_db(const char *extension) {

@@ -12,6 +12,8 @@
 #   gnuplot-nox     the chart of the report
 #   python3         Debian's Python (with sqlite3 and load_extension), for
 #                   the Python enum the benchmark compares with
+# or, with the argument "valgrind", what `make test-valgrind` needs:
+#   valgrind
 missing=""
 command -v sqlite3 >/dev/null 2>&1 || missing="$missing sqlite3"
 [ -f /usr/include/sqlite3ext.h ] || missing="$missing libsqlite3-dev"
@@ -21,6 +23,9 @@ echo 'package require sqlite3' | tclsh >/dev/null 2>&1 || missing="$missing libs
 if [ "${1:-}" = bench ]; then
   command -v gnuplot >/dev/null 2>&1 || missing="$missing gnuplot-nox"
   [ -x /usr/bin/python3 ] || missing="$missing python3"
+fi
+if [ "${1:-}" = valgrind ]; then
+  command -v valgrind >/dev/null 2>&1 || missing="$missing valgrind"
 fi
 [ -z "$missing" ] && exit 0
 

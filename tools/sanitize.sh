@@ -1,0 +1,150 @@
+#!/bin/sh
+# Runs the checks behind `make test-asan`, `test-tsan`, `test-valgrind` and
+# `test-oom` on programs the Makefile has built, and ends with one line
+# "test-MODE: N passed, N failed" that counts tests the way tests/run.tcl
+# does (each C program's "N errors out of M tests", the Tcl suite's total).
+#
+#   sh tools/sanitize.sh asan ASAN-RUNTIME EXTENSION C-TEST...
+#   sh tools/sanitize.sh tsan C-TEST...
+#   sh tools/sanitize.sh valgrind C-TEST...
+#   sh tools/sanitize.sh oom OOM-TEST
+#
+# asan: the C tests run with LeakSanitizer on; then the whole Tcl suite runs
+# on stock tclsh, which is not instrumented, so the ASan runtime is preloaded
+# (LD_PRELOAD) for it to load EXTENSION (the instrumented build, without its
+# suffix), and inherited by the sqlite3 shells the suite starts.  Leak
+# detection is off there: Tcl does not free everything at exit.
+#
+# Every sanitizer also writes its reports to files in build/MODE-reports/,
+# and any file there fails the run: a report from a process whose status
+# nobody checks (a shell whose output a test only searches) is not lost.
+# UBSan next to ASan writes to stderr whatever log_path says (gcc's
+# libubsan leaves the option to the ASan runtime, which has its own copy),
+# so the output of every program is searched for reports as well.
+# valgrind has no such files; its exit status (--error-exitcode) tells.
+set -u
+mode=${1:-}
+case $mode in
+  asan | tsan | valgrind | oom) shift ;;
+  *)
+    echo "usage: sh tools/sanitize.sh asan|tsan|valgrind|oom ..." >&2
+    exit 2
+    ;;
+esac
+reports=build/$mode-reports
+rm -rf "$reports"
+mkdir -p "$reports"
+passed=0
+failed=0
+output=$(mktemp)
+trap 'rm -f "$output" "$output.status"' EXIT
+
+# What a sanitizer's report starts with.
+report_pattern=': runtime error: |ERROR: (AddressSanitizer|LeakSanitizer)|(WARNING|ERROR): ThreadSanitizer'
+
+# Fails the run when the output of LABEL ($output) holds a sanitizer report.
+search_reports() {
+  if grep -E -q "$report_pattern" "$output"; then
+    echo "!! a sanitizer report in the output of $1"
+    failed=$((failed + 1))
+  fi
+}
+
+# Adds the tests of one program's output ($output) and exit status to the
+# totals, as tests/run.tcl would.
+count() {
+  label=$1
+  status=$2
+  search_reports "$label"
+  line=$(grep -E '^[0-9]+ errors out of [0-9]+ tests$' "$output" | tail -n 1)
+  if [ -z "$line" ]; then
+    echo "!! $label ended without its 'N errors out of M tests' line (status $status)"
+    failed=$((failed + 1))
+    return
+  fi
+  errors=${line%% errors*}
+  total=${line#* out of }
+  total=${total% tests}
+  failed=$((failed + errors))
+  passed=$((passed + total - errors))
+  if [ "$errors" -eq 0 ] && [ "$status" -ne 0 ]; then
+    echo "!! $label exited with status $status although its tests passed"
+    failed=$((failed + 1))
+  fi
+}
+
+# Runs a C test program, named LABEL, by COMMAND (the program, or a wrapper
+# such as valgrind and the program) and counts its tests.
+run_program() {
+  label=$1
+  shift
+  echo "== $label"
+  "$@" >"$output" 2>&1
+  status=$?
+  cat "$output"
+  count "$label" "$status"
+}
+
+case $mode in
+  asan)
+    runtime=$1
+    extension=$2
+    shift 2
+    if [ ! -f "$runtime" ]; then
+      echo "test-asan: no ASan runtime at '$runtime'" >&2
+      exit 1
+    fi
+    # halt_on_error is ASan's default; UBSan stops at the first report
+    # because the build has -fno-sanitize-recover=undefined.
+    export UBSAN_OPTIONS="print_stacktrace=1:log_path=$reports/ubsan"
+    for program in "$@"; do
+      run_program "$program" \
+        env ASAN_OPTIONS="detect_leaks=1:detect_stack_use_after_return=1:log_path=$reports/asan" "$program"
+    done
+    echo "== tclsh tests/run.tcl with $extension and $runtime preloaded"
+    { LD_PRELOAD=$runtime ASAN_OPTIONS="detect_leaks=0:detect_stack_use_after_return=1:log_path=$reports/asan" \
+        DYNENUM_EXT=$extension DYNENUM_TEST_DIR=build/asan/testdb tclsh tests/run.tcl 2>&1
+      echo $? >"$output.status"; } | tee "$output"
+    status=$(cat "$output.status")
+    search_reports "the Tcl suite"
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$output" | tail -n 1)
+    if [ -z "$line" ]; then
+      echo "!! the Tcl suite ended without its 'N passed, N failed' line"
+      failed=$((failed + 1))
+    else
+      passed=$((passed + ${line%% passed*}))
+      tcl_failed=${line#*, }
+      failed=$((failed + ${tcl_failed% failed}))
+      if [ "${tcl_failed% failed}" -eq 0 ] && [ "$status" -ne 0 ]; then
+        echo "!! the Tcl suite exited with status $status although its tests passed"
+        failed=$((failed + 1))
+      fi
+    fi
+    ;;
+  tsan)
+    for program in "$@"; do
+      run_program "$program" env TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:log_path=$reports/tsan" "$program"
+    done
+    ;;
+  valgrind)
+    # Definite leaks are errors; "still reachable" blocks of the C library
+    # are not.  valgrind reports to stderr, which run_program shows.
+    for program in "$@"; do
+      run_program "valgrind $program" valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
+        --show-leak-kinds=definite "$program"
+    done
+    ;;
+  oom)
+    run_program "$1" env ASAN_OPTIONS="detect_leaks=1:log_path=$reports/asan" \
+      UBSAN_OPTIONS="print_stacktrace=1:log_path=$reports/ubsan" "$1" build/oom
+    ;;
+esac
+
+for report in "$reports"/*; do
+  [ -f "$report" ] || continue
+  echo "!! sanitizer report $report:"
+  cat "$report"
+  failed=$((failed + 1))
+done
+echo "test-$mode: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,4 +1,91 @@
 # fuzz/fuzz.mk: the libFuzzer targets (included by the Makefile).
-.PHONY: fuzz
-fuzz:
-	@echo "fuzz: no targets yet"
+#
+#   make fuzz                     build the three targets, run each for
+#                                 FUZZ_SECONDS (default 60) seconds, one
+#                                 summary line per target; fails on a finding
+#   make fuzz FUZZ_SECONDS=20
+#   make fuzz FUZZ_TARGETS=key_fuzz FUZZ_FLAGS=-use_value_profile=1
+#                                 one target, extra libFuzzer flags
+#   make build/fuzz/key_fuzz      build one target (key_fuzz, resolve_fuzz,
+#                                 create_fuzz); each file's header comment
+#                                 says what it checks and how to run it alone
+#
+# Targets: fuzz/<name>_fuzz.c, committed seeds and regression inputs in
+# fuzz/corpus/<name>/.  A run copies the committed corpus into the scratch
+# corpus build/fuzz/corpus/<name>/ and fuzzes that, so what a run discovers
+# is kept for the next run but never bloats the committed corpus.  A finding
+# (a failed check, a sanitizer report, a leak, a timeout, running out of
+# memory) stops the target, is saved as build/fuzz/findings/<name>/crash-*
+# (or timeout-*, oom-*, leak-*), and makes `make fuzz` exit non-zero after
+# every target has run; the full output is build/fuzz/<name>_fuzz.log.
+# Replay a finding with `build/fuzz/<name>_fuzz <file>`; keep it as a
+# regression input by copying it into fuzz/corpus/<name>/.
+#
+# Every run gets -max_len=$(FUZZ_MAX_LEN) (inputs far past the 255-byte
+# limits), -timeout=$(FUZZ_TIMEOUT) seconds per input, and the dictionary
+# fuzz/dynenum.dict (the case traps, malformed UTF-8, CREATE punctuation).
+# Needs clang and libFuzzer: Debian's clang and libclang-rt-14-dev.
+
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_MAX_LEN ?= 4096
+FUZZ_TIMEOUT ?= 10
+FUZZ_FLAGS ?=
+FUZZ_TARGETS := key_fuzz resolve_fuzz create_fuzz
+FUZZ_BINARIES := $(addprefix build/fuzz/,$(FUZZ_TARGETS))
+FUZZ_CFLAGS := -std=c11 -g -O1 $(WARNINGS) -pthread -Iext \
+  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+# The binding compiled into the target, as an application would (README).
+FUZZ_BINDING_CFLAGS := -DSQLITE_CORE -DDYNENUM_VERSION='"$(VERSION)"'
+
+.PHONY: fuzz fuzz-toolchain
+
+# The key target needs the core only.
+build/fuzz/key_fuzz: fuzz/key_fuzz.c fuzz/reference.h $(CORE_SOURCES) $(HEADERS) | fuzz-toolchain
+	@mkdir -p build/fuzz
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ fuzz/key_fuzz.c $(CORE_SOURCES) -lpthread
+
+build/fuzz/resolve_fuzz build/fuzz/create_fuzz: build/fuzz/%: fuzz/%.c fuzz/reference.h $(CORE_SOURCES) \
+    $(BINDING_SOURCES) $(HEADERS) VERSION | fuzz-toolchain
+	@mkdir -p build/fuzz
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_BINDING_CFLAGS) -o $@ $< $(CORE_SOURCES) $(BINDING_SOURCES) -lsqlite3 -lpthread
+
+# One line saying what to install when clang or libFuzzer is missing.
+fuzz-toolchain:
+	@printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n);\nint LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void)d; (void)n; return 0; }\n' \
+	  | $(FUZZ_CC) -fsanitize=fuzzer,address,undefined -x c -o /dev/null - >/dev/null 2>&1 || { \
+	  echo "fuzzing needs clang with libFuzzer:  sudo apt-get install -y clang libclang-rt-14-dev" >&2; exit 1; }
+
+# Runs every target even after one fails, then fails if any did.  The
+# summary comes from libFuzzer's final statistics and its last status line.
+fuzz: $(FUZZ_BINARIES)
+	@failed=0; \
+	for target in $(FUZZ_TARGETS); do \
+	  name=$${target%_fuzz}; \
+	  corpus=build/fuzz/corpus/$$name; findings=build/fuzz/findings/$$name; log=build/fuzz/$$target.log; \
+	  mkdir -p $$corpus $$findings; \
+	  cp fuzz/corpus/$$name/* $$corpus/; \
+	  before=$$(ls $$findings | wc -l); \
+	  build/fuzz/$$target -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAX_LEN) -timeout=$(FUZZ_TIMEOUT) \
+	    -dict=fuzz/dynenum.dict -artifact_prefix=$$findings/ -print_final_stats=1 $(FUZZ_FLAGS) \
+	    $$corpus >$$log 2>&1; \
+	  status=$$?; \
+	  runs=$$(sed -n 's/^stat::number_of_executed_units: *//p' $$log); \
+	  speed=$$(sed -n 's/^stat::average_exec_per_sec: *//p' $$log); \
+	  last=$$(grep -E '^#[0-9]+.*cov: ' $$log | tail -n 1); \
+	  cov=$$(echo "$$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p'); \
+	  ft=$$(echo "$$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p'); \
+	  corp=$$(echo "$$last" | sed -n 's/.* corp: \([0-9]*\).*/\1/p'); \
+	  after=$$(ls $$findings | wc -l); \
+	  if [ $$status -eq 0 ] && [ $$after -eq $$before ]; then \
+	    echo "fuzz $$target: ok, $${runs:-?} runs in $(FUZZ_SECONDS) s ($${speed:-?} exec/s), coverage $${cov:-?} edges, $${ft:-?} features, corpus $${corp:-?} inputs"; \
+	  else \
+	    failed=1; \
+	    echo "fuzz $$target: FAILED (exit $$status) after $${runs:-?} runs; log $$log"; \
+	    grep -E 'check failed|^  [a-z].*\(|ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error|^SUMMARY' $$log | head -n 12 | sed 's/^/    /'; \
+	    for finding in $$(ls -t $$findings | head -n 3); do \
+	      echo "    finding: $$findings/$$finding (replay: build/fuzz/$$target $$findings/$$finding)"; \
+	    done; \
+	  fi; \
+	done; \
+	exit $$failed

@@ -315,8 +315,8 @@ static int compare_units(const unsigned char *p, const unsigned char *p_end, con
   return compare_streams(p, (size_t)(p_end - p), q, (size_t)(q_end - q));
 }
 
-/* The length of the longest common prefix of p and q, both n bytes long:
-** eight bytes at a time, the last eight overlapping when n is no multiple. */
+/* The length of the longest common prefix of p and q, both n bytes long,
+** eight bytes at a time while there are eight. */
 static size_t common_prefix(const unsigned char *p, const unsigned char *q, size_t n) {
   size_t i = 0;
   uint64_t x, y;
@@ -324,11 +324,6 @@ static size_t common_prefix(const unsigned char *p, const unsigned char *q, size
     memcpy(&x, p + i, 8);
     memcpy(&y, q + i, 8);
     if (x != y) return i + first_difference_index(x, y);
-  }
-  if (i < n && n >= 8) {
-    memcpy(&x, p + n - 8, 8);
-    memcpy(&y, q + n - 8, 8);
-    return x == y ? n : n - 8 + first_difference_index(x, y);
   }
   while (i < n && p[i] == q[i]) i++;
   return i;

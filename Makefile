@@ -11,8 +11,23 @@
 #   make test-valgrind  the core's C tests under valgrind's memcheck
 #   make test-oom       out-of-memory sweeps of the SQL layer and the core
 #                       (tests/oom_test.c), with ASan and UBSan
+#   make test-limits    inputs at SQLITE_MAX_LENGTH, in bounded memory
+#   make test-stress    concurrent processes and threads on one WAL
+#                       database, and writers killed with SIGKILL
+#   make test-clients   the sqlite3 shell, Python's sqlite3, Node's
+#                       better-sqlite3 and the Python wheel as clients
+#   make python-wheel   the Python package: build/wheel/dynenum-*.whl
 #   make bench    benchmarks against SQLite's built-ins: bench/report.md
 #   make warnings compile everything with gcc and clang, warnings as errors
+#   make coverage line and branch coverage of ext/ by every test (gcovr):
+#                 build/coverage/; fails under 95% of lines or 90% of branches
+#   make static   build/libdynenum.a, dynenum to link into a program
+#   make install  the extension, libdynenum.a, headers and dynenum.pc under
+#                 PREFIX (/usr/local), staged in DESTDIR; make uninstall
+#   make test-static    examples/embed.c against build/libdynenum.a
+#   make test-install   install, build examples/embed.c with pkg-config,
+#                       uninstall, in a temporary DESTDIR
+#   make test-sqlite-versions  the Tcl suite on a newer SQLite as well
 #   make clean
 #
 # `make demo` and `make test` first install what is missing (tools/deps.sh).
@@ -36,9 +51,10 @@ CORE_SOURCES := ext/dynenum_key.c ext/dynenum_core.c ext/casefold_table.c
 BINDING_SOURCES := ext/dynenum_sqlite.c ext/dynenum_schema.c ext/dynenum_vtab.c
 HEADERS := ext/dynenum.h ext/casefold_table.h ext/dynenum_sqlite.h
 EXTENSION := build/dynenum.$(SO)
-CORE_TESTS := build/core_test build/key_test
+CORE_TESTS := build/core_test build/key_test build/edge_test
 
-.PHONY: all demo test test-asan test-tsan test-valgrind test-oom bench deps warnings clean
+.PHONY: all demo test test-asan test-tsan test-valgrind test-oom test-limits bench deps warnings clean
+.PHONY: coverage
 
 all: $(EXTENSION)
 
@@ -71,7 +87,7 @@ SANITIZER_CC := gcc
 SANITIZER_CFLAGS := -std=c11 $(WARNINGS) -O1 -g -fno-omit-frame-pointer -fPIC -pthread -Iext
 ASAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 ASAN_EXTENSION := build/asan/dynenum.$(SO)
-ASAN_TESTS := build/asan/core_test build/asan/key_test
+ASAN_TESTS := $(patsubst build/%,build/asan/%,$(CORE_TESTS))
 
 $(ASAN_EXTENSION): $(CORE_SOURCES) $(BINDING_SOURCES) $(HEADERS) VERSION
 	@mkdir -p build/asan
@@ -91,6 +107,8 @@ build/tsan/%_test: tests/%_test.c tests/ctest.h $(CORE_SOURCES) $(HEADERS)
 	@mkdir -p build/tsan
 	$(SANITIZER_CC) $(SANITIZER_CFLAGS) -fsanitize=thread -Itests -o $@ $< $(CORE_SOURCES)
 
+VALGRIND_TESTS := $(patsubst build/%,build/valgrind/%,$(CORE_TESTS))
+
 build/valgrind/%_test: tests/%_test.c tests/ctest.h $(CORE_SOURCES) $(HEADERS)
 	@mkdir -p build/valgrind
 	$(SANITIZER_CC) $(SANITIZER_CFLAGS) -Itests -o $@ $< $(CORE_SOURCES)
@@ -102,13 +120,19 @@ test-asan: deps
 	@sh tools/sanitize.sh asan "$$($(SANITIZER_CC) -print-file-name=libasan.so)" build/asan/dynenum $(ASAN_TESTS)
 
 test-tsan: deps
-	@$(MAKE) --no-print-directory build/tsan/core_test
-	@sh tools/sanitize.sh tsan build/tsan/core_test
+	@$(MAKE) --no-print-directory build/tsan/core_test build/tsan/edge_test
+	@sh tools/sanitize.sh tsan build/tsan/core_test build/tsan/edge_test
 
 test-valgrind: deps
 	@sh tools/deps.sh valgrind
-	@$(MAKE) --no-print-directory build/valgrind/core_test build/valgrind/key_test
-	@sh tools/sanitize.sh valgrind build/valgrind/core_test build/valgrind/key_test
+	@$(MAKE) --no-print-directory $(VALGRIND_TESTS)
+	@sh tools/sanitize.sh valgrind $(VALGRIND_TESTS)
+
+# Inputs at SQLITE_MAX_LENGTH (tests/limits/), under a 12 GiB address-space
+# limit so that bounded memory is part of passing; takes a minute or two.
+test-limits: deps
+	@$(MAKE) --no-print-directory $(EXTENSION)
+	prlimit --as=12884901888 tclsh tests/run.tcl -dir tests/limits -label test-limits
 
 test-oom: deps
 	@$(MAKE) --no-print-directory build/asan/oom_test
@@ -131,6 +155,161 @@ warnings: deps
 	  done; \
 	  echo "$$compiler: no warnings"; \
 	done
+
+# Coverage: an instrumented (-O0 --coverage) copy of the extension, of the
+# C tests and of the out-of-memory harness, all in build/coverage/; then the
+# C tests and the Tcl suite (tclsh tests/run.tcl loading the instrumented
+# build/coverage/dynenum), the OOM harness, and gcovr over ext/
+# (tools/coverage.sh).  Fails below 95% of lines or 90% of branches.
+COVERAGE_CFLAGS := -std=c11 $(WARNINGS) -O0 -g --coverage -fPIC -pthread -Iext
+COVERAGE_EXTENSION := build/coverage/dynenum.$(SO)
+COVERAGE_TESTS := $(patsubst build/%,build/coverage/%,$(CORE_TESTS))
+
+$(COVERAGE_EXTENSION): $(CORE_SOURCES) $(BINDING_SOURCES) $(HEADERS) VERSION
+	@mkdir -p build/coverage
+	gcc $(COVERAGE_CFLAGS) -shared -fvisibility=hidden -DDYNENUM_VERSION='"$(VERSION)"' -o $@ $(CORE_SOURCES) $(BINDING_SOURCES)
+
+build/coverage/%_test: tests/%_test.c tests/ctest.h $(CORE_SOURCES) $(HEADERS)
+	@mkdir -p build/coverage
+	gcc $(COVERAGE_CFLAGS) -Itests -o $@ $< $(CORE_SOURCES)
+
+build/coverage/oom_test: tests/oom_test.c tests/ctest.h $(CORE_SOURCES) $(BINDING_SOURCES) $(HEADERS) VERSION
+	@mkdir -p build/coverage
+	gcc $(COVERAGE_CFLAGS) -Itests -DSQLITE_CORE -DDYNENUM_VERSION='"$(VERSION)"' -o $@ $< $(CORE_SOURCES) $(BINDING_SOURCES) -lsqlite3
+
+coverage: deps
+	@sh tools/coverage.sh install
+	@$(MAKE) --no-print-directory $(COVERAGE_EXTENSION) $(COVERAGE_TESTS) build/coverage/oom_test
+	@sh tools/coverage.sh run build/coverage/dynenum build/coverage/oom_test $(COVERAGE_TESTS)
+
+# Static embedding: the core and the binding compiled with -DSQLITE_CORE
+# into build/libdynenum.a, for programs that link SQLite themselves and
+# register dynenum with sqlite3_auto_extension (examples/embed.c).  The
+# binding's entry points are declared publicly by ext/dynenum_extension.h;
+# dynenum_sqlite.o is compiled with that header included first, so that the
+# compiler checks its declarations against the definitions.
+.PHONY: static test-static test-sqlite-versions install uninstall test-install
+STATIC_LIBRARY := build/libdynenum.a
+STATIC_OBJECTS := $(patsubst ext/%.c,build/static/%.o,$(CORE_SOURCES) $(BINDING_SOURCES))
+PUBLIC_HEADERS := ext/dynenum.h ext/dynenum_extension.h
+
+static: $(STATIC_LIBRARY)
+
+build/static/%.o: ext/%.c $(HEADERS) ext/dynenum_extension.h VERSION
+	@mkdir -p build/static
+	$(CC) $(ALL_CFLAGS) -DSQLITE_CORE -DDYNENUM_VERSION='"$(VERSION)"' $(STATIC_INCLUDE) -c -o $@ $<
+
+build/static/dynenum_sqlite.o: STATIC_INCLUDE := -include ext/dynenum_extension.h
+
+$(STATIC_LIBRARY): $(STATIC_OBJECTS)
+	@rm -f $@
+	$(AR) rcs $@ $(STATIC_OBJECTS)
+
+# Builds examples/embed.c against build/libdynenum.a with gcc and clang and
+# compares its output with examples/embed.out (tools/embed_test.sh).
+test-static: deps
+	@$(MAKE) --no-print-directory $(STATIC_LIBRARY)
+	@sh tools/embed_test.sh $(STATIC_LIBRARY)
+
+# The Tcl suite against Debian's SQLite and against a newer one, from the
+# sqlite-autoconf tarball that the npm package sqlite3 bundles (fetched with
+# npm pack, built in build/sqlite-VERSION/), and the error an older SQLite
+# gets at load time (tools/sqlite_versions.sh).
+test-sqlite-versions: deps
+	@$(MAKE) --no-print-directory $(EXTENSION) $(STATIC_LIBRARY)
+	@sh tools/sqlite_versions.sh
+
+# Installing: the loadable extension goes to $(EXTENSIONDIR), a directory of
+# SQLite extensions as Debian's sqlite3-pcre uses (.load
+# /usr/local/lib/sqlite3/dynenum); the static library, the two public headers
+# and dynenum.pc (pkg-config --variable=extensiondir dynenum names that
+# directory) to the usual places.  PREFIX and DESTDIR are honoured.
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+EXTENSIONDIR ?= $(LIBDIR)/sqlite3
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+INSTALL ?= install
+MIN_SQLITE_VERSION := $(shell sed -n 's/.*define DYNENUM_MIN_SQLITE_VERSION "\(.*\)"/\1/p' ext/dynenum_sqlite.h)
+
+# dynenum.pc names the directories relative to ${prefix} where it can, so
+# that pkg-config --define-prefix finds a relocated copy.
+PC_PATH = $(patsubst $(PREFIX)/%,$${prefix}/%,$(1))
+
+install: $(EXTENSION) $(STATIC_LIBRARY) dynenum.pc.in
+	$(INSTALL) -d $(DESTDIR)$(EXTENSIONDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	$(INSTALL) -m 755 $(EXTENSION) $(DESTDIR)$(EXTENSIONDIR)/dynenum.$(SO)
+	$(INSTALL) -m 644 $(STATIC_LIBRARY) $(DESTDIR)$(LIBDIR)/libdynenum.a
+	$(INSTALL) -m 644 $(PUBLIC_HEADERS) $(DESTDIR)$(INCLUDEDIR)/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(call PC_PATH,$(LIBDIR))|' \
+	    -e 's|@INCLUDEDIR@|$(call PC_PATH,$(INCLUDEDIR))|' -e 's|@EXTENSIONDIR@|$(call PC_PATH,$(EXTENSIONDIR))|' \
+	    -e 's|@VERSION@|$(VERSION)|' -e 's|@MIN_SQLITE_VERSION@|$(MIN_SQLITE_VERSION)|' \
+	    dynenum.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/dynenum.pc
+	chmod 644 $(DESTDIR)$(PKGCONFIGDIR)/dynenum.pc
+
+# Removes exactly what install put there, and the extension directory when
+# nothing else is left in it.
+uninstall:
+	rm -f $(DESTDIR)$(EXTENSIONDIR)/dynenum.$(SO) $(DESTDIR)$(LIBDIR)/libdynenum.a \
+	      $(patsubst ext/%,$(DESTDIR)$(INCLUDEDIR)/%,$(PUBLIC_HEADERS)) $(DESTDIR)$(PKGCONFIGDIR)/dynenum.pc
+	rmdir $(DESTDIR)$(EXTENSIONDIR) 2>/dev/null || true
+
+# Installs into a temporary DESTDIR, builds examples/embed.c there with
+# pkg-config, runs it, uninstalls and checks nothing is left
+# (tools/install_test.sh).
+test-install: deps
+	@$(MAKE) --no-print-directory $(EXTENSION) $(STATIC_LIBRARY)
+	@sh tools/install_test.sh
+
+# The Python package: python/ copied to build/python/ with the extension
+# and VERSION and LICENSE added, then pip wheel there with Debian's
+# setuptools and wheel (no PyPI, hence --no-build-isolation --no-index).
+# The wheel, tagged py3-none-<platform>, lands in build/wheel/.
+.PHONY: python-wheel test-clients
+CLIENT_PYTHON := /usr/bin/python3
+
+python-wheel: deps
+	@sh tests/clients/deps.sh python
+	@$(MAKE) --no-print-directory $(EXTENSION)
+	@rm -rf build/python build/wheel
+	@mkdir -p build/wheel
+	@cp -R python build/python
+	@rm -rf build/python/build build/python/*.egg-info build/python/dynenum/__pycache__
+	@cp VERSION LICENSE build/python/
+	@cp $(EXTENSION) build/python/dynenum/
+	$(CLIENT_PYTHON) -m pip wheel --quiet --no-build-isolation --no-deps --no-index \
+	  --disable-pip-version-check -w build/wheel build/python
+	@ls build/wheel/*.whl
+
+# Real clients: the sqlite3 shell, Python's sqlite3 module, Node with
+# better-sqlite3 (installed by npm ci into tests/clients/node/), the Python
+# wheel in a fresh venv, and examples/*_quickstart.*; ends with
+# "test-clients: N passed, N failed" (tests/clients/run.sh).
+test-clients: deps
+	@sh tests/clients/deps.sh
+	@$(MAKE) --no-print-directory $(EXTENSION)
+	@MAKE="$(MAKE)" sh tests/clients/run.sh
+
+# Stress: processes and threads adding and resolving members on one WAL
+# database (tests/concurrency_test.c, also under ThreadSanitizer), and a
+# writer killed with SIGKILL again and again (tests/crash_test.c); the
+# extension compiled in, the system SQLite.  DYNENUM_STRESS_SECONDS,
+# DYNENUM_CRASH_ITERATIONS, DYNENUM_TSAN_SECONDS and DYNENUM_STRESS_SEED
+# tune them; ends with "test-stress: N passed, N failed" (tools/stress.sh).
+.PHONY: test-stress
+STRESS_TESTS := build/stress/concurrency_test build/stress/crash_test build/stress/tsan/concurrency_test
+
+build/stress/%_test: tests/%_test.c tests/ctest.h $(CORE_SOURCES) $(BINDING_SOURCES) $(HEADERS) VERSION
+	@mkdir -p build/stress
+	$(CC) $(ALL_CFLAGS) -Itests -DSQLITE_CORE -DDYNENUM_VERSION='"$(VERSION)"' -o $@ $< $(CORE_SOURCES) $(BINDING_SOURCES) -lsqlite3
+
+build/stress/tsan/%_test: tests/%_test.c tests/ctest.h $(CORE_SOURCES) $(BINDING_SOURCES) $(HEADERS) VERSION
+	@mkdir -p build/stress/tsan
+	$(SANITIZER_CC) $(SANITIZER_CFLAGS) -fsanitize=thread -Itests -DSQLITE_CORE -DDYNENUM_VERSION='"$(VERSION)"' -o $@ $< $(CORE_SOURCES) $(BINDING_SOURCES) -lsqlite3
+
+test-stress: deps
+	@$(MAKE) --no-print-directory $(STRESS_TESTS)
+	@sh tools/stress.sh $(STRESS_TESTS)
 
 # Fuzzing (make fuzz) lives in its own file.
 include fuzz/fuzz.mk

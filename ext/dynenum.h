@@ -27,11 +27,15 @@
 ** they need not be NUL-terminated and may hold any bytes.
 **
 ** Thread safety: a registry and its enums may be used from any number of
-** threads at once.  Lookups take a shared (reader) lock of the one enum they
-** search; adding a member or interning a dynamic one takes that enum's
-** exclusive lock.  Member objects never move and are never freed while their
-** enum is alive, so a member pointer stays valid until the last reference to
-** its enum is released.
+** threads at once, except that dynenum_registry_close, set_label and
+** set_userdata must not race with other use.  Lookups (find, size, member,
+** and resolve of an existing member) take no lock: entries are published
+** with release stores and read with acquire loads.  Adding a member or
+** interning a dynamic one takes that enum's writer mutex, so writers of one
+** enum are serialised.  The registry's reader-writer lock is held only to
+** find, define or drop an enum.  Member objects never move and are never
+** freed while their enum is alive, so a member pointer stays valid until the
+** last reference to its enum is released.
 */
 #ifndef DYNENUM_H
 #define DYNENUM_H
@@ -89,9 +93,11 @@ typedef struct dynenum_error {
 } dynenum_error;
 
 /* Settings of a registry and its enums.  Zeroed fields take the defaults:
-** the C library's allocator and DYNENUM_DEFAULT_DYNAMIC_CAP.  The three
-** allocator functions must be given together; the binding passes SQLite's so
-** that SQLite's memory accounting and fault injection cover the core. */
+** the C library's allocator and DYNENUM_DEFAULT_DYNAMIC_CAP.  The allocator
+** is taken only when all three functions are given: if any is NULL, all three
+** are the C library's (silently).  realloc_fn is part of the set but the
+** core never calls it.  The binding passes SQLite's so that SQLite's memory
+** accounting and fault injection cover the core. */
 typedef struct dynenum_config {
   void *(*malloc_fn)(size_t size);
   void *(*realloc_fn)(void *ptr, size_t size);
@@ -136,7 +142,8 @@ int dynenum_check_dynamic_name(const char *s, size_t n);
 ** messages quote an input: at most 48 bytes of it, never cutting a UTF-8
 ** sequence, malformed bytes, invisible characters (controls, whitespace
 ** other than the space, zero-width and bidirectional format characters) and
-** backslashes as \xHH per byte, and "..." after a string that was cut short. */
+** backslashes as \xHH per byte, and "..." after a string that was cut short.
+** A smaller buffer (cap >= 1) gets a shorter quote, still NUL-terminated. */
 #define DYNENUM_QUOTE_SIZE 196
 void dynenum_quote(char *buf, size_t cap, const char *s, size_t n);
 
@@ -164,21 +171,24 @@ int dynenum_enum_define(dynenum_registry *registry, const char *name, size_t n,
                         int replace, dynenum_enum **out, dynenum_error *err);
 
 /* Finds the enum called name and returns a new reference to it in *out.
-** DYNENUM_NOTFOUND when there is none. */
+** DYNENUM_NOTFOUND (with *out set to NULL) when there is none; also
+** DYNENUM_LOCK, DYNENUM_MISUSE. */
 int dynenum_enum_get(dynenum_registry *registry, const char *name, size_t n,
                      dynenum_enum **out);
 
-/* Removes the enum called name from the registry (DYNENUM_NOTFOUND if none). */
+/* Removes the enum called name from the registry (DYNENUM_NOTFOUND if none;
+** also DYNENUM_LOCK, DYNENUM_MISUSE).  References held elsewhere stay valid. */
 int dynenum_enum_drop(dynenum_registry *registry, const char *name, size_t n);
 
 /* Creates an enum that belongs to no registry, with one reference for the
-** caller; config may be NULL.  DYNENUM_NOMEM, DYNENUM_LOCK. */
+** caller; config may be NULL.  DYNENUM_NOMEM, DYNENUM_LOCK, DYNENUM_MISUSE. */
 int dynenum_enum_new(const dynenum_config *config, const char *name, size_t n, dynenum_enum **out);
 
-/* Removes every enum from the registry, leaving it empty and usable. */
+/* Removes every enum from the registry, leaving it empty and usable.
+** DYNENUM_OK, or DYNENUM_LOCK. */
 int dynenum_registry_clear(dynenum_registry *registry);
 
-/* Number of enums defined in the registry. */
+/* Number of enums defined in the registry (0 also when its lock fails). */
 size_t dynenum_registry_size(dynenum_registry *registry);
 
 /* ---- Enums ---------------------------------------------------------------- */
@@ -190,9 +200,11 @@ void dynenum_enum_release(dynenum_enum *e);
 const char *dynenum_enum_name(const dynenum_enum *e);
 
 /* Sets the name error messages give the enum, where it should differ from
-** the name it is registered under (the SQLite binding registers a
-** schema-qualified, lower-cased name but reports the table's own).  Not
-** synchronised: set it before the enum is shared between threads. */
+** the name it is registered under (the SQLite binding registers the name
+** as the caller wrote it, lower-cased and perhaps schema-qualified, but
+** reports the table's own).  The label is stored quoted, as dynenum_quote
+** writes it.  Not synchronised: set it before the enum is shared between
+** threads. */
 void dynenum_enum_set_label(dynenum_enum *e, const char *label, size_t n);
 
 /* The label as messages quote it: the name, or what set_label gave. */
@@ -204,7 +216,9 @@ const char *dynenum_enum_label(const dynenum_enum *e);
 ** Names must be non-empty and not reserved; names and values must be
 ** well-formed UTF-8 of at most DYNENUM_MAX_BYTES with no control character;
 ** no two members may share a key among their names and values (a member's
-** own name and value may).  On success *out (if not NULL) is the member. */
+** own name and value may).  On success *out (if not NULL) is the member.
+** Errors: DYNENUM_MISUSE, EMPTY, TOOLONG, MALFORMED, RESERVED, BADCHAR,
+** COLLISION, LOCK, NOMEM; a failed add changes nothing. */
 int dynenum_enum_add(dynenum_enum *e, const char *name, size_t name_len,
                      const char *value, size_t value_len,
                      const dynenum_member **out, dynenum_error *err);
@@ -214,14 +228,16 @@ size_t dynenum_enum_size(dynenum_enum *e);
 const dynenum_member *dynenum_enum_member(dynenum_enum *e, size_t index);
 
 /* Finds the real member whose name or value has the same key as s.  Never
-** allocates and never interns.  DYNENUM_OK or DYNENUM_NOTFOUND (or LOCK). */
+** allocates, never interns and takes no lock.  DYNENUM_OK or
+** DYNENUM_NOTFOUND, nothing else; e must not be NULL. */
 int dynenum_enum_find(dynenum_enum *e, const char *s, size_t n,
                       const dynenum_member **out);
 
 /* Resolves s: the real member it names, else the interned dynamic member for
 ** a valid dynamic name (the same object for every spelling with that key),
 ** else an error: DYNENUM_EMPTY, TOOLONG, MALFORMED, RESERVED, BADCHAR, or
-** DYNENUM_CAP once the enum holds its cap of dynamic members. */
+** DYNENUM_CAP once the enum holds its cap of dynamic members (also MISUSE,
+** and LOCK or NOMEM while interning). */
 int dynenum_enum_resolve(dynenum_enum *e, const char *s, size_t n,
                          const dynenum_member **out, dynenum_error *err);
 

@@ -174,12 +174,17 @@ static char *ascii_lower_copy(const char *s, size_t n) {
 
 /* The schemas in the order SQLite searches them for an unqualified table
 ** name: temp, main, then the attached ones as PRAGMA database_list lists them.
-** Returns an sqlite3_malloc'd array of sqlite3_malloc'd names, NULL-ended. */
+** temp is listed even before the connection has opened it (the PRAGMA
+** leaves it out then), so that a temp table or view created later to hide
+** the enum is watched for.  Returns an sqlite3_malloc'd array of
+** sqlite3_malloc'd names, NULL-ended. */
 static int list_schemas(sqlite3 *db, char ***out) {
   sqlite3_stmt *stmt;
   char **names = NULL;
-  int n = 0, rc = sqlite3_prepare_v2(db, "SELECT name FROM pragma_database_list ORDER BY seq = 1 DESC, seq", -1,
-                                     &stmt, NULL);
+  int n = 0, rc = sqlite3_prepare_v2(db,
+                                     "SELECT name FROM (SELECT seq, name FROM pragma_database_list UNION "
+                                     "SELECT 1, 'temp') ORDER BY seq = 1 DESC, seq",
+                                     -1, &stmt, NULL);
   *out = NULL;
   if (rc != SQLITE_OK) return rc;
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {

@@ -1,7 +1,8 @@
 /*
 ** dynenum_sqlite.h: what the files of the SQLite binding share.  Not a public
-** header: applications use dynenum_register() (declared in dynenum_sqlite.c's
-** header comment and in the README) or load the extension.
+** header: applications load the extension, or link it in and include
+** dynenum_extension.h, which declares dynenum_register() and
+** sqlite3_dynenum_init() for them.
 */
 #ifndef DYNENUM_SQLITE_H
 #define DYNENUM_SQLITE_H
@@ -11,9 +12,13 @@
 
 /* The oldest SQLite with everything the binding uses: sqlite3_txn_state
 ** (3.34.0) being the newest of xShadowName, SQLITE_INNOCUOUS,
-** SQLITE_VTAB_INNOCUOUS, SQLITE_FCNTL_DATA_VERSION and generated columns. */
+** SQLITE_VTAB_INNOCUOUS, SQLITE_FCNTL_DATA_VERSION and generated columns.
+** Overridable (both together) only so that a test can build a copy that
+** refuses the running SQLite and check the error it gives. */
+#ifndef DYNENUM_MIN_SQLITE_VERSION_NUMBER
 #define DYNENUM_MIN_SQLITE_VERSION_NUMBER 3034000
 #define DYNENUM_MIN_SQLITE_VERSION "3.34.0"
+#endif
 
 /* The state of one database connection: the enums it has loaded from its
 ** databases.  Each registered function and module holds a reference; the

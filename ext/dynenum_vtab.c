@@ -528,30 +528,29 @@ static int enum_rollback_to(sqlite3_vtab *vtab, int savepoint) {
 static int enum_shadow_name(const char *suffix) { return sqlite3_stricmp(suffix, DYNENUM_SHADOW_SUFFIX) == 0; }
 
 static const sqlite3_module enum_module = {
-    3,                /* iVersion: xShadowName */
-    enum_create,      /* xCreate: validates, makes and fills the shadow table */
-    enum_connect,     /* xConnect */
-    enum_best_index,  /* xBestIndex: ordinal = ? */
-    enum_disconnect,  /* xDisconnect */
-    enum_destroy,     /* xDestroy: drops the shadow table */
-    enum_open,        /* xOpen */
-    enum_close,       /* xClose */
-    enum_filter,      /* xFilter */
-    enum_next,        /* xNext */
-    enum_eof,         /* xEof */
-    enum_column,      /* xColumn */
-    enum_rowid,       /* xRowid: the ordinal */
-    enum_update,      /* xUpdate: INSERT only */
-    enum_transaction_step, /* xBegin */
-    enum_transaction_step, /* xSync: the shadow table is written through SQLite */
-    enum_transaction_step, /* xCommit */
-    enum_rollback,    /* xRollback */
-    NULL,             /* xFindFunction */
-    enum_rename,      /* xRename */
-    enum_savepoint,   /* xSavepoint */
-    enum_savepoint,   /* xRelease */
-    enum_rollback_to, /* xRollbackTo */
-    enum_shadow_name, /* xShadowName */
+    .iVersion = 3, /* for xShadowName */
+    .xCreate = enum_create, /* validates, makes and fills the shadow table */
+    .xConnect = enum_connect,
+    .xBestIndex = enum_best_index, /* ordinal = ? */
+    .xDisconnect = enum_disconnect,
+    .xDestroy = enum_destroy, /* drops the shadow table */
+    .xOpen = enum_open,
+    .xClose = enum_close,
+    .xFilter = enum_filter,
+    .xNext = enum_next,
+    .xEof = enum_eof,
+    .xColumn = enum_column,
+    .xRowid = enum_rowid, /* the ordinal */
+    .xUpdate = enum_update, /* INSERT only */
+    .xBegin = enum_transaction_step,
+    .xSync = enum_transaction_step, /* the shadow table is written through SQLite */
+    .xCommit = enum_transaction_step,
+    .xRollback = enum_rollback,
+    .xRename = enum_rename,
+    .xSavepoint = enum_savepoint,
+    .xRelease = enum_savepoint,
+    .xRollbackTo = enum_rollback_to,
+    .xShadowName = enum_shadow_name,
 };
 
 /* ---- The dynenum_members catalog ---------------------------------------- */
@@ -769,13 +768,19 @@ static int catalog_filter(sqlite3_vtab_cursor *cursor, int idx_num, const char *
         rc = catalog_add_entry(c, t->db, schema, (const char *)sqlite3_column_text(tables, 0));
       }
     }
+    /* Take the message now: finalizing resets the connection's. */
+    if (rc != SQLITE_DONE) rc = catalog_error(cursor, rc);
     sqlite3_finalize(tables);
     tables = NULL;
-    if (rc == SQLITE_DONE) rc = SQLITE_OK;
+    if (rc != SQLITE_DONE) {
+      sqlite3_finalize(schemas);
+      return rc;
+    }
+    rc = SQLITE_OK;
   }
+  if (rc != SQLITE_DONE) rc = catalog_error(cursor, rc); /* as above */
   sqlite3_finalize(schemas);
-  if (rc == SQLITE_DONE) rc = SQLITE_OK;
-  if (rc != SQLITE_OK) return catalog_error(cursor, rc);
+  if (rc != SQLITE_DONE) return rc;
   return catalog_next(cursor);
 }
 
@@ -792,31 +797,19 @@ static int catalog_rowid(sqlite3_vtab_cursor *cursor, sqlite_int64 *rowid) {
   return SQLITE_OK;
 }
 
+/* No xCreate, so the table is eponymous only; no xUpdate, so it is read-only. */
 static const sqlite3_module catalog_module = {
-    0,                  /* iVersion */
-    NULL,               /* xCreate: none, so the table is eponymous only */
-    catalog_connect,    /* xConnect */
-    catalog_best_index, /* xBestIndex: enum = ?, schema = ? */
-    catalog_disconnect, /* xDisconnect */
-    NULL,               /* xDestroy */
-    catalog_open,       /* xOpen */
-    catalog_close,      /* xClose */
-    catalog_filter,     /* xFilter */
-    catalog_next,       /* xNext */
-    catalog_eof,        /* xEof */
-    catalog_column,     /* xColumn */
-    catalog_rowid,      /* xRowid */
-    NULL,               /* xUpdate: read-only */
-    NULL,               /* xBegin */
-    NULL,               /* xSync */
-    NULL,               /* xCommit */
-    NULL,               /* xRollback */
-    NULL,               /* xFindFunction */
-    NULL,               /* xRename */
-    NULL,               /* xSavepoint */
-    NULL,               /* xRelease */
-    NULL,               /* xRollbackTo */
-    NULL,               /* xShadowName */
+    .iVersion = 0,
+    .xConnect = catalog_connect,
+    .xBestIndex = catalog_best_index, /* enum = ?, schema = ? */
+    .xDisconnect = catalog_disconnect,
+    .xOpen = catalog_open,
+    .xClose = catalog_close,
+    .xFilter = catalog_filter,
+    .xNext = catalog_next,
+    .xEof = catalog_eof,
+    .xColumn = catalog_column,
+    .xRowid = catalog_rowid,
 };
 
 int dynenum_register_modules(sqlite3 *db, dynenum_connection *c) {

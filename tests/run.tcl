@@ -2,11 +2,12 @@
 #
 # Runs every test of dynenum and prints one closing line "N passed, N failed".
 #
-#     tclsh tests/run.tcl ?C-TEST-PROGRAM ...?
+#     tclsh tests/run.tcl ?-dir DIR? ?-label LABEL? ?C-TEST-PROGRAM ...?
 #
-# Each C test program given, then each tests/*.test file (in its own tclsh),
-# must end its output with "N errors out of M tests".  A program that dies
-# or prints no such line counts as one failed test.
+# Each C test program given, then each DIR/*.test file (DIR defaults to
+# tests; in its own tclsh), must end its output with "N errors out of M
+# tests".  A program that dies or prints no such line counts as one failed
+# test.  With -label the closing line reads "LABEL: N passed, N failed".
 
 set here [file dirname [file normalize [info script]]]
 set root [file dirname $here]
@@ -36,12 +37,19 @@ proc run_one {label command} {
   }
 }
 
+set dir tests
+set label ""
+while {[llength $argv] >= 2 && [lindex $argv 0] in {-dir -label}} {
+  set argv [lassign $argv option value]
+  set [string range $option 1 end] $value
+}
+
 foreach program $argv {
   run_one $program [list $program]
 }
-foreach file [lsort [glob -directory tests *.test]] {
+foreach file [lsort [glob -directory $dir *.test]] {
   run_one $file [list [info nameofexecutable] $file]
 }
 
-puts "$passed passed, $failed failed"
+puts "[expr {$label eq {} ? {} : "$label: "}]$passed passed, $failed failed"
 exit [expr {$failed ? 1 : 0}]

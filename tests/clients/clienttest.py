@@ -1,0 +1,55 @@
+"""What the Python client tests share: where things are, and a unittest
+runner that ends with the line "NAME: N passed, N failed".
+
+The tests run under Debian's /usr/bin/python3, whose sqlite3 module can load
+extensions.  tests/clients/run.sh sets DYNENUM_EXTENSION (the extension's
+path without suffix) and DYNENUM_WORK (a scratch folder); run alone, a test
+falls back to build/dynenum and a temporary folder.
+"""
+import os
+import sqlite3
+import sys
+import tempfile
+import unittest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+EXTENSION = os.environ.get("DYNENUM_EXTENSION") or os.path.join(ROOT, "build", "dynenum")
+WORK = os.environ.get("DYNENUM_WORK") or tempfile.mkdtemp(prefix="dynenum-clients-")
+PYTHON = "/usr/bin/python3"
+
+with open(os.path.join(ROOT, "VERSION"), encoding="utf-8") as _f:
+    VERSION = _f.read().strip()
+
+# The database the sqlite3 shell builds for the other clients to read.
+SHELL_DB_SQL = os.path.join(ROOT, "tests", "clients", "shell_db.sql")
+
+
+def connect(path=":memory:"):
+    """A sqlite3 connection with the extension loaded the plain way."""
+    conn = sqlite3.connect(path)
+    conn.enable_load_extension(True)
+    conn.load_extension(EXTENSION)
+    conn.enable_load_extension(False)
+    return conn
+
+
+def scratch(name):
+    """A fresh path NAME in the scratch folder."""
+    path = os.path.join(WORK, name)
+    if os.path.exists(path):
+        os.remove(path)
+    return path
+
+
+def main(name):
+    """Runs the calling module's tests; prints the summary line and exits
+    non-zero when any test failed (or none ran: a suite that cannot run must
+    not pass)."""
+    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules["__main__"])
+    result = unittest.TextTestRunner(stream=sys.stdout, verbosity=2).run(suite)
+    failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
+    passed = result.testsRun - failed - len(result.skipped)
+    if result.testsRun == 0:
+        failed = 1
+    print("%s: %d passed, %d failed" % (name, passed, failed))
+    sys.exit(1 if failed else 0)

@@ -335,12 +335,7 @@ test('node-quickstart', () => {
   fs.symlinkSync(path.join(here, 'node_modules'), path.join(folder, 'node_modules'));
   const output = execFileSync(process.execPath, [path.join(folder, 'node_quickstart.mjs')],
     { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  assert.equal(output, `anthropic_chat 1
-openai_chat 2
-nvidia_optimized
-{ ordinal: 3, name: 'NVIDIA_Optimized', value: 'nvidia_optimized' }
-SQLITE_ERROR: dynenum_resolve(): reserved name '_private' in enum 'endpoint_type'
-`);
+  assert.equal(output, fs.readFileSync(path.join(root, 'examples', 'node_quickstart.out'), 'utf8'));
 });
 
 if (passed + failed === 0) failed = 1;

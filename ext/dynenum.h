@@ -93,11 +93,12 @@ typedef struct dynenum_error {
 } dynenum_error;
 
 /* Settings of a registry and its enums.  Zeroed fields take the defaults:
-** the C library's allocator and DYNENUM_DEFAULT_DYNAMIC_CAP.  The allocator
-** is taken only when all three functions are given: if any is NULL, all three
-** are the C library's (silently).  realloc_fn is part of the set but the
-** core never calls it.  The binding passes SQLite's so that SQLite's memory
-** accounting and fault injection cover the core. */
+** the C library's allocator and DYNENUM_DEFAULT_DYNAMIC_CAP.  malloc_fn and
+** free_fn go together: both NULL means the C library's, and one without the
+** other is DYNENUM_MISUSE from dynenum_registry_open and dynenum_enum_new.
+** realloc_fn is reserved: the core never calls it, and it may be NULL.  The
+** binding passes SQLite's allocator so that SQLite's memory accounting and
+** fault injection cover the core. */
 typedef struct dynenum_config {
   void *(*malloc_fn)(size_t size);
   void *(*realloc_fn)(void *ptr, size_t size);
@@ -156,7 +157,8 @@ const char *dynenum_errstr(int code);
 
 /* ---- Registry ------------------------------------------------------------- */
 
-/* Opens an empty registry; config may be NULL.  DYNENUM_NOMEM, DYNENUM_LOCK. */
+/* Opens an empty registry; config may be NULL.  DYNENUM_NOMEM, DYNENUM_LOCK,
+** DYNENUM_MISUSE (out NULL, or an allocator half given). */
 int dynenum_registry_open(const dynenum_config *config, dynenum_registry **out);
 
 /* Removes every enum from the registry and frees it.  Enums still referenced
@@ -181,7 +183,8 @@ int dynenum_enum_get(dynenum_registry *registry, const char *name, size_t n,
 int dynenum_enum_drop(dynenum_registry *registry, const char *name, size_t n);
 
 /* Creates an enum that belongs to no registry, with one reference for the
-** caller; config may be NULL.  DYNENUM_NOMEM, DYNENUM_LOCK, DYNENUM_MISUSE. */
+** caller; config may be NULL.  DYNENUM_NOMEM, DYNENUM_LOCK, DYNENUM_MISUSE
+** (out NULL, name NULL with n > 0, or an allocator half given). */
 int dynenum_enum_new(const dynenum_config *config, const char *name, size_t n, dynenum_enum **out);
 
 /* Removes every enum from the registry, leaving it empty and usable.

@@ -349,15 +349,20 @@ struct dynenum_registry {
   _Atomic(table *) enums; /* name -> enum, which the registry holds a reference to */
 };
 
-static void config_defaults(dynenum_config *out, const dynenum_config *in) {
+/* A malloc_fn without its free_fn (or the reverse) is refused rather than
+** replaced: blocks from one allocator freed by another corrupt the heap, and
+** silently using the C library's would hide the caller's mistake. */
+static int config_defaults(dynenum_config *out, const dynenum_config *in) {
   memset(out, 0, sizeof *out);
   if (in) *out = *in;
-  if (!out->malloc_fn || !out->realloc_fn || !out->free_fn) {
+  if (!out->malloc_fn != !out->free_fn) return DYNENUM_MISUSE;
+  if (!out->malloc_fn) {
     out->malloc_fn = malloc;
     out->realloc_fn = realloc;
     out->free_fn = free;
   }
   if (out->dynamic_cap == 0) out->dynamic_cap = DYNENUM_DEFAULT_DYNAMIC_CAP;
+  return DYNENUM_OK;
 }
 
 static void enum_free(dynenum_enum *e) {
@@ -418,8 +423,9 @@ static int enum_new(const dynenum_config *c, const char *name, size_t n, dynenum
 
 int dynenum_enum_new(const dynenum_config *config, const char *name, size_t n, dynenum_enum **out) {
   dynenum_config defaults;
-  if (!out || (!name && n)) return DYNENUM_MISUSE;
-  config_defaults(&defaults, config);
+  if (!out) return DYNENUM_MISUSE;
+  *out = NULL;
+  if ((!name && n) || config_defaults(&defaults, config) != DYNENUM_OK) return DYNENUM_MISUSE;
   return enum_new(&defaults, name ? name : "", n, out);
 }
 
@@ -705,8 +711,9 @@ int dynenum_enum_resolve(dynenum_enum *e, const char *s, size_t n, const dynenum
 
 int dynenum_registry_open(const dynenum_config *config, dynenum_registry **out) {
   dynenum_config c;
-  config_defaults(&c, config);
+  if (!out) return DYNENUM_MISUSE;
   *out = NULL;
+  if (config_defaults(&c, config) != DYNENUM_OK) return DYNENUM_MISUSE;
   dynenum_registry *r = alloc(&c, sizeof *r);
   if (!r) return DYNENUM_NOMEM;
   memset(r, 0, sizeof *r);

@@ -58,6 +58,12 @@ typedef struct enum_table {
   dynenum_connection *connection;
   char *schema;
   char *name; /* the table's name, as declared */
+  /* Set once this transaction has written the members table: from then on
+  ** it holds the write lock, nobody else can change the enum, and the
+  ** cached copy needs no verifying against the file.  Cleared when the
+  ** transaction (or a savepoint rollback) ends. */
+  int writing;
+  sqlite3_stmt *insert; /* into the members table, kept between inserts */
 } enum_table;
 
 typedef struct enum_cursor {
@@ -259,6 +265,7 @@ static int enum_create(sqlite3 *db, void *aux, int argc, const char *const *argv
 
 static int enum_disconnect(sqlite3_vtab *vtab) {
   enum_table *t = (enum_table *)vtab;
+  sqlite3_finalize(t->insert);
   sqlite3_free(t->schema);
   sqlite3_free(t->name);
   sqlite3_free(t);
@@ -267,6 +274,8 @@ static int enum_disconnect(sqlite3_vtab *vtab) {
 
 static int enum_destroy(sqlite3_vtab *vtab) {
   enum_table *t = (enum_table *)vtab;
+  sqlite3_finalize(t->insert); /* it would keep the table from being dropped */
+  t->insert = NULL;
   int rc = run_sql(t->db, &t->base.zErrMsg, "DROP TABLE IF EXISTS \"%w\".\"%w_" DYNENUM_SHADOW_SUFFIX "\"", t->schema,
                    t->name);
   if (rc != SQLITE_OK) return rc;
@@ -391,8 +400,9 @@ static int enum_insert(enum_table *t, sqlite3_value **argv, sqlite_int64 *rowid)
   char *error = NULL;
   char *qualified = sqlite3_mprintf("%s.%s", t->schema, t->name);
   if (!qualified) return SQLITE_NOMEM;
-  /* A write must never trust a cached copy: verify against the file. */
-  int rc = dynenum_connection_enum(t->connection, qualified, strlen(qualified), 1, &e, &error);
+  /* A write must never trust a cached copy: verify against the file, unless
+  ** this transaction already holds the write lock (see enum_table). */
+  int rc = dynenum_connection_enum(t->connection, qualified, strlen(qualified), !t->writing, &e, &error);
   sqlite3_free(qualified);
   if (rc != SQLITE_OK) return error ? vtab_error(&t->base, rc, error) : rc;
 
@@ -447,19 +457,22 @@ static int enum_insert(enum_table *t, sqlite3_value **argv, sqlite_int64 *rowid)
     return vtab_error(&t->base, SQLITE_CONSTRAINT, sqlite3_mprintf("dynenum: %s", err.message));
   }
 
-  sqlite3_stmt *insert;
-  char *sql = sqlite3_mprintf("INSERT INTO \"%w\".\"%w_" DYNENUM_SHADOW_SUFFIX "\"(ordinal, name, value) VALUES (?1, ?2, ?3)",
-                              t->schema, t->name);
-  rc = sql ? sqlite3_prepare_v2(t->db, sql, -1, &insert, NULL) : SQLITE_NOMEM;
-  sqlite3_free(sql);
+  rc = SQLITE_OK;
+  if (!t->insert) {
+    char *sql = sqlite3_mprintf("INSERT INTO \"%w\".\"%w_" DYNENUM_SHADOW_SUFFIX "\"(ordinal, name, value) VALUES (?1, ?2, ?3)",
+                                t->schema, t->name);
+    rc = sql ? sqlite3_prepare_v2(t->db, sql, -1, &t->insert, NULL) : SQLITE_NOMEM;
+    sqlite3_free(sql);
+  }
   if (rc == SQLITE_OK) {
-    sqlite3_bind_int64(insert, 1, m->ordinal);
-    sqlite3_bind_text64(insert, 2, m->name, m->name_len, SQLITE_STATIC, SQLITE_UTF8);
-    sqlite3_bind_text64(insert, 3, m->value, m->value_len, SQLITE_STATIC, SQLITE_UTF8);
-    rc = sqlite3_step(insert);
+    sqlite3_bind_int64(t->insert, 1, m->ordinal);
+    sqlite3_bind_text64(t->insert, 2, m->name, m->name_len, SQLITE_STATIC, SQLITE_UTF8);
+    sqlite3_bind_text64(t->insert, 3, m->value, m->value_len, SQLITE_STATIC, SQLITE_UTF8);
+    rc = sqlite3_step(t->insert);
     if (rc == SQLITE_DONE) rc = SQLITE_OK;
     else if (rc != SQLITE_NOMEM) vtab_error(&t->base, rc, sqlite3_mprintf("%s", sqlite3_errmsg(t->db)));
-    sqlite3_finalize(insert);
+    sqlite3_reset(t->insert);
+    sqlite3_clear_bindings(t->insert); /* the bound strings are the member's */
   }
   *rowid = m->ordinal;
   if (rc != SQLITE_OK) {
@@ -471,6 +484,7 @@ static int enum_insert(enum_table *t, sqlite3_value **argv, sqlite_int64 *rowid)
   t->connection->generation++;
   dynenum_connection_touch(t->connection, e);
   dynenum_enum_release(e);
+  t->writing = 1;
   return SQLITE_OK;
 }
 
@@ -498,18 +512,26 @@ static int enum_rename(sqlite3_vtab *vtab, const char *new_name) {
   }
   sqlite3_free(t->name);
   t->name = renamed;
+  sqlite3_finalize(t->insert); /* it names the old members table */
+  t->insert = NULL;
   dynenum_connection_changed(t->connection, 1);
   return SQLITE_OK;
 }
 
 /* Transactions: the file is SQLite's business; the cache must forget
 ** whatever a rollback undid. */
-static int enum_transaction_step(sqlite3_vtab *vtab) {
+static int enum_sync(sqlite3_vtab *vtab) {
   (void)vtab;
   return SQLITE_OK;
 }
 
+static int enum_begin_or_commit(sqlite3_vtab *vtab) {
+  ((enum_table *)vtab)->writing = 0;
+  return SQLITE_OK;
+}
+
 static int enum_rollback(sqlite3_vtab *vtab) {
+  ((enum_table *)vtab)->writing = 0;
   dynenum_connection_changed(((enum_table *)vtab)->connection, 0);
   return SQLITE_OK;
 }
@@ -542,9 +564,9 @@ static const sqlite3_module enum_module = {
     .xColumn = enum_column,
     .xRowid = enum_rowid, /* the ordinal */
     .xUpdate = enum_update, /* INSERT only */
-    .xBegin = enum_transaction_step,
-    .xSync = enum_transaction_step, /* the shadow table is written through SQLite */
-    .xCommit = enum_transaction_step,
+    .xBegin = enum_begin_or_commit,
+    .xSync = enum_sync, /* the shadow table is written through SQLite */
+    .xCommit = enum_begin_or_commit,
     .xRollback = enum_rollback,
     .xRename = enum_rename,
     .xSavepoint = enum_savepoint,

@@ -178,7 +178,7 @@ build/coverage/oom_test: tests/oom_test.c tests/ctest.h $(CORE_SOURCES) $(BINDIN
 	gcc $(COVERAGE_CFLAGS) -Itests -DSQLITE_CORE -DDYNENUM_VERSION='"$(VERSION)"' -o $@ $< $(CORE_SOURCES) $(BINDING_SOURCES) -lsqlite3
 
 coverage: deps
-	@sh tools/coverage.sh install
+	@sh tools/deps.sh coverage
 	@$(MAKE) --no-print-directory $(COVERAGE_EXTENSION) $(COVERAGE_TESTS) build/coverage/oom_test
 	@sh tools/coverage.sh run build/coverage/dynenum build/coverage/oom_test $(COVERAGE_TESTS)
 
@@ -269,7 +269,7 @@ test-install: deps
 CLIENT_PYTHON := /usr/bin/python3
 
 python-wheel: deps
-	@sh tests/clients/deps.sh python
+	@sh tools/deps.sh python
 	@$(MAKE) --no-print-directory $(EXTENSION)
 	@rm -rf build/python build/wheel
 	@mkdir -p build/wheel
@@ -286,7 +286,7 @@ python-wheel: deps
 # wheel in a fresh venv, and examples/*_quickstart.*; ends with
 # "test-clients: N passed, N failed" (tests/clients/run.sh).
 test-clients: deps
-	@sh tests/clients/deps.sh
+	@sh tools/deps.sh clients
 	@$(MAKE) --no-print-directory $(EXTENSION)
 	@MAKE="$(MAKE)" sh tests/clients/run.sh
 
@@ -299,11 +299,11 @@ test-clients: deps
 .PHONY: test-stress
 STRESS_TESTS := build/stress/concurrency_test build/stress/crash_test build/stress/tsan/concurrency_test
 
-build/stress/%_test: tests/%_test.c tests/ctest.h $(CORE_SOURCES) $(BINDING_SOURCES) $(HEADERS) VERSION
+build/stress/%_test: tests/%_test.c tests/ctest.h tests/stress.h $(CORE_SOURCES) $(BINDING_SOURCES) $(HEADERS) VERSION
 	@mkdir -p build/stress
 	$(CC) $(ALL_CFLAGS) -Itests -DSQLITE_CORE -DDYNENUM_VERSION='"$(VERSION)"' -o $@ $< $(CORE_SOURCES) $(BINDING_SOURCES) -lsqlite3
 
-build/stress/tsan/%_test: tests/%_test.c tests/ctest.h $(CORE_SOURCES) $(BINDING_SOURCES) $(HEADERS) VERSION
+build/stress/tsan/%_test: tests/%_test.c tests/ctest.h tests/stress.h $(CORE_SOURCES) $(BINDING_SOURCES) $(HEADERS) VERSION
 	@mkdir -p build/stress/tsan
 	$(SANITIZER_CC) $(SANITIZER_CFLAGS) -fsanitize=thread -Itests -DSQLITE_CORE -DDYNENUM_VERSION='"$(VERSION)"' -o $@ $< $(CORE_SOURCES) $(BINDING_SOURCES) -lsqlite3
 

@@ -52,10 +52,9 @@
 #define _POSIX_C_SOURCE 200809L
 #define SQLITE_CORE 1 /* the extension is compiled in, not loaded */
 
-#include "dynenum_sqlite.h" /* sqlite3.h and sqlite3_dynenum_init */
 #include "ctest.h"
+#include "stress.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -151,17 +150,6 @@ static void writer_name(char *out, size_t size, int writer, long seq) {
 
 static void shared_name(char *out, size_t size, int k) { snprintf(out, size, "SHARED_%02d", k); }
 
-/* The key of an ASCII name, computed here rather than by the extension:
-** lower case, '-' as '_'. */
-static void ascii_key(char *out, size_t size, const char *name) {
-  size_t i = 0;
-  for (; name[i] && i + 1 < size; i++) {
-    char c = name[i];
-    out[i] = c == '-' ? '_' : (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
-  }
-  out[i] = 0;
-}
-
 /* Another spelling of an ASCII name with the same key. */
 static void spelling(char *out, size_t size, const char *name, unsigned which) {
   size_t i = 0;
@@ -175,17 +163,7 @@ static void spelling(char *out, size_t size, const char *name, unsigned which) {
   out[i] = 0;
 }
 
-static void sleep_ms(long ms) {
-  struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};
-  while (nanosleep(&t, &t) != 0 && errno == EINTR) {
-  }
-}
-
-static double now_seconds(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
+static void sleep_ms(long ms) { sleep_us(ms * 1000); }
 
 /* ---- Threads and their failures ---------------------------------------- */
 
@@ -240,60 +218,12 @@ static int poll_busy(void *unused, int tries) {
   return 1;
 }
 
-/* Opens path and registers dynenum on the connection, as an application
-** with the extension compiled in would; busy_timeout, or poll_busy when
-** polling is set. */
-static int open_connection(const char *path, int polling, sqlite3 **db, char *why, size_t why_size) {
-  char *error = NULL;
-  int rc = sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-  if (rc == SQLITE_OK) {
-    sqlite3_extended_result_codes(*db, 1);
-    rc = polling ? sqlite3_busy_handler(*db, poll_busy, NULL) : sqlite3_busy_timeout(*db, BUSY_TIMEOUT_MS);
-    /* NORMAL is durable against a process dying, which is all this needs,
-    ** and WAL with NORMAL syncs only at checkpoints. */
-    if (rc == SQLITE_OK) rc = sqlite3_exec(*db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
-    if (rc == SQLITE_OK) rc = sqlite3_dynenum_init(*db, &error, NULL);
-  }
-  if (rc != SQLITE_OK) {
-    snprintf(why, why_size, "cannot open %s: %s", path, error ? error : *db ? sqlite3_errmsg(*db) : sqlite3_errstr(rc));
-    sqlite3_free(error);
-    sqlite3_close(*db);
-    *db = NULL;
-  }
-  return rc;
-}
-
-/* The parameters of one statement: ?1 and ?2 text, ?3 and ?4 integers,
-** each bound only when the statement has that many. */
-typedef struct params {
-  const char *text1, *text2;
-  sqlite3_int64 int3, int4;
-} params;
-
-/* Runs sql with p, reads the first row's first n columns into columns
-** (NULL as -1) and steps to the end.  Returns SQLITE_OK with *rows set to
-** how many rows came, or the error (its message in the connection). */
-static int query(sqlite3 *db, const char *sql, const params *p, sqlite3_int64 *columns, int n, int *rows) {
-  sqlite3_stmt *stmt;
-  int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
-  *rows = 0;
-  if (rc != SQLITE_OK) return rc;
-  int bound = sqlite3_bind_parameter_count(stmt);
-  if (p && bound >= 1) rc = sqlite3_bind_text(stmt, 1, p->text1, -1, SQLITE_TRANSIENT);
-  if (p && bound >= 2 && rc == SQLITE_OK) rc = sqlite3_bind_text(stmt, 2, p->text2, -1, SQLITE_TRANSIENT);
-  if (p && bound >= 3 && rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 3, p->int3);
-  if (p && bound >= 4 && rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 4, p->int4);
-  while (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    if ((*rows)++ == 0) {
-      for (int i = 0; i < n; i++) {
-        columns[i] = sqlite3_column_type(stmt, i) == SQLITE_NULL ? -1 : sqlite3_column_int64(stmt, i);
-      }
-    }
-    rc = SQLITE_OK;
-  }
-  if (rc == SQLITE_DONE) rc = SQLITE_OK;
-  sqlite3_finalize(stmt);
-  return rc;
+/* Opens path with busy_timeout, or poll_busy when polling is set.
+** NORMAL is durable against a process dying, which is all this needs, and
+** WAL with NORMAL syncs only at checkpoints. */
+static int open_db(const char *path, int polling, sqlite3 **db, char *why, size_t why_size) {
+  return open_connection(path, polling ? poll_busy : NULL, BUSY_TIMEOUT_MS, "PRAGMA synchronous = NORMAL", db, why,
+                         why_size);
 }
 
 /* Runs sql, which returns no row or one that does not matter. */
@@ -554,7 +484,7 @@ static void *writer_main(void *arg) {
   worker *w = arg;
   sqlite3 *db;
   char why[512];
-  if (open_connection(w->path, w->number % 2, &db, why, sizeof why) != SQLITE_OK) {
+  if (open_db(w->path, w->number % 2, &db, why, sizeof why) != SQLITE_OK) {
     fail(w, "%s", why);
   } else {
     long seq = 0;
@@ -729,7 +659,7 @@ static void check_snapshot(worker *w, sqlite3 *db) {
 static void check_fresh(worker *w) {
   sqlite3 *db;
   char why[512];
-  if (open_connection(w->path, 0, &db, why, sizeof why) != SQLITE_OK) {
+  if (open_db(w->path, 0, &db, why, sizeof why) != SQLITE_OK) {
     fail(w, "%s", why);
     return;
   }
@@ -764,7 +694,7 @@ static void *resolver_main(void *arg) {
   worker *w = arg;
   sqlite3 *db;
   char why[512];
-  if (open_connection(w->path, 0, &db, why, sizeof why) != SQLITE_OK) {
+  if (open_db(w->path, 0, &db, why, sizeof why) != SQLITE_OK) {
     fail(w, "%s", why);
     return NULL;
   }
@@ -1005,14 +935,10 @@ static void check_every_member_parent(shared_state *s, sqlite3 *db, const char *
 
 static int setup_database(const char *path) {
   sqlite3 *db;
-  char why[512], mode[16] = "";
+  char why[512], mode[16];
   ctest_group("setup: a WAL database with an enum, an events table and a log");
-  if (!CHECK_INT_EQ(SQLITE_OK, open_connection(path, 0, &db, why, sizeof why), "open: %s", why)) return 0;
-  sqlite3_stmt *stmt;
-  if (CHECK_INT_EQ(SQLITE_OK, sqlite3_prepare_v2(db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL), "journal_mode")) {
-    if (sqlite3_step(stmt) == SQLITE_ROW) snprintf(mode, sizeof mode, "%s", (const char *)sqlite3_column_text(stmt, 0));
-    sqlite3_finalize(stmt);
-  }
+  if (!CHECK_INT_EQ(SQLITE_OK, open_db(path, 0, &db, why, sizeof why), "open: %s", why)) return 0;
+  CHECK_INT_EQ(SQLITE_OK, pragma_text(db, "PRAGMA journal_mode = WAL", mode, sizeof mode), "journal_mode");
   CHECK_STR_EQ("wal", mode, "journal mode");
   int rc = sqlite3_exec(db,
                         "CREATE VIRTUAL TABLE kind USING dynenum(OPENAI_CHAT, ANTHROPIC_CHAT = 'anthropic_chat', "
@@ -1068,37 +994,16 @@ static int wait_children(const pid_t *pids, int n) {
   return clean;
 }
 
-/* Removes the test's directory and whatever a run, failed or not, left in
-** it. */
-static void remove_directory(const char *dir) {
-  DIR *d = opendir(dir);
-  struct dirent *entry;
-  char path[4400];
-  while (d && (entry = readdir(d)) != NULL) {
-    if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0) continue;
-    snprintf(path, sizeof path, "%s/%s", dir, entry->d_name);
-    unlink(path);
-  }
-  if (d) closedir(d);
-  if (rmdir(dir) != 0) printf("  cannot remove %s: %s\n", dir, strerror(errno));
-}
-
 int main(int argc, char **argv) {
   const char *seconds_text = argc > 1 ? argv[1] : getenv("DYNENUM_STRESS_SECONDS");
   double seconds = seconds_text ? atof(seconds_text) : 10;
-  const char *seed_text = getenv("DYNENUM_STRESS_SEED");
-  unsigned seed = seed_text ? (unsigned)strtoul(seed_text, NULL, 10) : (unsigned)time(NULL) ^ (unsigned)getpid();
+  unsigned seed = stress_seed();
   if (seconds <= 0) {
     fprintf(stderr, "usage: %s [SECONDS]  (SECONDS > 0)\n", argv[0]);
     return 2;
   }
-  const char *tmp = getenv("TMPDIR");
   char dir[4096], path[4200];
-  snprintf(dir, sizeof dir, "%s/dynenum-stress-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-  if (!mkdtemp(dir)) {
-    printf("cannot make a directory from %s: %s\n", dir, strerror(errno));
-    return 1;
-  }
+  if (!make_directory(dir, sizeof dir, "dynenum-stress")) return 1;
   snprintf(path, sizeof path, "%s/stress.db", dir);
   printf("concurrency: %d processes x (%d writers + %d resolvers), %.1f s of additions, seed %u, SQLite %s\n", PROCESSES,
          WRITERS_PER_PROCESS, RESOLVERS_PER_PROCESS, seconds, seed, sqlite3_libversion());
@@ -1136,7 +1041,7 @@ int main(int argc, char **argv) {
   sqlite3 *long_lived = NULL;
   char why[512];
   double started = now_seconds();
-  if (CHECK_INT_EQ(SQLITE_OK, open_connection(path, 0, &long_lived, why, sizeof why), "%s", why)) {
+  if (CHECK_INT_EQ(SQLITE_OK, open_db(path, 0, &long_lived, why, sizeof why), "%s", why)) {
     watch_run(s, long_lived, seconds, seed);
   } else {
     sleep_ms((long)(seconds * 1000));
@@ -1153,16 +1058,9 @@ int main(int argc, char **argv) {
 
   sqlite3 *fresh = NULL;
   ctest_group("after the run: the file");
-  if (CHECK_INT_EQ(SQLITE_OK, open_connection(path, 0, &fresh, why, sizeof why), "%s", why)) {
-    sqlite3_stmt *stmt;
-    char result[256] = "";
-    if (CHECK_INT_EQ(SQLITE_OK, sqlite3_prepare_v2(fresh, "PRAGMA integrity_check", -1, &stmt, NULL), "prepare")) {
-      while (sqlite3_step(stmt) == SQLITE_ROW) {
-        size_t used = strlen(result);
-        snprintf(result + used, sizeof result - used, "%s%s", used ? "; " : "", (const char *)sqlite3_column_text(stmt, 0));
-      }
-      sqlite3_finalize(stmt);
-    }
+  if (CHECK_INT_EQ(SQLITE_OK, open_db(path, 0, &fresh, why, sizeof why), "%s", why)) {
+    char result[256];
+    CHECK_INT_EQ(SQLITE_OK, pragma_text(fresh, "PRAGMA integrity_check", result, sizeof result), "prepare");
     CHECK_STR_EQ("ok", result, "PRAGMA integrity_check");
     sqlite3_int64 members = -1;
     check_shadow(fresh, &members);

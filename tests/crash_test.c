@@ -61,10 +61,9 @@
 #define _POSIX_C_SOURCE 200809L
 #define SQLITE_CORE 1 /* the extension is compiled in, not loaded */
 
-#include "dynenum_sqlite.h" /* sqlite3.h and sqlite3_dynenum_init */
 #include "ctest.h"
+#include "stress.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -85,20 +84,9 @@
 #define NAME_SIZE 32
 #define LINE_SIZE (MAX_BATCH * NAME_SIZE + 16)
 #define OWN_EVERY 7 /* the checker adds a member itself every so many kills */
+#define BUSY_TIMEOUT_MS 5000
 
 /* ---- Small helpers ----------------------------------------------------- */
-
-static void sleep_us(long us) {
-  struct timespec t = {us / 1000000, (us % 1000000) * 1000L};
-  while (nanosleep(&t, &t) != 0 && errno == EINTR) {
-  }
-}
-
-static double now_seconds(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 /* Writes all of buffer, or returns 0. */
 static int write_all(int fd, const void *buffer, size_t n) {
@@ -123,56 +111,6 @@ static int read_all(int fd, void *buffer, size_t n) {
     n -= (size_t)done;
   }
   return 1;
-}
-
-/* The key of an ASCII name, computed here rather than by the extension. */
-static void ascii_key(char *out, size_t size, const char *name) {
-  size_t i = 0;
-  for (; name[i] && i + 1 < size; i++) {
-    char c = name[i];
-    out[i] = c == '-' ? '_' : (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
-  }
-  out[i] = 0;
-}
-
-/* Opens path and registers dynenum on the connection, as an application
-** with the extension compiled in would. */
-static int open_connection(const char *path, sqlite3 **db, char *why, size_t why_size) {
-  char *error = NULL;
-  int rc = sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-  if (rc == SQLITE_OK) {
-    sqlite3_extended_result_codes(*db, 1);
-    rc = sqlite3_busy_timeout(*db, 5000);
-    if (rc == SQLITE_OK) rc = sqlite3_dynenum_init(*db, &error, NULL);
-  }
-  if (rc != SQLITE_OK) {
-    snprintf(why, why_size, "cannot open %s: %s", path, error ? error : *db ? sqlite3_errmsg(*db) : sqlite3_errstr(rc));
-    sqlite3_free(error);
-    sqlite3_close(*db);
-    *db = NULL;
-  }
-  return rc;
-}
-
-/* Runs sql binding text to ?1 (when given) and reads the first row's first
-** n columns as integers (NULL as -1); SQLITE_OK once every row is read. */
-static int query(sqlite3 *db, const char *sql, const char *text, sqlite3_int64 *columns, int n, int *rows) {
-  sqlite3_stmt *stmt;
-  int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
-  *rows = 0;
-  if (rc != SQLITE_OK) return rc;
-  if (text && sqlite3_bind_parameter_count(stmt) >= 1) rc = sqlite3_bind_text(stmt, 1, text, -1, SQLITE_TRANSIENT);
-  while (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    if ((*rows)++ == 0) {
-      for (int i = 0; i < n; i++) {
-        columns[i] = sqlite3_column_type(stmt, i) == SQLITE_NULL ? -1 : sqlite3_column_int64(stmt, i);
-      }
-    }
-    rc = SQLITE_OK;
-  }
-  if (rc == SQLITE_DONE) rc = SQLITE_OK;
-  sqlite3_finalize(stmt);
-  return rc;
 }
 
 /* ---- The writer ---------------------------------------------------------- */
@@ -333,7 +271,9 @@ static void writer_main(const char *path, const char *log_path, int wal, int ite
   char why[512];
   w.log = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0644);
   if (w.log < 0) writer_abort(&w, "cannot open %s: %s", log_path, strerror(errno));
-  if (open_connection(path, &w.db, why, sizeof why) != SQLITE_OK) writer_abort(&w, "%s", why);
+  if (open_connection(path, NULL, BUSY_TIMEOUT_MS, NULL, &w.db, why, sizeof why) != SQLITE_OK) {
+    writer_abort(&w, "%s", why);
+  }
   static const char *const synchronous[] = {"PRAGMA synchronous = OFF", "PRAGMA synchronous = NORMAL",
                                             "PRAGMA synchronous = FULL"};
   writer_exec(&w, synchronous[writer_pick(&w, 3)]);
@@ -530,7 +470,7 @@ static void check_extension(checker *c, sqlite3 *db, const char *which) {
              "SELECT dynenum_is_member('" ENUM_NAME "', ?1), dynenum_ordinal('" ENUM_NAME "', ?1), "
              "dynenum_resolve('" ENUM_NAME "', ?1) IS '%s'",
              i < INITIAL_MEMBERS ? (i == 0 ? "openai_chat" : "anthropic_chat") : key);
-    int rc = query(db, sql, shown, got, 3, &rows);
+    int rc = query(db, sql, &(params){shown, NULL, 0, 0}, got, 3, &rows);
     if (rc != SQLITE_OK) {
       checker_fail(c, "%s: resolving '%s': %s", which, shown, sqlite3_errmsg(db));
     } else if (got[0] != 1 || got[1] != i + 1 || got[2] != 1) {
@@ -542,7 +482,8 @@ static void check_extension(checker *c, sqlite3 *db, const char *which) {
     sqlite3_int64 got[2];
     int rows;
     const char *name = c->expected.undone[i];
-    int rc = query(db, "SELECT dynenum_is_member('" ENUM_NAME "', ?1), dynenum_ordinal('" ENUM_NAME "', ?1)", name, got,
+    int rc = query(db, "SELECT dynenum_is_member('" ENUM_NAME "', ?1), dynenum_ordinal('" ENUM_NAME "', ?1)",
+                   &(params){name, NULL, 0, 0}, got,
                    2, &rows);
     if (rc != SQLITE_OK) checker_fail(c, "%s: resolving '%s': %s", which, name, sqlite3_errmsg(db));
     else if (got[0] != 0 || got[1] != -1) checker_fail(c, "%s: '%s', never committed, is a member", which, name);
@@ -550,18 +491,12 @@ static void check_extension(checker *c, sqlite3 *db, const char *which) {
 }
 
 static void check_integrity(checker *c, sqlite3 *db) {
-  sqlite3_stmt *stmt;
-  char result[512] = "";
-  if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &stmt, NULL) != SQLITE_OK) {
+  char result[512];
+  if (pragma_text(db, "PRAGMA integrity_check", result, sizeof result) != SQLITE_OK) {
     checker_fail(c, "PRAGMA integrity_check: %s", sqlite3_errmsg(db));
-    return;
+  } else if (strcmp(result, "ok") != 0) {
+    checker_fail(c, "PRAGMA integrity_check: %s", result);
   }
-  while (sqlite3_step(stmt) == SQLITE_ROW) {
-    size_t used = strlen(result);
-    snprintf(result + used, sizeof result - used, "%s%s", used ? "; " : "", (const char *)sqlite3_column_text(stmt, 0));
-  }
-  sqlite3_finalize(stmt);
-  if (strcmp(result, "ok") != 0) checker_fail(c, "PRAGMA integrity_check: %s", result);
 }
 
 /* After the kill that ended iteration: reads its log, finds on disk where
@@ -579,7 +514,7 @@ static void check_iteration(checker *c, int iteration) {
   /* The fresh connection first: it recovers the file (a hot journal, a WAL
   ** without its index) as any first reader after a crash would. */
   sqlite3 *fresh;
-  if (open_connection(c->path, &fresh, why, sizeof why) != SQLITE_OK) {
+  if (open_connection(c->path, NULL, BUSY_TIMEOUT_MS, NULL, &fresh, why, sizeof why) != SQLITE_OK) {
     checker_fail(c, "%s", why);
     return;
   }
@@ -624,7 +559,8 @@ static void check_iteration(checker *c, int iteration) {
     char name[NAME_SIZE];
     int rows;
     snprintf(name, sizeof name, "OWN%03d", iteration);
-    int rc = query(c->long_lived, "INSERT INTO " ENUM_NAME "(name) VALUES (?1)", name, NULL, 0, &rows);
+    int rc = query(c->long_lived, "INSERT INTO " ENUM_NAME "(name) VALUES (?1)", &(params){name, NULL, 0, 0}, NULL, 0,
+                   &rows);
     sqlite3_int64 got = sqlite3_last_insert_rowid(c->long_lived);
     if (rc != SQLITE_OK) {
       checker_fail(c, "the checker adding '%s': %s", name, sqlite3_errmsg(c->long_lived));
@@ -639,13 +575,8 @@ static void check_iteration(checker *c, int iteration) {
 static int checker_setup(checker *c, const char *why_prefix) {
   char why[512];
   sqlite3 *db = c->long_lived;
-  sqlite3_stmt *stmt;
-  char mode[16] = "";
-  if (sqlite3_prepare_v2(db, c->wal ? "PRAGMA journal_mode = WAL" : "PRAGMA journal_mode = DELETE", -1, &stmt, NULL) ==
-      SQLITE_OK) {
-    if (sqlite3_step(stmt) == SQLITE_ROW) snprintf(mode, sizeof mode, "%s", (const char *)sqlite3_column_text(stmt, 0));
-    sqlite3_finalize(stmt);
-  }
+  char mode[16];
+  pragma_text(db, c->wal ? "PRAGMA journal_mode = WAL" : "PRAGMA journal_mode = DELETE", mode, sizeof mode);
   if (strcmp(mode, c->wal ? "wal" : "delete") != 0) {
     checker_fail(c, "%s: journal_mode is '%s'", why_prefix, mode);
     return 0;
@@ -677,7 +608,7 @@ static void checker_main(const char *path, const char *dir, int wal, int command
   c.path = path;
   c.dir = dir;
   c.wal = wal;
-  if (open_connection(path, &c.long_lived, why, sizeof why) != SQLITE_OK) {
+  if (open_connection(path, NULL, BUSY_TIMEOUT_MS, NULL, &c.long_lived, why, sizeof why) != SQLITE_OK) {
     checker_fail(&c, "%s", why);
   } else if (checker_setup(&c, "setup")) {
     check_iteration(&c, -1); /* the database as created */
@@ -697,21 +628,6 @@ static void checker_main(const char *path, const char *dir, int wal, int command
 }
 
 /* ---- The main process ---------------------------------------------------- */
-
-/* Removes the test's directory and whatever a run, failed or not, left in
-** it. */
-static void remove_directory(const char *dir) {
-  DIR *d = opendir(dir);
-  struct dirent *entry;
-  char path[4400];
-  while (d && (entry = readdir(d)) != NULL) {
-    if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0) continue;
-    snprintf(path, sizeof path, "%s/%s", dir, entry->d_name);
-    unlink(path);
-  }
-  if (d) closedir(d);
-  if (rmdir(dir) != 0) printf("  cannot remove %s: %s\n", dir, strerror(errno));
-}
 
 /* Starts a writer and kills it after a random while; returns 1 when it was
 ** killed (or, never reached, ended by itself) as planned. */
@@ -811,19 +727,13 @@ static void run_phase(const char *dir, int wal, int iterations, unsigned *seed) 
 int main(int argc, char **argv) {
   const char *iterations_text = argc > 1 ? argv[1] : getenv("DYNENUM_CRASH_ITERATIONS");
   int iterations = iterations_text ? atoi(iterations_text) : 40;
-  const char *seed_text = getenv("DYNENUM_STRESS_SEED");
-  unsigned seed = seed_text ? (unsigned)strtoul(seed_text, NULL, 10) : (unsigned)time(NULL) ^ (unsigned)getpid();
+  unsigned seed = stress_seed();
   if (iterations <= 0 || iterations > 999) {
     fprintf(stderr, "usage: %s [ITERATIONS]  (1 to 999)\n", argv[0]);
     return 2;
   }
-  const char *tmp = getenv("TMPDIR");
   char dir[4096];
-  snprintf(dir, sizeof dir, "%s/dynenum-crash-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-  if (!mkdtemp(dir)) {
-    printf("cannot make a directory from %s: %s\n", dir, strerror(errno));
-    return 1;
-  }
+  if (!make_directory(dir, sizeof dir, "dynenum-crash")) return 1;
   printf("crash: %d SIGKILLs of a writer per database, seed %u, SQLite %s\n", iterations, seed, sqlite3_libversion());
   ctest_group("kills of a writer on a WAL database");
   run_phase(dir, 1, iterations, &seed);

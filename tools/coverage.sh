@@ -1,9 +1,7 @@
 #!/bin/sh
-# The two halves of `make coverage`.
+# The measuring half of `make coverage` (gcovr comes from
+# `sh tools/deps.sh coverage`).
 #
-#   sh tools/coverage.sh install
-#       installs gcovr (Debian package gcovr) when it is missing: as root
-#       through apt-get, otherwise it prints the one command to run and fails.
 #   sh tools/coverage.sh run EXTENSION OOM-TEST C-TEST...
 #       runs the instrumented programs the Makefile built in build/coverage/
 #       and reports the line and branch coverage of ext/.
@@ -31,18 +29,6 @@ min_lines=95
 min_branches=90
 
 case ${1:-} in
-  install)
-    command -v gcovr >/dev/null 2>&1 && exit 0
-    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-      echo "dynenum: installing gcovr"
-      export DEBIAN_FRONTEND=noninteractive
-      apt-get update -qq && apt-get install -y -qq --no-install-recommends gcovr >/dev/null
-      exit $?
-    fi
-    echo "make coverage needs the Debian package gcovr" >&2
-    echo "install it with:  sudo apt-get install -y gcovr" >&2
-    exit 1
-    ;;
   run)
     shift
     if [ $# -lt 2 ]; then
@@ -51,7 +37,7 @@ case ${1:-} in
     fi
     ;;
   *)
-    echo "usage: sh tools/coverage.sh install | run EXTENSION OOM-TEST C-TEST..." >&2
+    echo "usage: sh tools/coverage.sh run EXTENSION OOM-TEST C-TEST..." >&2
     exit 2
     ;;
 esac

@@ -9,10 +9,8 @@
 set -u
 library=${1:-build/libdynenum.a}
 out=build/static
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "ok: $1"; }
-fail() { failed=$((failed + 1)); echo "FAILED: $1"; }
+# shellcheck source=tools/results.sh
+. "$(dirname "$0")/results.sh"
 
 mkdir -p "$out"
 for compiler in gcc clang; do
@@ -28,14 +26,7 @@ for compiler in gcc clang; do
   fi
   pass "examples/embed.c builds with $compiler, no warnings"
 
-  output=$("$program" 2>&1)
-  status=$?
-  if [ "$status" -eq 0 ] && [ "$output" = "$(cat examples/embed.out)" ]; then
-    pass "the $compiler build prints examples/embed.out"
-  else
-    fail "the $compiler build exited with status $status; its output against examples/embed.out:"
-    printf '%s\n' "$output" | diff examples/embed.out - | sed 's/^/   /'
-  fi
+  expect_output "the $compiler build" "$program" examples/embed.out
 
   # The extension is linked in and registered by sqlite3_auto_extension:
   # the program has no use for load_extension and no dynenum.so to find.
@@ -48,5 +39,4 @@ for compiler in gcc clang; do
   fi
 done
 
-echo "test-static: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+results_end test-static

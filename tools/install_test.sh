@@ -18,26 +18,18 @@ set -u
 root=$(pwd)
 work=$root/build/install-test
 version=$(cat VERSION)
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "ok: $1"; }
-fail() { failed=$((failed + 1)); echo "FAILED: $1"; }
+# shellcheck source=tools/results.sh
+. "$(dirname "$0")/results.sh"
 
 case $(uname -s) in
   Darwin) so=dylib ;;
   *) so=so ;;
 esac
 
-if ! command -v pkg-config >/dev/null 2>&1; then
-  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "dynenum: installing pkg-config"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends pkg-config >/dev/null
-  fi
-  if ! command -v pkg-config >/dev/null 2>&1; then
-    echo "test-install needs pkg-config: sudo apt-get install -y pkg-config" >&2
-    echo "test-install: 0 passed, 1 failed"
-    exit 1
-  fi
+if ! sh tools/deps.sh install; then
+  fail "pkg-config is not installed"
+  results_end test-install
+  exit 1
 fi
 
 rm -rf "$work"
@@ -73,6 +65,7 @@ check_prefix() {
   fi
 
   pc_dir=$dest$installed_prefix/lib/pkgconfig
+  # shellcheck disable=SC2016 # dynenum.pc holds ${prefix} itself
   if grep -qx "prefix=$installed_prefix" "$pc_dir/dynenum.pc" && grep -qx 'libdir=${prefix}/lib' "$pc_dir/dynenum.pc"
   then pass "$label: dynenum.pc says prefix=$installed_prefix, libdir=\${prefix}/lib"
   else fail "$label: dynenum.pc has the wrong prefix or libdir: $(grep 'prefix=\|libdir=' "$pc_dir/dynenum.pc")"; fi
@@ -102,14 +95,7 @@ check_prefix() {
   # shellcheck disable=SC2086 # pkg-config's flags are meant to split
   if (cd "$work/$label-embed" && cc -std=c11 -Wall -Wextra -Werror -o embed embed.c $flags) >"$log" 2>&1; then
     pass "$label: examples/embed.c builds against the installed copy alone"
-    output=$("$work/$label-embed/embed" 2>&1)
-    status=$?
-    if [ "$status" -eq 0 ] && [ "$output" = "$(cat examples/embed.out)" ]; then
-      pass "$label: it prints examples/embed.out"
-    else
-      fail "$label: it exited with status $status; its output against examples/embed.out:"
-      printf '%s\n' "$output" | diff examples/embed.out - | sed 's/^/   /'
-    fi
+    expect_output "$label: it" "$work/$label-embed/embed" examples/embed.out
   else
     fail "$label: examples/embed.c does not build against the installed copy:"
     sed 's/^/   /' "$log"
@@ -138,5 +124,4 @@ check_prefix() {
 check_prefix default ""
 check_prefix opt /opt/dynenum
 
-echo "test-install: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+results_end test-install

@@ -34,56 +34,11 @@ esac
 reports=build/$mode-reports
 rm -rf "$reports"
 mkdir -p "$reports"
-passed=0
-failed=0
-output=$(mktemp)
-trap 'rm -f "$output" "$output.status"' EXIT
+# shellcheck source=tools/results.sh
+. "$(dirname "$0")/results.sh"
 
 # What a sanitizer's report starts with.
 report_pattern=': runtime error: |ERROR: (AddressSanitizer|LeakSanitizer)|(WARNING|ERROR): ThreadSanitizer'
-
-# Fails the run when the output of LABEL ($output) holds a sanitizer report.
-search_reports() {
-  if grep -E -q "$report_pattern" "$output"; then
-    echo "!! a sanitizer report in the output of $1"
-    failed=$((failed + 1))
-  fi
-}
-
-# Adds the tests of one program's output ($output) and exit status to the
-# totals, as tests/run.tcl would.
-count() {
-  label=$1
-  status=$2
-  search_reports "$label"
-  line=$(grep -E '^[0-9]+ errors out of [0-9]+ tests$' "$output" | tail -n 1)
-  if [ -z "$line" ]; then
-    echo "!! $label ended without its 'N errors out of M tests' line (status $status)"
-    failed=$((failed + 1))
-    return
-  fi
-  errors=${line%% errors*}
-  total=${line#* out of }
-  total=${total% tests}
-  failed=$((failed + errors))
-  passed=$((passed + total - errors))
-  if [ "$errors" -eq 0 ] && [ "$status" -ne 0 ]; then
-    echo "!! $label exited with status $status although its tests passed"
-    failed=$((failed + 1))
-  fi
-}
-
-# Runs a C test program, named LABEL, by COMMAND (the program, or a wrapper
-# such as valgrind and the program) and counts its tests.
-run_program() {
-  label=$1
-  shift
-  echo "== $label"
-  "$@" >"$output" 2>&1
-  status=$?
-  cat "$output"
-  count "$label" "$status"
-}
 
 case $mode in
   asan)
@@ -98,7 +53,7 @@ case $mode in
     # because the build has -fno-sanitize-recover=undefined.
     export UBSAN_OPTIONS="print_stacktrace=1:log_path=$reports/ubsan"
     for program in "$@"; do
-      run_program "$program" \
+      run_c_test "$program" \
         env ASAN_OPTIONS="detect_leaks=1:detect_stack_use_after_return=1:log_path=$reports/asan" "$program"
     done
     echo "== tclsh tests/run.tcl with $extension and $runtime preloaded"
@@ -112,39 +67,28 @@ case $mode in
       echo "!! the Tcl suite ended without its 'N passed, N failed' line"
       failed=$((failed + 1))
     else
-      passed=$((passed + ${line%% passed*}))
       tcl_failed=${line#*, }
-      failed=$((failed + ${tcl_failed% failed}))
-      if [ "${tcl_failed% failed}" -eq 0 ] && [ "$status" -ne 0 ]; then
-        echo "!! the Tcl suite exited with status $status although its tests passed"
-        failed=$((failed + 1))
-      fi
+      add_counts "the Tcl suite" "${line%% passed*}" "${tcl_failed% failed}" "$status"
     fi
     ;;
   tsan)
     for program in "$@"; do
-      run_program "$program" env TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:log_path=$reports/tsan" "$program"
+      run_c_test "$program" env TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:log_path=$reports/tsan" "$program"
     done
     ;;
   valgrind)
     # Definite leaks are errors; "still reachable" blocks of the C library
-    # are not.  valgrind reports to stderr, which run_program shows.
+    # are not.  valgrind reports to stderr, which run_c_test shows.
     for program in "$@"; do
-      run_program "valgrind $program" valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
+      run_c_test "valgrind $program" valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
         --show-leak-kinds=definite "$program"
     done
     ;;
   oom)
-    run_program "$1" env ASAN_OPTIONS="detect_leaks=1:log_path=$reports/asan" \
+    run_c_test "$1" env ASAN_OPTIONS="detect_leaks=1:log_path=$reports/asan" \
       UBSAN_OPTIONS="print_stacktrace=1:log_path=$reports/ubsan" "$1" build/oom
     ;;
 esac
 
-for report in "$reports"/*; do
-  [ -f "$report" ] || continue
-  echo "!! sanitizer report $report:"
-  cat "$report"
-  failed=$((failed + 1))
-done
-echo "test-$mode: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+report_files "$reports"
+results_end "test-$mode"

@@ -21,41 +21,15 @@ fi
 reports=build/stress/tsan-reports
 rm -rf "$reports"
 mkdir -p "$reports"
-passed=0
-failed=0
-output=$(mktemp)
-trap 'rm -f "$output"' EXIT
+# shellcheck source=tools/results.sh
+. "$(dirname "$0")/results.sh"
+report_pattern='(WARNING|ERROR): ThreadSanitizer'
 
-# Runs a test program, named LABEL, by COMMAND and adds its tests to the
-# totals.
+# run_c_test, timed.
 run_program() {
-  label=$1
-  shift
-  echo "== $label"
   start=$(date +%s)
-  "$@" >"$output" 2>&1
-  status=$?
-  cat "$output"
-  echo "   ($label: $(($(date +%s) - start)) s)"
-  if grep -E -q '(WARNING|ERROR): ThreadSanitizer' "$output"; then
-    echo "!! a ThreadSanitizer report in the output of $label"
-    failed=$((failed + 1))
-  fi
-  line=$(grep -E '^[0-9]+ errors out of [0-9]+ tests$' "$output" | tail -n 1)
-  if [ -z "$line" ]; then
-    echo "!! $label ended without its 'N errors out of M tests' line (status $status)"
-    failed=$((failed + 1))
-    return
-  fi
-  errors=${line%% errors*}
-  total=${line#* out of }
-  total=${total% tests}
-  failed=$((failed + errors))
-  passed=$((passed + total - errors))
-  if [ "$errors" -eq 0 ] && [ "$status" -ne 0 ]; then
-    echo "!! $label exited with status $status although its tests passed"
-    failed=$((failed + 1))
-  fi
+  run_c_test "$@"
+  echo "   ($1: $(($(date +%s) - start)) s)"
 }
 
 run_program "$1" "$1" "${DYNENUM_STRESS_SECONDS:-10}"
@@ -64,11 +38,5 @@ if [ $# -ge 3 ]; then
   run_program "$3 (ThreadSanitizer)" env TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:log_path=$reports/tsan" \
     "$3" "${DYNENUM_TSAN_SECONDS:-4}"
 fi
-for report in "$reports"/*; do
-  [ -f "$report" ] || continue
-  echo "!! ThreadSanitizer report $report:"
-  cat "$report"
-  failed=$((failed + 1))
-done
-echo "test-stress: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+report_files "$reports"
+results_end test-stress

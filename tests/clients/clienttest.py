@@ -22,6 +22,8 @@ with open(os.path.join(ROOT, "VERSION"), encoding="utf-8") as _f:
 
 # The database the sqlite3 shell builds for the other clients to read.
 SHELL_DB_SQL = os.path.join(ROOT, "tests", "clients", "shell_db.sql")
+# The table of the enum endpoint_type that every client test uses.
+SCHEMA_SQL = os.path.join(ROOT, "tests", "clients", "schema.sql")
 
 
 def connect(path=":memory:"):

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import unittest
 
-from clienttest import EXTENSION, PYTHON, ROOT, VERSION, connect, main, scratch
+from clienttest import EXTENSION, PYTHON, ROOT, SCHEMA_SQL, VERSION, connect, main, scratch
 
 ENDPOINT_TYPE = """
     CREATE VIRTUAL TABLE endpoint_type USING dynenum(
@@ -170,17 +170,10 @@ class Functions(unittest.TestCase):
 
     def test_schema_with_untrusted_schema(self):
         c = self.conn
-        c.executescript("""
-            PRAGMA trusted_schema = OFF;
-            CREATE TABLE requests(
-              id INTEGER PRIMARY KEY,
-              endpoint TEXT NOT NULL COLLATE DYNENUM
-                CHECK (dynenum_is_member('endpoint_type', endpoint)),
-              canonical TEXT AS (dynenum_resolve('endpoint_type', endpoint))
-            );
-            CREATE INDEX requests_canonical ON requests(canonical);
-            INSERT INTO requests(endpoint) VALUES ('OpenAI-Chat'), ('anthropic_chat');
-        """)
+        with open(SCHEMA_SQL, encoding="utf-8") as f:
+            schema = f.read()
+        c.executescript("PRAGMA trusted_schema = OFF;\n" + schema +
+                        "INSERT INTO requests(endpoint) VALUES ('OpenAI-Chat'), ('anthropic_chat');")
         with self.assertRaises(sqlite3.IntegrityError) as caught:
             c.execute("INSERT INTO requests(endpoint) VALUES ('NVIDIA_OPTIMIZED')")
         self.assertEqual(str(caught.exception),

@@ -187,13 +187,7 @@ test('schema-with-untrusted-schema', () => {
   const db = open();
   db.exec(`PRAGMA trusted_schema = OFF;
            ${ENDPOINT_TYPE};
-           CREATE TABLE requests(
-             id INTEGER PRIMARY KEY,
-             endpoint TEXT NOT NULL COLLATE DYNENUM
-               CHECK (dynenum_is_member('endpoint_type', endpoint)),
-             canonical TEXT AS (dynenum_resolve('endpoint_type', endpoint))
-           );
-           CREATE INDEX requests_canonical ON requests(canonical);
+           ${fs.readFileSync(path.join(root, 'tests', 'clients', 'schema.sql'), 'utf8')}
            INSERT INTO requests(endpoint) VALUES ('OpenAI-Chat'), ('anthropic_chat');`);
   assertSqliteError(() => db.prepare("INSERT INTO requests(endpoint) VALUES ('NVIDIA_OPTIMIZED')").run(),
     'SQLITE_CONSTRAINT_CHECK', "CHECK constraint failed: dynenum_is_member('endpoint_type', endpoint)");

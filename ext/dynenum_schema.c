@@ -447,7 +447,11 @@ static int load_members(sqlite3 *db, dynenum_enum *e, const enum_origin *o, char
   rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
   sqlite3_free(sql);
   if (rc != SQLITE_OK) {
-    *error = sqlite3_mprintf("enum '%s' has lost its members table: %s", o->table, sqlite3_errmsg(db));
+    /* SQLite's message names the table: quoted, like every name we show. */
+    char shown[DYNENUM_QUOTE_SIZE];
+    const char *message = sqlite3_errmsg(db);
+    dynenum_quote(shown, sizeof shown, message, strlen(message));
+    *error = sqlite3_mprintf("enum '%s' has lost its members table: %s", dynenum_enum_label(e), shown);
     return rc;
   }
   sqlite3_bind_int64(stmt, 1, known ? (sqlite3_int64)known : 1);
@@ -468,7 +472,7 @@ static int load_members(sqlite3 *db, dynenum_enum *e, const enum_origin *o, char
     if (sqlite3_column_type(stmt, 1) != SQLITE_TEXT || sqlite3_column_type(stmt, 2) != SQLITE_TEXT ||
         ordinal != (sqlite3_int64)dynenum_enum_size(e) + 1) {
       *error = sqlite3_mprintf("enum '%s' is corrupt: member with ordinal %lld is malformed or out of order",
-                               o->table, ordinal);
+                               dynenum_enum_label(e), ordinal);
       rc = SQLITE_CORRUPT;
       break;
     }
@@ -483,7 +487,7 @@ static int load_members(sqlite3 *db, dynenum_enum *e, const enum_origin *o, char
       break;
     }
     if (added != DYNENUM_OK) {
-      *error = sqlite3_mprintf("enum '%s' is corrupt: %s", o->table, err.message);
+      *error = sqlite3_mprintf("enum '%s' is corrupt: %s", dynenum_enum_label(e), err.message);
       rc = SQLITE_CORRUPT;
       break;
     }
@@ -491,7 +495,10 @@ static int load_members(sqlite3 *db, dynenum_enum *e, const enum_origin *o, char
   if (rc == SQLITE_DONE && known && first) rc = LOAD_RELOAD; /* the last known member is gone */
   if (rc == SQLITE_DONE) rc = SQLITE_OK;
   if (rc != SQLITE_OK && rc != LOAD_RELOAD && !*error && rc != SQLITE_NOMEM) {
-    *error = sqlite3_mprintf("cannot read enum '%s': %s", o->table, sqlite3_errmsg(db));
+    char shown[DYNENUM_QUOTE_SIZE];
+    const char *message = sqlite3_errmsg(db);
+    dynenum_quote(shown, sizeof shown, message, strlen(message));
+    *error = sqlite3_mprintf("cannot read enum '%s': %s", dynenum_enum_label(e), shown);
   }
   sqlite3_finalize(stmt);
   return rc;

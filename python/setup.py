@@ -11,7 +11,10 @@ import sys
 
 from setuptools import setup
 from setuptools.dist import Distribution
-from wheel.bdist_wheel import bdist_wheel
+try:  # setuptools 70.1 and later carry it; older ones leave it to wheel
+    from setuptools.command.bdist_wheel import bdist_wheel
+except ImportError:
+    from wheel.bdist_wheel import bdist_wheel
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODULES = ("dynenum.so", "dynenum.dylib", "dynenum.dll")

@@ -35,7 +35,7 @@
 set -u
 root=$(pwd)
 work=$root/build/sqlite-versions
-package=${DYNENUM_SQLITE_NPM:-sqlite3@6}
+package=${DYNENUM_SQLITE_NPM:-sqlite3@6.0.1}
 passed=0
 failed=0
 matrix=""

@@ -38,9 +38,9 @@ def loadable_path():
 def load(conn):
     """Load the bundled extension into the sqlite3 connection conn.
 
-    Extension loading is enabled only for the time of the call, so SQL run
-    on conn afterwards still cannot load libraries (load_extension() stays
-    off, as it is by default).  Raises sqlite3.NotSupportedError when this
+    Extension loading is enabled only for the time of the call and is off
+    afterwards, even if it was on before (sqlite3 cannot tell which), so SQL
+    run on conn cannot load libraries.  Raises sqlite3.NotSupportedError when this
     Python's sqlite3 module was built without extension loading, and
     sqlite3.OperationalError when SQLite cannot load the library.
     """

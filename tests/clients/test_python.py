@@ -133,6 +133,25 @@ class Enums(unittest.TestCase):
         c.rollback()
         self.assertEqual(c.execute("SELECT dynenum_is_member('endpoint_type', 'triton')").fetchone(), (0,))
 
+    def test_attached_rename_drop(self):
+        c = self.conn
+        c.execute("ATTACH ? AS plugins", (scratch("python-attached.db"),))
+        c.execute("CREATE VIRTUAL TABLE plugins.endpoint_type USING dynenum(MISTRAL)")
+        # The unqualified name finds main's enum first, as for any table.
+        self.assertEqual(c.execute(
+            "SELECT dynenum_ordinal('endpoint_type', 'mistral'), dynenum_ordinal('plugins.endpoint_type', 'mistral'),"
+            " dynenum_ordinal('main.endpoint_type', 'openai-chat')").fetchone(), (None, 1, 1))
+        c.execute("ALTER TABLE plugins.endpoint_type RENAME TO plugin_endpoint")
+        self.assertEqual(c.execute(
+            "SELECT enum, name FROM dynenum_members WHERE schema = 'plugins'").fetchall(),
+            [("plugin_endpoint", "MISTRAL")])
+        self.assertEqual(c.execute("SELECT dynenum_resolve('plugin_endpoint', 'Mistral')").fetchone(), ("mistral",))
+        c.execute("DROP TABLE plugin_endpoint")
+        with self.assertRaises(sqlite3.OperationalError) as caught:
+            c.execute("SELECT dynenum_resolve('plugin_endpoint', 'Mistral')")
+        self.assertEqual(str(caught.exception), "no such enum: 'plugin_endpoint'")
+        self.assertEqual(c.execute("SELECT name FROM plugins.sqlite_schema").fetchall(), [])
+
 
 class Functions(unittest.TestCase):
     def setUp(self):

@@ -164,6 +164,26 @@ test('rolled-back-insert', () => {
   assert.equal(db.prepare("SELECT dynenum_is_member('endpoint_type', 'triton')").pluck().get(), 0);
 });
 
+test('attached-rename-drop', () => {
+  const db = open();
+  db.exec(ENDPOINT_TYPE);
+  db.prepare('ATTACH ? AS plugins').run(scratch('node-attached.db'));
+  db.exec('CREATE VIRTUAL TABLE plugins.endpoint_type USING dynenum(MISTRAL)');
+  // The unqualified name finds main's enum first, as for any table.
+  assert.deepEqual(db.prepare(`SELECT dynenum_ordinal('endpoint_type', 'mistral'),
+                                      dynenum_ordinal('plugins.endpoint_type', 'mistral'),
+                                      dynenum_ordinal('main.endpoint_type', 'openai-chat')`).raw().get(), [null, 1, 1]);
+  db.exec('ALTER TABLE plugins.endpoint_type RENAME TO plugin_endpoint');
+  assert.deepEqual(db.prepare("SELECT enum, name FROM dynenum_members WHERE schema = 'plugins'").raw().all(),
+    [['plugin_endpoint', 'MISTRAL']]);
+  assert.equal(db.prepare("SELECT dynenum_resolve('plugin_endpoint', 'Mistral')").pluck().get(), 'mistral');
+  db.exec('DROP TABLE plugin_endpoint');
+  assertSqliteError(() => db.prepare("SELECT dynenum_resolve('plugin_endpoint', 'Mistral')").get(),
+    'SQLITE_ERROR', "no such enum: 'plugin_endpoint'");
+  assert.deepEqual(db.prepare('SELECT name FROM plugins.sqlite_schema').all(), []);
+  db.close();
+});
+
 test('functions', () => {
   const db = open();
   db.exec(ENDPOINT_TYPE);

@@ -769,9 +769,9 @@ static int core_call(int rc, const dynenum_error *err, core_state before, core_s
   return 0;
 }
 
-/* A script of core calls that allocate: a registry, enums defined and
-** replaced, members added (growing tables and arrays), dynamic members
-** interned up to the cap.  Returns whether a failure was injected. */
+/* A script of core calls that allocate: a registry, enums defined (growing
+** its table), dropped and replaced, members added (growing tables and
+** arrays), dynamic members interned up to the cap.  Returns whether a failure was injected. */
 static int core_script(long fail_from, int persistent) {
   static const dynenum_config config = {core_malloc, core_realloc, core_free, 12};
   char when[96], name[32];
@@ -810,11 +810,29 @@ static int core_script(long fail_from, int persistent) {
   before = core_snapshot(r, colour);
   rc = dynenum_enum_define(r, "shape", 5, 0, &shape, &err);
   if (!core_call(rc, &err, before, core_snapshot(r, colour), "define shape", when)) goto done;
+  for (int i = 0; i < 20; i++) { /* the registry's table grows */
+    dynenum_enum *e = NULL;
+    snprintf(name, sizeof name, "enum-%02d", i);
+    before = core_snapshot(r, colour);
+    rc = dynenum_enum_define(r, name, strlen(name), 0, &e, &err);
+    dynenum_enum_release(e);
+    if (!core_call(rc, &err, before, core_snapshot(r, colour), "define one of 20 enums", when)) goto done;
+  }
+  for (int i = 0; i < 20; i += 2) { /* and loses every other entry */
+    snprintf(name, sizeof name, "enum-%02d", i);
+    CHECK_INT_EQ(DYNENUM_OK, dynenum_enum_drop(r, name, strlen(name)), "%s: drop %s", when, name);
+  }
   before = core_snapshot(r, colour);
   rc = dynenum_enum_define(r, "colour", 6, 1, &replacement, &err);
   if (!core_call(rc, &err, before, core_snapshot(r, colour), "replace colour", when)) goto done;
   CHECK_INT_EQ(DYNENUM_OK, dynenum_enum_drop(r, "shape", 5), "%s: drop shape", when);
-  CHECK_INT_EQ(1, dynenum_registry_size(r), "%s: one enum left", when);
+  CHECK_INT_EQ(11, dynenum_registry_size(r), "%s: colour and ten of the twenty left", when);
+  for (int i = 1; i < 20; i += 2) {
+    dynenum_enum *e = NULL;
+    snprintf(name, sizeof name, "enum-%02d", i);
+    CHECK_INT_EQ(DYNENUM_OK, dynenum_enum_get(r, name, strlen(name), &e), "%s: %s still found", when, name);
+    dynenum_enum_release(e);
+  }
   CHECK(dynenum_enum_size(colour) == 40 && dynenum_enum_dynamic_count(colour) == 12,
         "%s: the script ran to its end with every member in place", when);
 

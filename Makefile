@@ -2,32 +2,38 @@
 #
 #   make          build/dynenum.so, the loadable extension
 #   make demo     run sql/demo.sql in the sqlite3 shell with the extension
-#   make test     every test: the core's C tests and the Tcl suite
+#   make test     the everyday suite: the core's C tests and the Tcl suite
+#
+# Building and installing:
+#   make static         build/libdynenum.a, to link into a program
+#   make install        the extension, libdynenum.a, headers and dynenum.pc
+#                       under PREFIX (/usr/local), staged in DESTDIR;
+#                       make uninstall removes them
+#   make python-wheel   the Python package: build/wheel/dynenum-*.whl
+#
+# Longer checks, all run by .ci/run:
 #   make test-asan      the C tests and the Tcl suite with AddressSanitizer
-#                       and UndefinedBehaviorSanitizer builds of the core
-#                       and the extension
-#   make test-tsan      the core's C tests, threads included, under
-#                       ThreadSanitizer
+#                       and UndefinedBehaviorSanitizer builds
+#   make test-tsan      the core's threaded C tests under ThreadSanitizer
 #   make test-valgrind  the core's C tests under valgrind's memcheck
 #   make test-oom       out-of-memory sweeps of the SQL layer and the core
 #                       (tests/oom_test.c), with ASan and UBSan
 #   make test-limits    inputs at SQLITE_MAX_LENGTH, in bounded memory
 #   make test-stress    concurrent processes and threads on one WAL
 #                       database, and writers killed with SIGKILL
+#   make coverage       line and branch coverage of ext/ (gcovr) in
+#                       build/coverage/; fails under 95% of lines or 90% of
+#                       branches
+#   make fuzz           libFuzzer targets, FUZZ_SECONDS (60) each
 #   make test-clients   the sqlite3 shell, Python's sqlite3, Node's
 #                       better-sqlite3 and the Python wheel as clients
-#   make python-wheel   the Python package: build/wheel/dynenum-*.whl
-#   make bench    benchmarks against SQLite's built-ins: bench/report.md
-#   make warnings compile everything with gcc and clang, warnings as errors
-#   make coverage line and branch coverage of ext/ by every test (gcovr):
-#                 build/coverage/; fails under 95% of lines or 90% of branches
-#   make static   build/libdynenum.a, dynenum to link into a program
-#   make install  the extension, libdynenum.a, headers and dynenum.pc under
-#                 PREFIX (/usr/local), staged in DESTDIR; make uninstall
 #   make test-static    examples/embed.c against build/libdynenum.a
 #   make test-install   install, build examples/embed.c with pkg-config,
 #                       uninstall, in a temporary DESTDIR
 #   make test-sqlite-versions  the Tcl suite on a newer SQLite as well
+#   make warnings       everything compiled by gcc and clang, warnings as
+#                       errors
+#   make bench          benchmarks against SQLite's built-ins: bench/report.md
 #   make clean
 #
 # `make demo` and `make test` first install what is missing (tools/deps.sh).

@@ -155,7 +155,7 @@ bench:
 
 warnings: deps
 	@for compiler in gcc clang; do \
-	  for source in $(CORE_SOURCES) $(BINDING_SOURCES) tests/*_test.c bench/*.c; do \
+	  for source in $(CORE_SOURCES) $(BINDING_SOURCES) tests/*_test.c bench/*.c examples/*.c; do \
 	    $$compiler -std=c11 $(WARNINGS) -Werror -O2 -fPIC -pthread -Iext -Itests \
 	      -DDYNENUM_VERSION='"$(VERSION)"' -c -o /dev/null $$source || exit 1; \
 	  done; \

@@ -217,10 +217,11 @@ test-static: deps
 	@$(MAKE) --no-print-directory $(STATIC_LIBRARY)
 	@sh tools/embed_test.sh $(STATIC_LIBRARY)
 
-# The Tcl suite against Debian's SQLite and against a newer one, from the
-# sqlite-autoconf tarball that the npm package sqlite3 bundles (fetched with
-# npm pack, built in build/sqlite-VERSION/), and the error an older SQLite
-# gets at load time (tools/sqlite_versions.sh).
+# The Tcl suite against Debian's SQLite and two newer ones, from the
+# sqlite-autoconf tarball that the npm package sqlite3 bundles and from the
+# amalgamation that better-sqlite3 bundles (fetched with npm pack, built in
+# build/sqlite-VERSION/), and the error an older SQLite gets at load time
+# (tools/sqlite_versions.sh).
 test-sqlite-versions: deps
 	@$(MAKE) --no-print-directory $(EXTENSION) $(STATIC_LIBRARY)
 	@sh tools/sqlite_versions.sh

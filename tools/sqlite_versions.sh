@@ -10,8 +10,9 @@
 #    compile options of Debian's libsqlite3 that change what SQLite offers,
 #    and a sqlite3 shell linked to it.  The shell has to be built from the
 #    same source: Debian's refuses any library but its own ("SQLite header
-#    and source version mismatch"), which is why this is not the amalgamation
-#    better-sqlite3 bundles (it has no shell.c).  Debian's Tcl binding takes
+#    and source version mismatch").  Then the amalgamation better-sqlite3
+#    bundles, which has no shell.c: its shell is the tarball's shell.c built
+#    against that amalgamation's header.  Debian's Tcl binding takes
 #    whichever libsqlite3.so.0 LD_LIBRARY_PATH finds, so it needs no build.
 # 2. The whole Tcl suite (tests/run.tcl) for each pair of
 #       extension built against Debian's sqlite3ext.h (build/dynenum.so) or
@@ -27,6 +28,8 @@
 # 3. The error a too old SQLite gets: a copy of the extension built with the
 #    minimum raised to 3.999.0 must refuse to load, with the exact message,
 #    in Tcl and in the shell, on both libraries.
+#    The third library, better-sqlite3's, runs the suite with Debian's
+#    extension build.
 # 4. examples/embed.c (static, linked to libsqlite3.so.0) prints
 #    examples/embed.out on the newer library too.
 #
@@ -113,6 +116,43 @@ if [ ! -f "$lib_dir/libsqlite3.so.0" ] || [ ! -x "$lib_dir/bin/sqlite3" ]; then
   cp "$source_dir/sqlite3.h" "$source_dir/sqlite3ext.h" "$lib_dir/"
 fi
 
+# 1b. The amalgamation better-sqlite3 bundles (deps/sqlite3/, with a patch of
+# its own), the SQLite Node users of dynenum run.  It has no shell.c, so its
+# shell is the tarball's shell.c compiled against the amalgamation's
+# sqlite3.h: the shell's version check compares against that header.
+bs_package=${DYNENUM_BETTER_SQLITE_NPM:-better-sqlite3@12.11.1}
+bs_source=$work/better-sqlite3
+if [ ! -f "$bs_source/sqlite3.c" ]; then
+  rm -rf "$work/npm-better" "$work/unpack-better" "$bs_source"
+  mkdir -p "$work/npm-better" "$work/unpack-better"
+  (cd "$work/npm-better" && npm pack --silent "$bs_package" >/dev/null) || die "npm pack $bs_package failed"
+  tar -xzf "$work"/npm-better/*.tgz -C "$work/unpack-better" || die "cannot unpack $bs_package"
+  [ -f "$work/unpack-better/package/deps/sqlite3/sqlite3.c" ] || die "$bs_package ships no deps/sqlite3/sqlite3.c"
+  mv "$work/unpack-better/package/deps/sqlite3" "$bs_source" || die "cannot move the amalgamation of $bs_package"
+  rm -rf "$work/unpack-better"
+fi
+bs_version=$(sed -n 's/^#define SQLITE_VERSION  *"\(.*\)"/\1/p' "$bs_source/sqlite3.h")
+[ -n "$bs_version" ] || die "no SQLITE_VERSION in $bs_source/sqlite3.h"
+echo "== SQLite $bs_version from $bs_package"
+[ "$bs_version" != "$system_version" ] && [ "$bs_version" != "$new_version" ] ||
+  die "$bs_package bundles SQLite $bs_version, a version already in the matrix"
+bs_dir=$root/build/sqlite-$bs_version
+if [ ! -f "$bs_dir/libsqlite3.so.0" ] || [ ! -x "$bs_dir/bin/sqlite3" ]; then
+  echo "== building $bs_dir (about a minute)"
+  mkdir -p "$bs_dir/bin"
+  # shellcheck disable=SC2086
+  cc -O2 -fPIC -shared $sqlite_options -I"$bs_source" -Wl,-soname,libsqlite3.so.0 \
+    -o "$bs_dir/libsqlite3.so.0.tmp" "$bs_source/sqlite3.c" -lm -lpthread -ldl ||
+    die "cannot build libsqlite3.so.0 $bs_version"
+  mv "$bs_dir/libsqlite3.so.0.tmp" "$bs_dir/libsqlite3.so.0"
+  # A copy beside the amalgamation: shell.c includes "sqlite3.h" from its
+  # own folder first.
+  cp "$source_dir/shell.c" "$bs_source/shell.c" || die "cannot copy shell.c"
+  # shellcheck disable=SC2086
+  cc -O2 $sqlite_options -I"$bs_source" -o "$bs_dir/bin/sqlite3" "$bs_source/shell.c" \
+    "$bs_dir/libsqlite3.so.0" -lm -lpthread -ldl || die "cannot build a sqlite3 shell for $bs_version"
+fi
+
 # Every function Debian's Tcl binding and shell import must be in the new
 # library, or they would fail to load against it.
 missing=""
@@ -197,6 +237,7 @@ run_suite() { # LABEL-HEADERS EXTENSION LABEL-LIBRARY LIBRARY_DIR EXPECTED_VERSI
 run_suite "$system_version" build/dynenum.so "$new_version" "$lib_dir" "$new_version"
 run_suite "$new_version" "$work/headers-$new_version/dynenum.so" "$new_version" "$lib_dir" "$new_version"
 run_suite "$new_version" "$work/headers-$new_version/dynenum.so" "$system_version" "" "$system_version"
+run_suite "$system_version" build/dynenum.so "$bs_version" "$bs_dir" "$bs_version"
 
 # ---- 3. Too old an SQLite --------------------------------------------------
 too_new=$work/too-new/dynenum
@@ -211,7 +252,7 @@ catch {db eval {SELECT load_extension($extension)}} message
 puts $message
 puts [db one {SELECT count(*) FROM pragma_function_list WHERE name LIKE 'dynenum%'}]
 EOF
-for library in "$system_version:" "$new_version:$lib_dir"; do
+for library in "$system_version:" "$new_version:$lib_dir" "$bs_version:$bs_dir"; do
   running=${library%%:*}
   library_dir=${library#*:}
   # SQLite puts "error during initialization: " before the entry point's

@@ -59,10 +59,13 @@ typedef struct enum_table {
   char *schema;
   char *name; /* the table's name, as declared */
   /* Set once this transaction has written the members table: from then on
-  ** it holds the write lock, nobody else can change the enum, and the
-  ** cached copy needs no verifying against the file.  Cleared when the
-  ** transaction (or a savepoint rollback) ends. */
+  ** it holds the write lock, so no other connection can change the enum,
+  ** and as long as this one changes no row but through the module (the
+  ** count of changes stays where the last insert left it), the cached copy
+  ** needs no verifying against the file.  Cleared when the transaction (or
+  ** a savepoint rollback) ends. */
   int writing;
+  int changes; /* sqlite3_total_changes() after the last insert */
   sqlite3_stmt *insert; /* into the members table, kept between inserts */
 } enum_table;
 
@@ -402,7 +405,8 @@ static int enum_insert(enum_table *t, sqlite3_value **argv, sqlite_int64 *rowid)
   if (!qualified) return SQLITE_NOMEM;
   /* A write must never trust a cached copy: verify against the file, unless
   ** this transaction already holds the write lock (see enum_table). */
-  int rc = dynenum_connection_enum(t->connection, qualified, strlen(qualified), !t->writing, &e, &error);
+  int trusted = t->writing && sqlite3_total_changes(t->db) == t->changes;
+  int rc = dynenum_connection_enum(t->connection, qualified, strlen(qualified), !trusted, &e, &error);
   sqlite3_free(qualified);
   if (rc != SQLITE_OK) return error ? vtab_error(&t->base, rc, error) : rc;
 
@@ -485,6 +489,7 @@ static int enum_insert(enum_table *t, sqlite3_value **argv, sqlite_int64 *rowid)
   dynenum_connection_touch(t->connection, e);
   dynenum_enum_release(e);
   t->writing = 1;
+  t->changes = sqlite3_total_changes(t->db);
   return SQLITE_OK;
 }
 

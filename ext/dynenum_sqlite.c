@@ -52,10 +52,10 @@ SQLITE_EXTENSION_INIT1
 /* ---- Allocation through SQLite ------------------------------------------ */
 
 static void *sqlite_malloc(size_t n) { return sqlite3_malloc64(n); }
-static void *sqlite_realloc(void *p, size_t n) { return sqlite3_realloc64(p, n); }
 static void sqlite_free(void *p) { sqlite3_free(p); }
 
-const dynenum_config dynenum_sqlite_config = {sqlite_malloc, sqlite_realloc, sqlite_free, 0};
+/* realloc_fn is reserved (the core never calls it). */
+const dynenum_config dynenum_sqlite_config = {sqlite_malloc, NULL, sqlite_free, 0};
 
 void dynenum_connection_unref(void *p) {
   dynenum_connection *c = p;

@@ -100,21 +100,24 @@ sqlite_options="-DSQLITE_ENABLE_COLUMN_METADATA -DSQLITE_ENABLE_DBSTAT_VTAB -DSQ
   -DSQLITE_SOUNDEX -DSQLITE_THREADSAFE=1 -DSQLITE_USE_URI=1 -DSQLITE_DEFAULT_RECURSIVE_TRIGGERS
   -DSQLITE_MAX_VARIABLE_NUMBER=250000 -DHAVE_USLEEP=1 -DHAVE_FDATASYNC=1 -DHAVE_LOCALTIME_R=1 -DHAVE_GMTIME_R=1
   -DHAVE_ISNAN=1"
-lib_dir=$root/build/sqlite-$new_version
-if [ ! -f "$lib_dir/libsqlite3.so.0" ] || [ ! -x "$lib_dir/bin/sqlite3" ]; then
-  echo "== building $lib_dir (about a minute)"
-  mkdir -p "$lib_dir/bin"
+# Builds libsqlite3.so.0, and a sqlite3 shell that links it as Debian's links
+# its own (no copy of SQLite inside), from SOURCE_DIR (sqlite3.c, sqlite3.h,
+# shell.c) into LIB_DIR, unless they are there already.
+build_sqlite() { # SOURCE_DIR LIB_DIR VERSION
+  [ -f "$2/libsqlite3.so.0" ] && [ -x "$2/bin/sqlite3" ] && return 0
+  echo "== building $2 (about a minute)"
+  mkdir -p "$2/bin"
   # shellcheck disable=SC2086 # the options are meant to split
-  cc -O2 -fPIC -shared $sqlite_options -I"$source_dir" -Wl,-soname,libsqlite3.so.0 \
-    -o "$lib_dir/libsqlite3.so.0.tmp" "$source_dir/sqlite3.c" -lm -lpthread -ldl ||
-    die "cannot build libsqlite3.so.0 $new_version"
-  mv "$lib_dir/libsqlite3.so.0.tmp" "$lib_dir/libsqlite3.so.0"
-  # The shell links the library (not its own copy), like Debian's does.
+  cc -O2 -fPIC -shared $sqlite_options -I"$1" -Wl,-soname,libsqlite3.so.0 \
+    -o "$2/libsqlite3.so.0.tmp" "$1/sqlite3.c" -lm -lpthread -ldl || die "cannot build libsqlite3.so.0 $3"
+  mv "$2/libsqlite3.so.0.tmp" "$2/libsqlite3.so.0"
   # shellcheck disable=SC2086
-  cc -O2 $sqlite_options -I"$source_dir" -o "$lib_dir/bin/sqlite3" "$source_dir/shell.c" \
-    "$lib_dir/libsqlite3.so.0" -lm -lpthread -ldl || die "cannot build the sqlite3 shell $new_version"
-  cp "$source_dir/sqlite3.h" "$source_dir/sqlite3ext.h" "$lib_dir/"
-fi
+  cc -O2 $sqlite_options -I"$1" -o "$2/bin/sqlite3" "$1/shell.c" "$2/libsqlite3.so.0" -lm -lpthread -ldl ||
+    die "cannot build the sqlite3 shell $3"
+  cp "$1/sqlite3.h" "$1/sqlite3ext.h" "$2/"
+}
+lib_dir=$root/build/sqlite-$new_version
+build_sqlite "$source_dir" "$lib_dir" "$new_version"
 
 # 1b. The amalgamation better-sqlite3 bundles (deps/sqlite3/, with a patch of
 # its own), the SQLite Node users of dynenum run.  It has no shell.c, so its
@@ -137,21 +140,10 @@ echo "== SQLite $bs_version from $bs_package"
 [ "$bs_version" != "$system_version" ] && [ "$bs_version" != "$new_version" ] ||
   die "$bs_package bundles SQLite $bs_version, a version already in the matrix"
 bs_dir=$root/build/sqlite-$bs_version
-if [ ! -f "$bs_dir/libsqlite3.so.0" ] || [ ! -x "$bs_dir/bin/sqlite3" ]; then
-  echo "== building $bs_dir (about a minute)"
-  mkdir -p "$bs_dir/bin"
-  # shellcheck disable=SC2086
-  cc -O2 -fPIC -shared $sqlite_options -I"$bs_source" -Wl,-soname,libsqlite3.so.0 \
-    -o "$bs_dir/libsqlite3.so.0.tmp" "$bs_source/sqlite3.c" -lm -lpthread -ldl ||
-    die "cannot build libsqlite3.so.0 $bs_version"
-  mv "$bs_dir/libsqlite3.so.0.tmp" "$bs_dir/libsqlite3.so.0"
-  # A copy beside the amalgamation: shell.c includes "sqlite3.h" from its
-  # own folder first.
-  cp "$source_dir/shell.c" "$bs_source/shell.c" || die "cannot copy shell.c"
-  # shellcheck disable=SC2086
-  cc -O2 $sqlite_options -I"$bs_source" -o "$bs_dir/bin/sqlite3" "$bs_source/shell.c" \
-    "$bs_dir/libsqlite3.so.0" -lm -lpthread -ldl || die "cannot build a sqlite3 shell for $bs_version"
-fi
+# A copy beside the amalgamation: shell.c includes "sqlite3.h" from its own
+# folder first.
+[ -f "$bs_source/shell.c" ] || cp "$source_dir/shell.c" "$bs_source/shell.c" || die "cannot copy shell.c"
+build_sqlite "$bs_source" "$bs_dir" "$bs_version"
 
 # Every function Debian's Tcl binding and shell import must be in the new
 # library, or they would fail to load against it.

@@ -31,6 +31,8 @@
 #   make test-install   install, build examples/embed.c with pkg-config,
 #                       uninstall, in a temporary DESTDIR
 #   make test-sqlite-versions  the Tcl suite on a newer SQLite as well
+#   make test-fresh     the README's quick start (make demo, make test) on
+#                       fresh Debian 12 roots made with mmdebstrap
 #   make warnings       everything compiled by gcc and clang, warnings as
 #                       errors
 #   make bench          benchmarks against SQLite's built-ins: bench/report.md
@@ -130,7 +132,7 @@ test-tsan: deps
 	@sh tools/sanitize.sh tsan build/tsan/core_test build/tsan/edge_test
 
 test-valgrind: deps
-	@sh tools/deps.sh valgrind
+	@sh tools/deps.sh --only valgrind
 	@$(MAKE) --no-print-directory $(VALGRIND_TESTS)
 	@sh tools/sanitize.sh valgrind $(VALGRIND_TESTS)
 
@@ -184,7 +186,7 @@ build/coverage/oom_test: tests/oom_test.c tests/ctest.h $(CORE_SOURCES) $(BINDIN
 	gcc $(COVERAGE_CFLAGS) -Itests -DSQLITE_CORE -DDYNENUM_VERSION='"$(VERSION)"' -o $@ $< $(CORE_SOURCES) $(BINDING_SOURCES) -lsqlite3
 
 coverage: deps
-	@sh tools/deps.sh coverage
+	@sh tools/deps.sh --only coverage
 	@$(MAKE) --no-print-directory $(COVERAGE_EXTENSION) $(COVERAGE_TESTS) build/coverage/oom_test
 	@sh tools/coverage.sh run build/coverage/dynenum build/coverage/oom_test $(COVERAGE_TESTS)
 
@@ -276,7 +278,7 @@ test-install: deps
 CLIENT_PYTHON := /usr/bin/python3
 
 python-wheel: deps
-	@sh tools/deps.sh python
+	@sh tools/deps.sh --only python
 	@$(MAKE) --no-print-directory $(EXTENSION)
 	@rm -rf build/python build/wheel
 	@mkdir -p build/wheel
@@ -293,7 +295,7 @@ python-wheel: deps
 # wheel in a fresh venv, and examples/*_quickstart.*; ends with
 # "test-clients: N passed, N failed" (tests/clients/run.sh).
 test-clients: deps
-	@sh tools/deps.sh clients
+	@sh tools/deps.sh --only clients
 	@$(MAKE) --no-print-directory $(EXTENSION)
 	@MAKE="$(MAKE)" sh tests/clients/run.sh
 
@@ -317,6 +319,15 @@ build/stress/tsan/%_test: tests/%_test.c tests/ctest.h tests/stress.h $(CORE_SOU
 test-stress: deps
 	@$(MAKE) --no-print-directory $(STRESS_TESTS)
 	@sh tools/stress.sh $(STRESS_TESTS)
+
+# The README's quick start on Debian 12 roots that nobody prepared: a bare
+# one and one with tclsh but no SQLite binding, each made by mmdebstrap
+# (cached as a tarball outside the repository), the repository cloned in,
+# `make demo` and `make test` run inside with chroot (tools/fresh.sh).  No
+# deps prerequisite: it must run before anything is installed on the host.
+.PHONY: test-fresh
+test-fresh:
+	@sh tools/fresh.sh
 
 # Fuzzing (make fuzz) lives in its own file.
 include fuzz/fuzz.mk

@@ -3,9 +3,14 @@
 # when any is missing: the one place that knows them.  As root it runs
 # apt-get; otherwise it prints the one command to run and fails.
 #
-#   sh tools/deps.sh [GROUP...]
+#   sh tools/deps.sh [--missing] [--only] [GROUP...]
 #
-# Always:
+#   --missing  list what is missing, one package a line, and install
+#              nothing; exit 1 when anything is missing, else 0
+#   --only     the GROUPs named, without the base packages
+#
+# The base packages:
+#   gcc, libc6-dev  the C compiler and C library headers (cc on PATH)
 #   sqlite3         the shell, for `make demo` and the shell tests
 #   libsqlite3-dev  sqlite3.h and sqlite3ext.h, to build the extension
 #   tcl             tclsh, which runs the test suite
@@ -28,7 +33,39 @@
 #              npm; g++, with which better-sqlite3 compiles its addon when
 #              no prebuilt binary can be downloaded.  better-sqlite3 12
 #              wants Node 20 or newer, which is checked after installing.
-python=/usr/bin/python3
+#   fresh      mmdebstrap, which makes the Debian roots of `make test-fresh`
+#
+# Every check loads or runs what it checks and trusts only an exit status
+# that means what it says; tests/deps.test makes each thing missing in turn
+# and sees its check fail.  These variables move what is checked, for the
+# tests and for unusual machines: CC (cc) and CPPFLAGS, the compiler and
+# flags that must find the headers; DYNENUM_PYTHON (/usr/bin/python3);
+# DYNENUM_UNICODE_DATA (/usr/share/unicode), where CaseFolding.txt is.
+cc=${CC:-cc}
+python=${DYNENUM_PYTHON:-/usr/bin/python3}
+unicode_data=${DYNENUM_UNICODE_DATA:-/usr/share/unicode}
+usage="usage: sh tools/deps.sh [--missing] [--only] [bench|valgrind|coverage|install|python|clients|fresh]..."
+
+list_only=0
+base=1
+while [ $# -gt 0 ]; do
+  case $1 in
+    --missing) list_only=1 ;;
+    --only) base=0 ;;
+    *) break ;;
+  esac
+  shift
+done
+for group in "$@"; do
+  case $group in
+    bench | valgrind | coverage | install | python | clients | fresh) ;;
+    *)
+      echo "$usage" >&2
+      exit 2
+      ;;
+  esac
+done
+
 missing=""
 # Adds packages to what is missing, once each (python and clients share
 # some).
@@ -41,29 +78,51 @@ need() {
   done
 }
 
-command -v sqlite3 >/dev/null 2>&1 || need sqlite3
-[ -f /usr/include/sqlite3ext.h ] || need libsqlite3-dev
-command -v tclsh >/dev/null 2>&1 || need tcl
-echo 'package require sqlite3' | tclsh >/dev/null 2>&1 || need libsqlite3-tcl
-[ -f /usr/share/unicode/CaseFolding.txt ] || need unicode-data
+# Whether the compiler finds and accepts HEADER.
+compiles() {
+  printf '#include <%s>\n' "$1" | "$cc" $CPPFLAGS -E -x c - >/dev/null 2>&1
+}
+
+# tclsh reading a script from a pipe exits 0 after a failed command, so the
+# script says its own exit status.
+tcl_loads_sqlite() {
+  printf '%s\n' 'exit [catch {package require sqlite3}]' | tclsh >/dev/null 2>&1
+}
+
+check_base() {
+  if command -v "$cc" >/dev/null 2>&1; then
+    compiles stdio.h || need libc6-dev
+    compiles sqlite3ext.h || need libsqlite3-dev
+  else
+    need gcc libc6-dev
+    # Without a compiler the header cannot be looked for; Debian puts it here.
+    [ -f /usr/include/sqlite3ext.h ] || need libsqlite3-dev
+  fi
+  command -v sqlite3 >/dev/null 2>&1 || need sqlite3
+  if command -v tclsh >/dev/null 2>&1; then
+    tcl_loads_sqlite || need libsqlite3-tcl
+  else
+    need tcl libsqlite3-tcl
+  fi
+  [ -f "$unicode_data/CaseFolding.txt" ] || need unicode-data
+}
 
 check_python() {
-  if [ ! -x $python ]; then
+  if [ ! -x "$python" ]; then
     need python3 python3-setuptools python3-wheel python3-pip python3-venv
     return
   fi
-  $python -c 'import setuptools' >/dev/null 2>&1 || need python3-setuptools
-  $python -c 'import wheel' >/dev/null 2>&1 || need python3-wheel
-  $python -m pip --version >/dev/null 2>&1 || need python3-pip
-  $python -c 'import ensurepip' >/dev/null 2>&1 || need python3-venv
+  "$python" -c 'import setuptools' >/dev/null 2>&1 || need python3-setuptools
+  "$python" -c 'import wheel' >/dev/null 2>&1 || need python3-wheel
+  "$python" -m pip --version >/dev/null 2>&1 || need python3-pip
+  "$python" -c 'import ensurepip' >/dev/null 2>&1 || need python3-venv
 }
 
-node_check=0
-for group in "$@"; do
-  case $group in
+check_group() {
+  case $1 in
     bench)
       command -v gnuplot >/dev/null 2>&1 || need gnuplot-nox
-      [ -x $python ] || need python3
+      [ -x "$python" ] || need python3
       ;;
     valgrind) command -v valgrind >/dev/null 2>&1 || need valgrind ;;
     coverage) command -v gcovr >/dev/null 2>&1 || need gcovr ;;
@@ -74,16 +133,24 @@ for group in "$@"; do
       command -v node >/dev/null 2>&1 || need nodejs
       command -v npm >/dev/null 2>&1 || need npm
       command -v g++ >/dev/null 2>&1 || need g++
-      node_check=1
       ;;
-    *)
-      echo "usage: sh tools/deps.sh [bench|valgrind|coverage|install|python|clients]..." >&2
-      exit 2
-      ;;
+    fresh) command -v mmdebstrap >/dev/null 2>&1 || need mmdebstrap ;;
   esac
-done
+}
 
-if [ -n "$missing" ]; then
+check_all() {
+  missing=""
+  [ "$base" -eq 1 ] && check_base
+  for group in "$@"; do
+    check_group "$group"
+  done
+}
+
+check_all "$@"
+
+if [ "$list_only" -eq 1 ]; then
+  [ -n "$missing" ] && printf '%s\n' $missing
+elif [ -n "$missing" ]; then
   if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
     echo "dynenum needs these Debian packages:$missing" >&2
     echo "install them with:  sudo apt-get install -y$missing" >&2
@@ -93,14 +160,25 @@ if [ -n "$missing" ]; then
   export DEBIAN_FRONTEND=noninteractive
   # shellcheck disable=SC2086 # one word a package
   apt-get update -qq && apt-get install -y -qq --no-install-recommends $missing >/dev/null || exit 1
+  # A package that installed but left its check failing would otherwise
+  # surface later as a confusing test failure.
+  installed=$missing
+  check_all "$@"
+  if [ -n "$missing" ]; then
+    echo "dynenum: installed$installed, but still missing:$missing" >&2
+    exit 1
+  fi
 fi
 
-if [ "$node_check" -eq 1 ]; then
+for group in "$@"; do
+  [ "$group" = clients ] || continue
+  command -v node >/dev/null 2>&1 || break
   major=$(node -p 'process.versions.node.split(".")[0]')
   if [ "$major" -lt 20 ]; then
     echo "dynenum: better-sqlite3 12 needs Node 20 or newer, this is Node $(node --version);" >&2
     echo "install a newer Node (for example from NodeSource) and run again" >&2
     exit 1
   fi
-fi
-exit 0
+done
+
+[ -z "$missing" ]

@@ -84,10 +84,10 @@ make_tarball() {
   done
   echo "test-fresh: making the $kind root ($include)"
   # shellcheck disable=SC2086 # one word a file
-  if mmdebstrap --quiet --variant=apt --include="$include" $aptopt_args bookworm "$tarball.part" $sources; then
+  if mmdebstrap --quiet --format=tar --variant=apt --include="$include" $aptopt_args bookworm "$tarball.part" $sources; then
     mv "$tarball.part" "$tarball"
   else
-    rm -f "$tarball.part"
+    rm -rf "$tarball.part"
     return 1
   fi
 }

@@ -1,6 +1,6 @@
 # dynenum from Python's standard sqlite3 module.  From the repository root,
-# after `make`:  python3 examples/python_quickstart.py
-# (the Python's sqlite3 must be able to load extensions, as Debian's is).
+# after `make`:  /usr/bin/python3 examples/python_quickstart.py
+# (Debian's Python, whose sqlite3 can load extensions; many others cannot).
 import sqlite3
 
 conn = sqlite3.connect(":memory:")

@@ -95,6 +95,14 @@ class Wheel(unittest.TestCase):
             " extension support); use a Python whose sqlite3 has Connection.enable_load_extension,"
             " such as Debian's /usr/bin/python3"])
 
+    def test_system_pip_refuses_as_the_readme_says(self):
+        # Why the README installs into a venv: Debian's Python belongs to apt
+        # (PEP 668).  --dry-run, so that nothing is installed if it did not.
+        refused = run([PYTHON, "-m", "pip", "install", "--dry-run", "--no-index", "--disable-pip-version-check",
+                       self.wheel()])
+        self.assertNotEqual(refused.returncode, 0, refused.stdout)
+        self.assertIn("error: externally-managed-environment", refused.stderr)
+
     def test_build_without_the_module_is_refused(self):
         # A wheel without the compiled module would install and fail later.
         source = os.path.join(WORK, "python-without-module")

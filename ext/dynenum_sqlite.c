@@ -269,7 +269,7 @@ static void version_function(sqlite3_context *ctx, int argc, sqlite3_value **arg
 **    to REINDEX afterwards.
 **  - dynenum_ordinal is not: a name gets an ordinal when it is added.
 **  - dynenum_key depends on its argument alone; dynenum_version is constant
-**    for a build but the spec keeps it out of indexes.
+**    for a build but docs/SPEC.md section 2.3.6 keeps it out of indexes.
 **  - all are INNOCUOUS: they read the database and nothing else and change
 **    nothing, so CHECK constraints, generated columns, views and triggers
 **    may use them with PRAGMA trusted_schema=OFF.

@@ -17,23 +17,23 @@
 **     dynenum's own, well-formed UTF-8), and the database holds no table:
 **     a refused CREATE leaves no shadow table behind;
 **   - on success, SELECT ordinal, name, value FROM f gives ordinals 1, 2, ...
-**     without a gap; every name and value obeys SPEC.md section 2.2 (valid
-**     UTF-8, at most 255 bytes, no control character, names non-empty and
-**     not reserved, no two members sharing a key); each value resolves to
-**     itself and each name to its value, as member number ordinal
-**     (dynenum_resolve, dynenum_is_member, dynenum_ordinal), and 'WARM_UP'
-**     resolves as the new members say, never through the dropped enum of
-**     the same name; the catalog dynenum_members lists the same rows; DROP
-**     TABLE f leaves an empty database and an enum the functions no longer
-**     find.
+**     without a gap; every name and value obeys docs/SPEC.md section
+**     2.2.3 (valid UTF-8, at most 255 bytes, no control character, names
+**     non-empty and not reserved, no two members sharing a key); each value
+**     resolves to itself and each name to its value, as member number
+**     ordinal (dynenum_resolve, dynenum_is_member, dynenum_ordinal), and
+**     'WARM_UP' resolves as the new members say, never through the dropped
+**     enum of the same name; the catalog dynenum_members lists the same
+**     rows; DROP TABLE f leaves an empty database and an enum the functions
+**     no longer find.
 ** And when the input uses only bare words, quoted strings, '=', ',' and
 ** whitespace (no comments, parentheses or other punctuation, so that
 ** splitting it is simple), an oracle parses it independently: it splits
 ** the arguments, reads NAME or NAME = 'value' (doubled quotes inside), and
-** applies the rules of section 2.2; the CREATE must succeed exactly when the
-** oracle accepts, with exactly the oracle's members in declaration order
-** (value = key of the name when none is given), and fail with dynenum's own
-** message otherwise.
+** applies the rules of docs/SPEC.md sections 2.2.2-2.2.3; the CREATE must
+** succeed exactly when the oracle accepts, with exactly the oracle's members
+** in declaration order (value = key of the name when none is given), and
+** fail with dynenum's own message otherwise.
 **
 ** Build and run (make fuzz runs every target; FUZZ_SECONDS, default 60):
 **   make build/fuzz/create_fuzz
@@ -136,7 +136,8 @@ FUZZ_HARNESS static char *unquote(const char *s, size_t n, size_t *len) {
 }
 
 /* Reads one argument, NAME or NAME = 'value' with NAME a bare word or a
-** double-quoted identifier (SPEC.md section 2.2).  0 when it is not that. */
+** double-quoted identifier (docs/SPEC.md section 2.2.2).  0 when it is not
+** that. */
 FUZZ_HARNESS static int parse_argument(const char *s, size_t n, char **name, size_t *name_len, char **value,
                                        size_t *value_len) {
   size_t i = 0, end;
@@ -323,7 +324,7 @@ static void read_members(sqlite3 *db, const char *sql, member_list *out) {
 }
 
 static void check_created(sqlite3 *db, const member_list *rows) {
-  /* The rules of section 2.2, on what was stored. */
+  /* The rules of docs/SPEC.md section 2.2.3, on what was stored. */
   for (size_t i = 0; i < rows->count; i++) {
     const member *m = &rows->items[i];
     FUZZ_CHECK(ref_member_text_ok(m->name, m->name_len, 1), "member %zu: a name the rules refuse", i + 1);

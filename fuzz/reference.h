@@ -1,12 +1,13 @@
 /*
-** fuzz/reference.h: the slow reference of SPEC.md section 1 that the fuzz
-** targets hold ext/ to, and what they share for reporting a failure.
+** fuzz/reference.h: the slow reference of docs/SPEC.md section 1 that the
+** fuzz targets hold ext/ to, and what they share for reporting a failure.
 **
-** Written from the specification, not from ext/dynenum_key.c: its own UTF-8
-** decoder (the rows of Unicode Table 3-7 as data), its own encoder, its own
-** White_Space list and its own rules for dynamic names.  The one thing it
-** takes from ext/ is dynenum_fold_reference, the binary search of the
-** generated CaseFolding.txt mapping list (the data, not the fast table).
+** Written from the specification (docs/SPEC.md), not from
+** ext/dynenum_key.c: its own UTF-8 decoder (the rows of Unicode Table 3-7 as
+** data), its own encoder, its own White_Space list and its own rules for
+** dynamic names.  The one thing it takes from ext/ is
+** dynenum_fold_reference, the binary search of the generated
+** CaseFolding.txt mapping list (the data, not the fast table).
 **
 ** Everything here is static inline: each target includes it once and uses
 ** what it needs.
@@ -170,8 +171,8 @@ FUZZ_HARNESS static inline uint32_t ref_fold(uint32_t cp) {
 /* Room for the key of n bytes: no unit's key is more than 3/2 its length. */
 #define REF_KEY_ROOM(n) (2 * (n) + 4)
 
-/* The key of s[0..n) (SPEC.md section 1) into out, which has room for
-** REF_KEY_ROOM(n) bytes; returns its length. */
+/* The key of s[0..n) (docs/SPEC.md section 1.1) into out, which has room
+** for REF_KEY_ROOM(n) bytes; returns its length. */
 FUZZ_HARNESS static inline size_t ref_key(const void *p, size_t n, unsigned char *out) {
   const unsigned char *s = p;
   size_t len = 0;
@@ -233,9 +234,10 @@ FUZZ_HARNESS static inline int ref_space_or_control(uint32_t cp) {
 /* General category Cc: what no member's name or value may contain. */
 FUZZ_HARNESS static inline int ref_control(uint32_t cp) { return cp <= 0x1F || (cp >= 0x7F && cp <= 0x9F); }
 
-/* What dynenum_check_dynamic_name must say about s (SPEC.md section 2.3:
-** non-empty, at most 255 bytes, well-formed, key not starting with '_', no
-** whitespace or control character), the first rule broken in that order. */
+/* What dynenum_check_dynamic_name must say about s (docs/SPEC.md section
+** 2.3.2: non-empty, at most 255 bytes, well-formed, key not starting with
+** '_', no whitespace or control character), the first rule broken in that
+** order. */
 FUZZ_HARNESS static inline int ref_dynamic_name_code(const void *p, size_t n) {
   const unsigned char *s = p;
   int bad_char = 0;
@@ -256,7 +258,8 @@ FUZZ_HARNESS static inline int ref_dynamic_name_code(const void *p, size_t n) {
   return bad_char ? DYNENUM_BADCHAR : DYNENUM_OK;
 }
 
-/* Whether s may be a member's name (is_name) or value: SPEC.md section 2.2. */
+/* Whether s may be a member's name (is_name) or value: docs/SPEC.md
+** section 2.2.3. */
 FUZZ_HARNESS static inline int ref_member_text_ok(const void *p, size_t n, int is_name) {
   const unsigned char *s = p;
   if (is_name && n == 0) return 0;

@@ -22,7 +22,7 @@
 **          dynenum_ordinal('e', ?1), dynenum_key(?1)
 ** and holds the answers to an oracle built from fuzz/reference.h: the
 ** reference key of x; the member whose name or value has that key, if any;
-** else whether x is a valid dynamic name (SPEC.md section 2.3).  So:
+** else whether x is a valid dynamic name (docs/SPEC.md section 2.3.2).  So:
 **   - resolve returns the member's declared value, or for a valid dynamic
 **     name the key of x, or fails: exactly as the oracle says, and when it
 **     fails its message is well-formed, NUL-terminated UTF-8 that starts with

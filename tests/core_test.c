@@ -1,7 +1,7 @@
 /*
 ** core_test.c: tests of the enum core (ext/dynenum_core.c): registries,
 ** enums, members and dynamic members, through the public API of dynenum.h
-** only (SPEC.md section 3).
+** only (docs/SPEC.md section 3).
 **
 ** Covered here:
 **   - the registry: define, get, drop, clear, size, EXISTS and replace,

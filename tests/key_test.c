@@ -1,6 +1,6 @@
 /*
 ** key_test.c: tests of the key rule (ext/dynenum_key.c), the one rule behind
-** every comparison, hash and order in dynenum (SPEC.md section 1).
+** every comparison, hash and order in dynenum (docs/SPEC.md section 1).
 **
 ** Covered here:
 **   - every code point: the fast fold table agrees with the reference list,
@@ -81,7 +81,7 @@ static int reference_decode(const unsigned char *s, size_t n, uint32_t *cp) {
   return len;
 }
 
-/* The key by the letter of SPEC.md section 1, one unit at a time. */
+/* The key by the letter of docs/SPEC.md section 1.1, one unit at a time. */
 static size_t reference_key(const unsigned char *s, size_t n, unsigned char *out) {
   size_t len = 0;
   for (size_t i = 0; i < n;) {

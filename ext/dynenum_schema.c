@@ -172,33 +172,35 @@ static char *ascii_lower_copy(const char *s, size_t n) {
   return copy;
 }
 
+/* Appends a copy of name to the NULL-ended array *names of *n names. */
+static int push_name(char ***names, int *n, const char *name) {
+  char **grown = sqlite3_realloc64(*names, sizeof **names * (size_t)(*n + 2));
+  if (!grown) return SQLITE_NOMEM;
+  *names = grown;
+  grown[*n] = sqlite3_mprintf("%s", name);
+  if (!grown[*n]) return SQLITE_NOMEM;
+  grown[++*n] = NULL;
+  return SQLITE_OK;
+}
+
 /* The schemas in the order SQLite searches them for an unqualified table
 ** name: temp, main, then the attached ones as PRAGMA database_list lists them.
 ** temp is listed even before the connection has opened it (the PRAGMA
 ** leaves it out then), so that a temp table or view created later to hide
-** the enum is watched for.  Returns an sqlite3_malloc'd array of
+** the enum is watched for.  The PRAGMA statement, not the table-valued
+** pragma_database_list, which after sqlite3_deserialize can still point at
+** the schema it replaced.  Returns an sqlite3_malloc'd array of
 ** sqlite3_malloc'd names, NULL-ended. */
 static int list_schemas(sqlite3 *db, char ***out) {
   sqlite3_stmt *stmt;
   char **names = NULL;
-  int n = 0, rc = sqlite3_prepare_v2(db,
-                                     "SELECT name FROM (SELECT seq, name FROM pragma_database_list UNION "
-                                     "SELECT 1, 'temp') ORDER BY seq = 1 DESC, seq",
-                                     -1, &stmt, NULL);
+  int n = 0, rc = sqlite3_prepare_v2(db, "PRAGMA database_list", -1, &stmt, NULL);
   *out = NULL;
   if (rc != SQLITE_OK) return rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    char **grown = sqlite3_realloc64(names, sizeof *names * (size_t)(n + 2));
-    char *name = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(stmt, 0));
-    if (!grown || !name) {
-      sqlite3_free(name);
-      if (grown) names = grown;
-      rc = SQLITE_NOMEM;
-      break;
-    }
-    names = grown;
-    names[n++] = name;
-    names[n] = NULL;
+  rc = push_name(&names, &n, "temp");
+  while (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    const char *name = (const char *)sqlite3_column_text(stmt, 1);
+    rc = !name ? SQLITE_NOMEM : sqlite3_stricmp(name, "temp") == 0 ? SQLITE_OK : push_name(&names, &n, name);
   }
   sqlite3_finalize(stmt);
   if (rc != SQLITE_DONE) {
@@ -431,6 +433,49 @@ static int confirm_fresh(dynenum_connection *c, const enum_origin *o) {
   return fresh;
 }
 
+int dynenum_check_members_table(sqlite3 *db, const char *schema, const char *table, char **error) {
+  sqlite3_stmt *stmt;
+  char *members = sqlite3_mprintf("%s_" DYNENUM_SHADOW_SUFFIX, table);
+  char *sql = sqlite3_mprintf("SELECT type FROM \"%w\".sqlite_schema WHERE name = ?1 COLLATE NOCASE", schema);
+  const char *problem = NULL;
+  int rc = members && sql ? sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) : SQLITE_NOMEM;
+  sqlite3_free(sql);
+  if (rc == SQLITE_OK) {
+    rc = sqlite3_bind_text(stmt, 1, members, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+      const char *type = (const char *)sqlite3_column_text(stmt, 0);
+      if (type && strcmp(type, "table") != 0) problem = strcmp(type, "view") == 0 ? "is a view" : "is not a table";
+      rc = SQLITE_OK;
+    } else if (rc == SQLITE_DONE) {
+      problem = "is missing";
+      rc = SQLITE_OK;
+    }
+    sqlite3_finalize(stmt);
+  }
+  /* The columns: a statement naming them prepares, with three of them. */
+  if (rc == SQLITE_OK && !problem) {
+    sql = sqlite3_mprintf("SELECT ordinal, name, value FROM \"%w\".\"%w\"", schema, members);
+    rc = sql ? sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) : SQLITE_NOMEM;
+    sqlite3_free(sql);
+    if (rc == SQLITE_OK) {
+      sqlite3_finalize(stmt);
+    } else if (rc == SQLITE_ERROR) {
+      problem = "does not have the columns ordinal, name and value";
+      rc = SQLITE_OK;
+    }
+  }
+  if (rc == SQLITE_OK && problem) {
+    char shown_label[DYNENUM_QUOTE_SIZE], shown_table[DYNENUM_QUOTE_SIZE];
+    dynenum_quote(shown_label, sizeof shown_label, table, strlen(table));
+    dynenum_quote(shown_table, sizeof shown_table, members, strlen(members));
+    *error = sqlite3_mprintf("enum '%s' is corrupt: its members table '%s' %s", shown_label, shown_table, problem);
+    rc = *error ? SQLITE_CORRUPT : SQLITE_NOMEM;
+  }
+  sqlite3_free(members);
+  return rc;
+}
+
 /* The result of load_members: up to date, an error, or changed under us. */
 #define LOAD_RELOAD (-1)
 
@@ -444,6 +489,11 @@ static int load_members(sqlite3 *db, dynenum_enum *e, const enum_origin *o, char
                               o->schema, o->table);
   int rc;
   if (!sql) return SQLITE_NOMEM;
+  rc = dynenum_check_members_table(db, o->schema, o->table, error);
+  if (rc != SQLITE_OK) {
+    sqlite3_free(sql);
+    return rc;
+  }
   rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
   sqlite3_free(sql);
   if (rc != SQLITE_OK) {
@@ -504,6 +554,19 @@ static int load_members(sqlite3 *db, dynenum_enum *e, const enum_origin *o, char
   return rc;
 }
 
+/* Makes SQLite connect the enum's virtual table, so that it disconnects it,
+** and the cache forgets the enum, when that schema goes away (see
+** enum_disconnect).  Preparing a statement that names the table is enough. */
+static int connect_table(sqlite3 *db, const char *schema, const char *table) {
+  sqlite3_stmt *stmt;
+  char *sql = sqlite3_mprintf("SELECT 0 FROM \"%w\".\"%w\" WHERE 0", schema, table);
+  if (!sql) return SQLITE_NOMEM;
+  int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
+  sqlite3_free(sql);
+  sqlite3_finalize(stmt);
+  return rc;
+}
+
 /* Loads the enum that l located afresh: records the versions, reads every
 ** member, and puts it in the cache under key. */
 static int load_enum(dynenum_connection *c, location *l, const char *key, size_t n, dynenum_enum **out,
@@ -517,7 +580,8 @@ static int load_enum(dynenum_connection *c, location *l, const char *key, size_t
   o->schema = l->schema;
   o->table = l->table;
   l->schema = l->table = NULL;
-  rc = read_versions(c->db, o->schema, &o->data_version, &o->schema_version);
+  rc = connect_table(c->db, o->schema, o->table);
+  if (rc == SQLITE_OK) rc = read_versions(c->db, o->schema, &o->data_version, &o->schema_version);
   if (rc == SQLITE_OK) rc = watch_schemas(c->db, o, l);
   if (rc == SQLITE_OK) {
     const char *file = sqlite3_db_filename(c->db, o->schema);
@@ -606,6 +670,14 @@ int dynenum_connection_enum(dynenum_connection *c, const char *name, size_t n, i
     }
   }
   if (rc == SQLITE_OK && !*out) rc = load_enum(c, &l, key, n, out, error);
+  /* A sandbox's authorizer may refuse the PRAGMAs read above: say so. */
+  if (rc == SQLITE_AUTH && !*error) {
+    char shown[DYNENUM_QUOTE_SIZE];
+    dynenum_quote(shown, sizeof shown, name, n);
+    *error = sqlite3_mprintf("cannot read enum '%s': %s (dynenum reads the schema with PRAGMA database_list and "
+                             "schema_version)",
+                             shown, sqlite3_errmsg(c->db));
+  }
   dynenum_enum_release(e);
   free_location(&l);
   sqlite3_free(key);

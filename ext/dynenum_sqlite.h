@@ -54,6 +54,14 @@ void dynenum_connection_changed(dynenum_connection *c, int ddl);
 ** it through the module (and bumped the generation). */
 void dynenum_connection_touch(dynenum_connection *c, dynenum_enum *e);
 
+/* Checks that the enum schema.table still has a members table of the right
+** shape: a table, not a view, with the columns ordinal, name and value.
+** Every reader calls it before reading the rows, so that none of them reads
+** a view (which may never end) and all give the same verdict.  SQLITE_OK, or
+** SQLITE_CORRUPT with *error set to a message naming the enum; another
+** SQLite code if the check itself could not run. */
+int dynenum_check_members_table(sqlite3 *db, const char *schema, const char *table, char **error);
+
 /* Whether sql, the text sqlite_schema holds for a table, creates a virtual
 ** table with the dynenum module. */
 int dynenum_is_enum_sql(const char *sql);

@@ -67,6 +67,10 @@ typedef struct enum_table {
   int writing;
   int changes; /* sqlite3_total_changes() after the last insert */
   sqlite3_stmt *insert; /* into the members table, kept between inserts */
+  /* Set while insert runs.  A trigger on the members table (a file may have
+  ** one) that adds to this enum again would re-enter enum_insert here, and
+  ** step insert while it is running. */
+  int adding;
 } enum_table;
 
 typedef struct enum_cursor {
@@ -154,6 +158,15 @@ static void free_definition(member_definition *d) {
 
 /* ---- The dynenum module ------------------------------------------------- */
 
+/* Sets the table's error message (taking over message) and returns rc;
+** SQLITE_NOMEM when the message could not be made. */
+static int vtab_error(sqlite3_vtab *vtab, int rc, char *message) {
+  sqlite3_free(vtab->zErrMsg);
+  vtab->zErrMsg = message;
+  return message ? rc : SQLITE_NOMEM;
+}
+
+
 static const char enum_table_schema[] =
     "CREATE TABLE x(ordinal INTEGER, name TEXT COLLATE DYNENUM, value TEXT COLLATE DYNENUM)";
 
@@ -206,6 +219,10 @@ static int enum_create(sqlite3 *db, void *aux, int argc, const char *const *argv
   dynenum_enum *scratch;
   sqlite3_stmt *insert = NULL;
   /* Its members table, dynenum_members, would hide the catalog. */
+  if (sqlite3_stricmp(name, "dynenum_members") == 0) {
+    *error = sqlite3_mprintf("dynenum: an enum cannot be called '%s': it would hide the dynenum_members catalog", name);
+    return SQLITE_ERROR;
+  }
   if (sqlite3_stricmp(name, "dynenum") == 0) {
     *error = sqlite3_mprintf("dynenum: an enum cannot be called '%s': its members table would hide the "
                              "dynenum_members catalog",
@@ -266,8 +283,16 @@ static int enum_create(sqlite3 *db, void *aux, int argc, const char *const *argv
   return rc;
 }
 
+/* SQLite disconnects an enum's table when it lets go of the schema holding
+** it: after sqlite3_deserialize, a backup into the connection, a DETACH, a
+** reload for another connection's DDL.  Whatever the cause, the cached
+** copies may belong to a schema that is gone, and nothing else need have
+** changed (a new image can repeat every version number of the old one), so
+** every copy is forgotten.  load_enum connects the table of every enum it
+** caches for this reason. */
 static int enum_disconnect(sqlite3_vtab *vtab) {
   enum_table *t = (enum_table *)vtab;
+  dynenum_connection_changed(t->connection, 0);
   sqlite3_finalize(t->insert);
   sqlite3_free(t->schema);
   sqlite3_free(t->name);
@@ -348,6 +373,9 @@ static int enum_filter(sqlite3_vtab_cursor *cursor, int idx_num, const char *idx
   sqlite3_finalize(c->stmt);
   c->stmt = NULL;
   c->eof = 0;
+  char *error = NULL;
+  int checked = dynenum_check_members_table(t->db, t->schema, t->name, &error);
+  if (checked != SQLITE_OK) return error ? vtab_error(&t->base, checked, error) : checked;
   char *sql = sqlite3_mprintf("SELECT ordinal, name, value FROM \"%w\".\"%w_" DYNENUM_SHADOW_SUFFIX "\"%s ORDER BY ordinal",
                               t->schema, t->name, idx_num == 1 ? " WHERE ordinal = ?1" : "");
   if (!sql) return SQLITE_NOMEM;
@@ -374,12 +402,6 @@ static int enum_rowid(sqlite3_vtab_cursor *cursor, sqlite_int64 *rowid) {
   return SQLITE_OK;
 }
 
-static int vtab_error(sqlite3_vtab *vtab, int rc, char *message) {
-  sqlite3_free(vtab->zErrMsg);
-  vtab->zErrMsg = message;
-  return message ? rc : SQLITE_NOMEM;
-}
-
 /* Adds a member.  argv[2..4] are the new row's ordinal, name and value. */
 static int enum_insert(enum_table *t, sqlite3_value **argv, sqlite_int64 *rowid) {
   sqlite3_value *ordinal = argv[2 + ENUM_COLUMN_ORDINAL];
@@ -398,6 +420,13 @@ static int enum_insert(enum_table *t, sqlite3_value **argv, sqlite_int64 *rowid)
   const char *name_text = (const char *)sqlite3_value_text(name);
   size_t name_len = (size_t)sqlite3_value_bytes(name);
   if (!name_text) return SQLITE_NOMEM;
+  /* Not SQLITE_CONSTRAINT: an OR IGNORE in the trigger must not hide it. */
+  if (t->adding) {
+    return vtab_error(&t->base, SQLITE_ERROR,
+                      sqlite3_mprintf("dynenum: cannot add a member to enum '%s' while adding another one (a trigger on "
+                                      "its members table?)",
+                                      shown_enum));
+  }
 
   dynenum_enum *e;
   char *error = NULL;
@@ -472,7 +501,9 @@ static int enum_insert(enum_table *t, sqlite3_value **argv, sqlite_int64 *rowid)
     sqlite3_bind_int64(t->insert, 1, m->ordinal);
     sqlite3_bind_text64(t->insert, 2, m->name, m->name_len, SQLITE_STATIC, SQLITE_UTF8);
     sqlite3_bind_text64(t->insert, 3, m->value, m->value_len, SQLITE_STATIC, SQLITE_UTF8);
+    t->adding = 1;
     rc = sqlite3_step(t->insert);
+    t->adding = 0;
     if (rc == SQLITE_DONE) rc = SQLITE_OK;
     else if (rc != SQLITE_NOMEM) vtab_error(&t->base, rc, sqlite3_mprintf("%s", sqlite3_errmsg(t->db)));
     sqlite3_reset(t->insert);
@@ -699,7 +730,9 @@ static int catalog_close(sqlite3_vtab_cursor *cursor) {
 
 static int catalog_error(sqlite3_vtab_cursor *cursor, int rc) {
   catalog_table *t = (catalog_table *)cursor->pVtab;
-  if (rc == SQLITE_NOMEM) return rc;
+  /* A message already set in this call is the one to keep: SQLite takes
+  ** and clears the table's message after every failed call. */
+  if (rc == SQLITE_NOMEM || t->base.zErrMsg) return rc;
   sqlite3_free(t->base.zErrMsg);
   t->base.zErrMsg = sqlite3_mprintf("%s", sqlite3_errmsg(t->db));
   return rc;
@@ -738,9 +771,13 @@ static int catalog_next(sqlite3_vtab_cursor *cursor) {
   }
 }
 
-/* Adds the enum schema.name to the snapshot, with its last ordinal now. */
+/* Adds the enum schema.name to the snapshot, with its last ordinal now,
+** once its members table has passed the check every reader makes. */
 static int catalog_add_entry(catalog_cursor *c, sqlite3 *db, const char *schema, const char *name) {
   sqlite3_stmt *stmt;
+  char *error = NULL;
+  int checked = dynenum_check_members_table(db, schema, name, &error);
+  if (checked != SQLITE_OK) return error ? vtab_error(c->base.pVtab, checked, error) : checked;
   catalog_entry *grown = sqlite3_realloc64(c->entries, sizeof *grown * (size_t)(c->count + 1));
   if (!grown) return SQLITE_NOMEM;
   c->entries = grown;
@@ -774,11 +811,12 @@ static int catalog_filter(sqlite3_vtab_cursor *cursor, int idx_num, const char *
   sqlite3_value *wanted_schema = (idx_num & CATALOG_BY_SCHEMA) ? argv[arg++] : NULL;
   const char *schema_text = wanted_schema ? (const char *)sqlite3_value_text(wanted_schema) : NULL;
 
-  rc = sqlite3_prepare_v2(t->db, "SELECT name FROM pragma_database_list ORDER BY seq", -1, &schemas, NULL);
+  /* The PRAGMA, not pragma_database_list: see list_schemas. */
+  rc = sqlite3_prepare_v2(t->db, "PRAGMA database_list", -1, &schemas, NULL);
   while (rc == SQLITE_OK) {
     rc = sqlite3_step(schemas);
     if (rc != SQLITE_ROW) break;
-    const char *schema = (const char *)sqlite3_column_text(schemas, 0);
+    const char *schema = (const char *)sqlite3_column_text(schemas, 1);
     if (wanted_schema && (!schema_text || sqlite3_stricmp(schema, schema_text) != 0)) {
       rc = SQLITE_OK;
       continue;

@@ -479,46 +479,50 @@ int dynenum_check_members_table(sqlite3 *db, const char *schema, const char *tab
 /* The result of load_members: up to date, an error, or changed under us. */
 #define LOAD_RELOAD (-1)
 
-/* Appends the members past the enum's last known ordinal.  Returns
-** LOAD_RELOAD when the members it knows are no longer all there. */
+/* Whether row i of stmt (ordinal, name, value) is exactly member m. */
+static int row_is_member(sqlite3_stmt *stmt, const dynenum_member *m) {
+  return sqlite3_column_int64(stmt, 0) == m->ordinal && sqlite3_column_type(stmt, 1) == SQLITE_TEXT &&
+         sqlite3_column_type(stmt, 2) == SQLITE_TEXT && (size_t)sqlite3_column_bytes(stmt, 1) == m->name_len &&
+         (size_t)sqlite3_column_bytes(stmt, 2) == m->value_len &&
+         memcmp(sqlite3_column_text(stmt, 1), m->name, m->name_len) == 0 &&
+         memcmp(sqlite3_column_text(stmt, 2), m->value, m->value_len) == 0;
+}
+
+/* Brings e up to date with its members table by reading every row: the
+** members e knows must still be there, each exactly as it was, and the rows
+** after them are appended (checked by the core as any new member is).
+** Reading all of it is what catches a member another program changed or
+** removed in place: nothing cheaper says which table a commit touched.
+** Returns LOAD_RELOAD when a known member is no longer as it was (then only
+** loading afresh can say whether the table is corrupt or just different),
+** SQLITE_CORRUPT with *error for a row no enum may hold. */
 static int load_members(sqlite3 *db, dynenum_enum *e, const enum_origin *o, char **error) {
   sqlite3_stmt *stmt;
-  size_t known = dynenum_enum_size(e);
+  size_t known = dynenum_enum_size(e), seen = 0;
+  int rc = dynenum_check_members_table(db, o->schema, o->table, error);
+  if (rc != SQLITE_OK) return rc;
   char *sql = sqlite3_mprintf("SELECT ordinal, name, value FROM \"%w\".\"%w_" DYNENUM_SHADOW_SUFFIX
-                              "\" WHERE ordinal >= ?1 ORDER BY ordinal",
+                              "\" ORDER BY ordinal",
                               o->schema, o->table);
-  int rc;
   if (!sql) return SQLITE_NOMEM;
-  rc = dynenum_check_members_table(db, o->schema, o->table, error);
-  if (rc != SQLITE_OK) {
-    sqlite3_free(sql);
-    return rc;
-  }
   rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
   sqlite3_free(sql);
   if (rc != SQLITE_OK) {
-    /* SQLite's message names the table: quoted, like every name we show. */
     char shown[DYNENUM_QUOTE_SIZE];
     const char *message = sqlite3_errmsg(db);
     dynenum_quote(shown, sizeof shown, message, strlen(message));
-    *error = sqlite3_mprintf("enum '%s' has lost its members table: %s", dynenum_enum_label(e), shown);
-    return rc;
+    *error = sqlite3_mprintf("cannot read enum '%s': %s", dynenum_enum_label(e), shown);
+    return *error ? rc : SQLITE_NOMEM;
   }
-  sqlite3_bind_int64(stmt, 1, known ? (sqlite3_int64)known : 1);
-  int first = 1;
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    sqlite3_int64 ordinal = sqlite3_column_int64(stmt, 0);
-    if (first && known) {
-      first = 0;
-      const dynenum_member *last = dynenum_enum_member(e, known - 1);
-      const char *name = (const char *)sqlite3_column_text(stmt, 1);
-      if (ordinal != (sqlite3_int64)known || !name || strcmp(name, last->name) != 0) {
+    if (seen < known) {
+      if (!row_is_member(stmt, dynenum_enum_member(e, seen++))) {
         rc = LOAD_RELOAD;
         break;
       }
       continue;
     }
-    first = 0;
+    sqlite3_int64 ordinal = sqlite3_column_int64(stmt, 0);
     if (sqlite3_column_type(stmt, 1) != SQLITE_TEXT || sqlite3_column_type(stmt, 2) != SQLITE_TEXT ||
         ordinal != (sqlite3_int64)dynenum_enum_size(e) + 1) {
       *error = sqlite3_mprintf("enum '%s' is corrupt: member with ordinal %lld is malformed or out of order",
@@ -542,8 +546,7 @@ static int load_members(sqlite3 *db, dynenum_enum *e, const enum_origin *o, char
       break;
     }
   }
-  if (rc == SQLITE_DONE && known && first) rc = LOAD_RELOAD; /* the last known member is gone */
-  if (rc == SQLITE_DONE) rc = SQLITE_OK;
+  if (rc == SQLITE_DONE) rc = seen < known ? LOAD_RELOAD : SQLITE_OK; /* known members gone */
   if (rc != SQLITE_OK && rc != LOAD_RELOAD && !*error && rc != SQLITE_NOMEM) {
     char shown[DYNENUM_QUOTE_SIZE];
     const char *message = sqlite3_errmsg(db);

@@ -73,10 +73,14 @@ typedef struct enum_table {
   int adding;
 } enum_table;
 
+/* A scan lists the members of the connection's copy of the enum, verified
+** against the members table when the scan starts, so that it shows what the
+** functions answer from and fails where they fail. */
 typedef struct enum_cursor {
   sqlite3_vtab_cursor base;
-  sqlite3_stmt *stmt; /* over the shadow table */
-  int eof;
+  dynenum_enum *e;     /* a reference, held while the cursor is open */
+  size_t next, end;    /* the members [next, end) are still to be listed */
+  const dynenum_member *member; /* the current one */
 } enum_cursor;
 
 /* ---- Parsing the arguments of CREATE VIRTUAL TABLE ---------------------- */
@@ -347,21 +351,30 @@ static int enum_open(sqlite3_vtab *vtab, sqlite3_vtab_cursor **out) {
 
 static int enum_close(sqlite3_vtab_cursor *cursor) {
   enum_cursor *c = (enum_cursor *)cursor;
-  sqlite3_finalize(c->stmt);
+  dynenum_enum_release(c->e);
   sqlite3_free(c);
   return SQLITE_OK;
 }
 
 static int enum_next(sqlite3_vtab_cursor *cursor) {
   enum_cursor *c = (enum_cursor *)cursor;
-  int rc = sqlite3_step(c->stmt);
-  if (rc == SQLITE_ROW) return SQLITE_OK;
-  c->eof = 1;
-  if (rc == SQLITE_DONE) return SQLITE_OK;
-  enum_table *t = (enum_table *)cursor->pVtab;
-  sqlite3_free(t->base.zErrMsg);
-  t->base.zErrMsg = sqlite3_mprintf("%s", sqlite3_errmsg(t->db));
-  return rc;
+  c->member = c->next < c->end ? dynenum_enum_member(c->e, c->next++) : NULL;
+  return SQLITE_OK;
+}
+
+/* The ordinal that ordinal = value asks for, as SQL compares an INTEGER
+** column with value; 0 when no member can have it. */
+static sqlite3_int64 wanted_ordinal(sqlite3_value *value) {
+  switch (sqlite3_value_numeric_type(value)) {
+    case SQLITE_INTEGER:
+      return sqlite3_value_int64(value);
+    case SQLITE_FLOAT: {
+      double d = sqlite3_value_double(value);
+      return d >= 1 && d <= 9e15 && d == (double)(sqlite3_int64)d ? (sqlite3_int64)d : 0;
+    }
+    default:
+      return 0;
+  }
 }
 
 static int enum_filter(sqlite3_vtab_cursor *cursor, int idx_num, const char *idx_str, int argc,
@@ -370,35 +383,43 @@ static int enum_filter(sqlite3_vtab_cursor *cursor, int idx_num, const char *idx
   enum_table *t = (enum_table *)cursor->pVtab;
   (void)idx_str;
   (void)argc;
-  sqlite3_finalize(c->stmt);
-  c->stmt = NULL;
-  c->eof = 0;
+  dynenum_enum_release(c->e);
+  c->e = NULL;
+  c->member = NULL;
   char *error = NULL;
-  int checked = dynenum_check_members_table(t->db, t->schema, t->name, &error);
-  if (checked != SQLITE_OK) return error ? vtab_error(&t->base, checked, error) : checked;
-  char *sql = sqlite3_mprintf("SELECT ordinal, name, value FROM \"%w\".\"%w_" DYNENUM_SHADOW_SUFFIX "\"%s ORDER BY ordinal",
-                              t->schema, t->name, idx_num == 1 ? " WHERE ordinal = ?1" : "");
-  if (!sql) return SQLITE_NOMEM;
-  int rc = sqlite3_prepare_v2(t->db, sql, -1, &c->stmt, NULL);
-  sqlite3_free(sql);
-  if (rc == SQLITE_OK && idx_num == 1) rc = sqlite3_bind_value(c->stmt, 1, argv[0]);
-  if (rc != SQLITE_OK) {
-    sqlite3_free(t->base.zErrMsg);
-    t->base.zErrMsg = sqlite3_mprintf("%s", sqlite3_errmsg(t->db));
-    return rc;
+  char *qualified = sqlite3_mprintf("%s.%s", t->schema, t->name);
+  if (!qualified) return SQLITE_NOMEM;
+  /* A whole scan reads the members table anyway: verify it.  A look-up by
+  ** ordinal trusts the copy as far as the functions do. */
+  int rc = dynenum_connection_enum(t->connection, qualified, strlen(qualified), idx_num != 1, &c->e, &error);
+  sqlite3_free(qualified);
+  if (rc != SQLITE_OK) return error ? vtab_error(&t->base, rc, error) : rc;
+  c->next = 0;
+  c->end = dynenum_enum_size(c->e);
+  if (idx_num == 1) {
+    sqlite3_int64 ordinal = wanted_ordinal(argv[0]);
+    if (ordinal >= 1 && (size_t)ordinal <= c->end) {
+      c->next = (size_t)ordinal - 1;
+      c->end = c->next + 1;
+    } else {
+      c->end = 0;
+    }
   }
   return enum_next(cursor);
 }
 
-static int enum_eof(sqlite3_vtab_cursor *cursor) { return ((enum_cursor *)cursor)->eof; }
+static int enum_eof(sqlite3_vtab_cursor *cursor) { return ((enum_cursor *)cursor)->member == NULL; }
 
 static int enum_column(sqlite3_vtab_cursor *cursor, sqlite3_context *ctx, int column) {
-  sqlite3_result_value(ctx, sqlite3_column_value(((enum_cursor *)cursor)->stmt, column));
+  const dynenum_member *m = ((enum_cursor *)cursor)->member;
+  if (column == ENUM_COLUMN_ORDINAL) sqlite3_result_int64(ctx, m->ordinal);
+  else if (column == ENUM_COLUMN_NAME) sqlite3_result_text64(ctx, m->name, m->name_len, SQLITE_TRANSIENT, SQLITE_UTF8);
+  else sqlite3_result_text64(ctx, m->value, m->value_len, SQLITE_TRANSIENT, SQLITE_UTF8);
   return SQLITE_OK;
 }
 
 static int enum_rowid(sqlite3_vtab_cursor *cursor, sqlite_int64 *rowid) {
-  *rowid = sqlite3_column_int64(((enum_cursor *)cursor)->stmt, ENUM_COLUMN_ORDINAL);
+  *rowid = ((enum_cursor *)cursor)->member->ordinal;
   return SQLITE_OK;
 }
 

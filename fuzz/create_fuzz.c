@@ -19,7 +19,8 @@
 **   - on success, SELECT ordinal, name, value FROM f gives ordinals 1, 2, ...
 **     without a gap; every name and value obeys SPEC.md section 2.2 (valid
 **     UTF-8, at most 255 bytes, no control character, names non-empty and
-**     not reserved, no two members sharing a key); each value resolves to
+**     not reserved, no two members sharing a key) and, being new, holds no
+**     default-ignorable character; each value resolves to
 **     itself and each name to its value, as member number ordinal
 **     (dynenum_resolve, dynenum_is_member, dynenum_ordinal), and 'WARM_UP'
 **     resolves as the new members say, never through the dropped enum of
@@ -30,10 +31,10 @@
 ** whitespace (no comments, parentheses or other punctuation, so that
 ** splitting it is simple), an oracle parses it independently: it splits
 ** the arguments, reads NAME or NAME = 'value' (doubled quotes inside), and
-** applies the rules of section 2.2; the CREATE must succeed exactly when the
-** oracle accepts, with exactly the oracle's members in declaration order
-** (value = key of the name when none is given), and fail with dynenum's own
-** message otherwise.
+** applies the rules of section 2.2 and of new members; the CREATE must
+** succeed exactly when the oracle accepts, with exactly the oracle's members
+** in declaration order (value = key of the name when none is given), and
+** fail with dynenum's own message otherwise.
 **
 ** Build and run (make fuzz runs every target; FUZZ_SECONDS, default 60):
 **   make build/fuzz/create_fuzz
@@ -259,7 +260,7 @@ FUZZ_HARNESS static int oracle(const char *s, size_t n, member_list *expected) {
         value = (char *)key.bytes;
         value_len = key.len;
       }
-      if (!ref_member_text_ok(name, name_len, 1) || !ref_member_text_ok(value, value_len, 0)) {
+      if (!ref_new_member_text_ok(name, name_len, 1) || !ref_new_member_text_ok(value, value_len, 0)) {
         verdict = ORACLE_REFUSED;
       } else {
         list_add(expected, name, name_len, value, value_len);
@@ -323,11 +324,11 @@ static void read_members(sqlite3 *db, const char *sql, member_list *out) {
 }
 
 static void check_created(sqlite3 *db, const member_list *rows) {
-  /* The rules of section 2.2, on what was stored. */
+  /* The rules of section 2.2, and of new members, on what was stored. */
   for (size_t i = 0; i < rows->count; i++) {
     const member *m = &rows->items[i];
-    FUZZ_CHECK(ref_member_text_ok(m->name, m->name_len, 1), "member %zu: a name the rules refuse", i + 1);
-    FUZZ_CHECK(ref_member_text_ok(m->value, m->value_len, 0), "member %zu: a value the rules refuse", i + 1);
+    FUZZ_CHECK(ref_new_member_text_ok(m->name, m->name_len, 1), "member %zu: a name the rules refuse", i + 1);
+    FUZZ_CHECK(ref_new_member_text_ok(m->value, m->value_len, 0), "member %zu: a value the rules refuse", i + 1);
   }
   size_t first = 0, second = 0;
   FUZZ_CHECK(!shared_key(rows, &first, &second), "members %zu and %zu share a key", first + 1, second + 1);

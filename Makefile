@@ -55,11 +55,11 @@ else
   SO := so
 endif
 
-CORE_SOURCES := ext/dynenum_key.c ext/dynenum_core.c ext/casefold_table.c
+CORE_SOURCES := ext/dynenum_key.c ext/dynenum_core.c ext/casefold_table.c ext/ignorable_table.c
 BINDING_SOURCES := ext/dynenum_sqlite.c ext/dynenum_schema.c ext/dynenum_vtab.c
-HEADERS := ext/dynenum.h ext/casefold_table.h ext/dynenum_sqlite.h
+HEADERS := ext/dynenum.h ext/casefold_table.h ext/ignorable_table.h ext/dynenum_sqlite.h
 EXTENSION := build/dynenum.$(SO)
-CORE_TESTS := build/core_test build/key_test build/edge_test
+CORE_TESTS := build/core_test build/key_test build/edge_test build/ignorable_test
 
 .PHONY: all demo test test-asan test-tsan test-valgrind test-oom test-limits bench deps warnings clean
 .PHONY: coverage

@@ -1,6 +1,6 @@
 /* The enum core on its own, without SQLite.  From the repository root:
 **   cc -std=c11 -Iext examples/core.c ext/dynenum_key.c ext/dynenum_core.c \
-**      ext/casefold_table.c -pthread -o core && ./core
+**      ext/casefold_table.c ext/ignorable_table.c -pthread -o core && ./core
 */
 #include <stdio.h>
 #include <string.h>

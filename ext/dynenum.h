@@ -61,6 +61,7 @@ extern "C" {
 #define DYNENUM_CAP       10  /* the enum's cap on dynamic members is reached */
 #define DYNENUM_LOCK      11  /* a lock could not be taken (system limit) */
 #define DYNENUM_MISUSE    12  /* a NULL pointer where an object is required */
+#define DYNENUM_IGNORABLE 13  /* a default-ignorable character in a new member */
 
 /* Longest name or value, in bytes. */
 #define DYNENUM_MAX_BYTES 255
@@ -142,15 +143,27 @@ int dynenum_check_dynamic_name(const char *s, size_t n);
 /* Writes s into buf (of cap >= DYNENUM_QUOTE_SIZE bytes) the way error
 ** messages quote an input: at most 48 bytes of it, never cutting a UTF-8
 ** sequence, malformed bytes, invisible characters (controls, whitespace
-** other than the space, zero-width and bidirectional format characters) and
-** backslashes as \xHH per byte, and "..." after a string that was cut short.
-** A smaller buffer (cap >= 1) gets a shorter quote, still NUL-terminated. */
+** other than the space, and every default-ignorable code point: zero-width
+** and bidirectional format characters, variation selectors and the rest)
+** and backslashes as \xHH per byte, and "..." after a string that was cut
+** short.  A smaller buffer (cap >= 1) gets a shorter quote, still
+** NUL-terminated. */
 #define DYNENUM_QUOTE_SIZE 196
 void dynenum_quote(char *buf, size_t cap, const char *s, size_t n);
 
 /* Whether cp is whitespace (Unicode 15.0.0 White_Space) or a control
 ** character (category Cc): what a dynamic name may not contain. */
 int dynenum_is_space_or_control(uint32_t cp);
+
+/* Whether cp is a default-ignorable code point (Unicode 15.0.0
+** Default_Ignorable_Code_Point, DerivedCoreProperties.txt): a character
+** shown as nothing, such as U+00AD SOFT HYPHEN, U+200B ZERO WIDTH SPACE,
+** U+202E RIGHT-TO-LEFT OVERRIDE, U+2060 WORD JOINER, U+FEFF ZERO WIDTH
+** NO-BREAK SPACE, the variation selectors and the tag characters.  What
+** the name or value of a new member may not contain
+** (dynenum_enum_check_new_member).  A binary search of the ranges that
+** tools/mkignorable.tcl generated; frozen at 15.0.0 like the key. */
+int dynenum_is_default_ignorable(uint32_t cp);
 
 /* A short English phrase for a result code, e.g. "reserved name". */
 const char *dynenum_errstr(int code);
@@ -221,7 +234,10 @@ const char *dynenum_enum_label(const dynenum_enum *e);
 ** no two members may share a key among their names and values (a member's
 ** own name and value may).  On success *out (if not NULL) is the member.
 ** Errors: DYNENUM_MISUSE, EMPTY, TOOLONG, MALFORMED, RESERVED, BADCHAR,
-** COLLISION, LOCK, NOMEM; a failed add changes nothing. */
+** COLLISION, LOCK, NOMEM; a failed add changes nothing.  Default-ignorable
+** characters are allowed here, since loading stored members comes through
+** this function too: a new member is checked for them first, with
+** dynenum_enum_check_new_member. */
 int dynenum_enum_add(dynenum_enum *e, const char *name, size_t name_len,
                      const char *value, size_t value_len,
                      const dynenum_member **out, dynenum_error *err);
@@ -247,6 +263,25 @@ int dynenum_enum_resolve(dynenum_enum *e, const char *s, size_t n,
 /* Checks s as a dynamic name of e (dynenum_check_dynamic_name) and, when it
 ** is refused, explains why in err, quoting s and naming e. */
 int dynenum_enum_check_name(const dynenum_enum *e, const char *s, size_t n, dynenum_error *err);
+
+/* The rule for a member that is new rather than read back from storage: its
+** name, and its value when value is not NULL, hold no default-ignorable
+** code point (dynenum_is_default_ignorable), since such a member would look
+** exactly like one without it ("RED" and "RED" followed by U+200B).
+** Returns DYNENUM_OK, or DYNENUM_IGNORABLE with a message in err naming the
+** first such code point and quoting the name, or the value and its member;
+** DYNENUM_MISUSE for a NULL e, or a NULL name with name_len > 0.  With value
+** NULL the value is the key of the name, which holds a default-ignorable
+** code point exactly when the name does (no simple case folding maps into
+** or out of the property), so checking the name suffices.
+**
+** Only this rule: bytes that are not well-formed UTF-8 are stepped over,
+** and every other rule is dynenum_enum_add's.  A caller creating a member
+** calls this first, then dynenum_enum_add.  dynenum_enum_add does not call
+** it, so that members stored before the rule, or by another program, still
+** load. */
+int dynenum_enum_check_new_member(const dynenum_enum *e, const char *name, size_t name_len, const char *value,
+                                  size_t value_len, dynenum_error *err);
 
 /* Number of dynamic members interned so far. */
 size_t dynenum_enum_dynamic_count(dynenum_enum *e);

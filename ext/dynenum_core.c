@@ -21,6 +21,11 @@
 ** remove an enum.  Enums are reference counted, so dropping one while
 ** another thread still uses it is safe: the last release frees it.
 **
+** Rules.  dynenum_enum_add checks what every member obeys, new or read back
+** from storage; dynenum_enum_check_new_member checks what only new members
+** obey (no default-ignorable character), so that members stored before that
+** rule, or by another program, still load.
+**
 ** Memory.  Everything is allocated through the configured allocator, and
 ** every operation that allocates does so before it changes anything, so a
 ** failed allocation returns DYNENUM_NOMEM and leaves the enum as it was.
@@ -46,13 +51,12 @@
 #define QUOTE_SIZE (QUOTE_MAX_BYTES * 4 + 4)
 _Static_assert(QUOTE_SIZE == DYNENUM_QUOTE_SIZE, "dynenum.h states the quote size");
 
-/* Characters a reader could not see, could take for a space, or that would
-** reorder the rest of a message (bidirectional controls); and the backslash,
-** so that an escape in the message is never text of the input. */
+/* Characters a reader could take for a space, or could not see at all
+** (default-ignorable code points show as nothing, and the bidirectional
+** controls among them would reorder the rest of the message); and the
+** backslash, so that an escape in the message is never text of the input. */
 static int needs_escape(uint32_t cp) {
-  return (cp != 0x20 && dynenum_is_space_or_control(cp)) || cp == '\\' || cp == 0xAD || cp == 0x061C ||
-         cp == 0x180E || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
-         (cp >= 0x2060 && cp <= 0x2069) || cp == 0xFEFF;
+  return (cp != 0x20 && dynenum_is_space_or_control(cp)) || cp == '\\' || dynenum_is_default_ignorable(cp);
 }
 
 /* Writes s into buf as it should appear inside '...' of a message: at most
@@ -85,6 +89,41 @@ void dynenum_quote(char *buf, size_t cap, const char *s, size_t n) {
     shown += (size_t)(len ? len : 1);
     at += len ? len : 1;
   }
+}
+
+/* Room for how a message names a text: "value '...' of member '...'". */
+#define SUBJECT_SIZE (2 * QUOTE_SIZE + 32)
+
+/* Writes into subject (SUBJECT_SIZE bytes) how a message names the text
+** s: "name '...'" when it is a name (is_name), else "value '...' of member
+** '...'" with the member's name. */
+static void describe_text(char *subject, const char *s, size_t n, int is_name, const char *member,
+                          size_t member_len) {
+  char shown[QUOTE_SIZE], owner[QUOTE_SIZE];
+  dynenum_quote(shown, sizeof shown, s, n);
+  if (is_name) {
+    snprintf(subject, SUBJECT_SIZE, "name '%s'", shown);
+  } else {
+    dynenum_quote(owner, sizeof owner, member, member_len);
+    snprintf(subject, SUBJECT_SIZE, "value '%s' of member '%s'", shown, owner);
+  }
+}
+
+/* Finds the first code point of s for which test holds, stepping over
+** bytes that are not well-formed UTF-8: 1 with it in *found, else 0.
+** Messages name the character this way, since many are invisible. */
+static int find_code_point(const char *s, size_t n, int (*test)(uint32_t), uint32_t *found) {
+  const unsigned char *at = (const unsigned char *)s, *end = at + n;
+  while (at < end) {
+    uint32_t cp;
+    int len = dynenum_utf8_decode(at, (size_t)(end - at), &cp);
+    if (len && test(cp)) {
+      *found = cp;
+      return 1;
+    }
+    at += len ? len : 1;
+  }
+  return 0;
 }
 
 static int set_error(dynenum_error *err, int code, const char *format, ...) {
@@ -456,16 +495,12 @@ void *dynenum_enum_userdata(const dynenum_enum *e) { return e->userdata; }
 /* Checks a member's name (is_name) or value; returns a code and explains it. */
 static int check_member_text(const dynenum_enum *e, const char *s, size_t n, int is_name,
                              const char *member, size_t member_len, dynenum_error *err) {
-  char shown[QUOTE_SIZE], owner[QUOTE_SIZE], subject[2 * QUOTE_SIZE + 32];
+  char subject[SUBJECT_SIZE];
   const unsigned char *at = (const unsigned char *)s, *end = at + n;
   uint32_t control = 0;
   int code = DYNENUM_OK;
   if (is_name && n == 0) return set_error(err, DYNENUM_EMPTY, "empty name in enum '%s'", e->shown);
-  dynenum_quote(shown, sizeof shown, s, n);
-  dynenum_quote(owner, sizeof owner, member, member_len);
-  /* The subject names the text, and for a value the member it belongs to. */
-  if (is_name) snprintf(subject, sizeof subject, "name '%s'", shown);
-  else snprintf(subject, sizeof subject, "value '%s' of member '%s'", shown, owner);
+  describe_text(subject, s, n, is_name, member, member_len);
   if (n > DYNENUM_MAX_BYTES) {
     return set_error(err, DYNENUM_TOOLONG, "%s too long (%zu bytes, at most %d) in enum '%s'", subject, n,
                      DYNENUM_MAX_BYTES, e->shown);
@@ -502,17 +537,35 @@ int dynenum_enum_check_name(const dynenum_enum *e, const char *s, size_t n, dyne
     case DYNENUM_MALFORMED: return set_error(err, code, "malformed UTF-8 in name '%s' in enum '%s'", shown, e->shown);
     case DYNENUM_RESERVED: return set_error(err, code, "reserved name '%s' in enum '%s'", shown, e->shown);
     default: {
-      /* Say which character: many are invisible. */
-      const unsigned char *at = (const unsigned char *)s, *end = at + n;
       uint32_t cp = 0;
-      while (at < end) {
-        at += dynenum_utf8_decode(at, (size_t)(end - at), &cp);
-        if (dynenum_is_space_or_control(cp)) break;
-      }
+      find_code_point(s, n, dynenum_is_space_or_control, &cp);
       return set_error(err, code, "whitespace or control character U+%04X in name '%s' in enum '%s'", (unsigned)cp,
                        shown, e->shown);
     }
   }
+}
+
+/* The rule of dynenum_enum_check_new_member for one text: a name
+** (is_name), or a value of member. */
+static int check_new_text(const dynenum_enum *e, const char *s, size_t n, int is_name, const char *member,
+                          size_t member_len, dynenum_error *err) {
+  char subject[SUBJECT_SIZE];
+  uint32_t cp;
+  if (!find_code_point(s, n, dynenum_is_default_ignorable, &cp)) return DYNENUM_OK;
+  describe_text(subject, s, n, is_name, member, member_len);
+  return set_error(err, DYNENUM_IGNORABLE, "default-ignorable character U+%04X in %s in enum '%s'", (unsigned)cp,
+                   subject, e->shown);
+}
+
+int dynenum_enum_check_new_member(const dynenum_enum *e, const char *name, size_t name_len, const char *value,
+                                  size_t value_len, dynenum_error *err) {
+  if (!e || (!name && name_len)) {
+    return set_error(err, DYNENUM_MISUSE, "dynenum_enum_check_new_member(): NULL argument");
+  }
+  if (!name) name = "";
+  int rc = check_new_text(e, name, name_len, 1, name, name_len, err);
+  if (rc == DYNENUM_OK && value) rc = check_new_text(e, value, value_len, 0, name, name_len, err);
+  return rc;
 }
 
 /* Makes room for one more real member in the array (writer only). */

@@ -18,9 +18,15 @@
 ** characters, folded all at once with a few arithmetic operations (SWAR,
 ** "SIMD within a register"); only a word that holds other bytes drops to the
 ** per-character path, from the first such byte.
+**
+** The character classes the rules for names use live here too, all pure:
+** whitespace and controls (what a dynamic name may not hold), and the
+** default-ignorable code points of ignorable_table.c (what a new member may
+** not hold).  Neither takes part in the key.
 */
 #include "dynenum.h"
 #include "casefold_table.h"
+#include "ignorable_table.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -402,6 +408,19 @@ int dynenum_is_space_or_control(uint32_t cp) {
   return cp <= 0x20 || (cp >= 0x7F && cp <= 0x9F) || is_unicode_space(cp);
 }
 
+int dynenum_is_default_ignorable(uint32_t cp) {
+  size_t low = 0, high = dynenum_ignorable_range_count;
+  /* The first range is U+00AD: ASCII answers without searching. */
+  if (cp < dynenum_ignorable_ranges[0].first) return 0;
+  while (low < high) {
+    size_t middle = low + (high - low) / 2;
+    if (cp > dynenum_ignorable_ranges[middle].last) low = middle + 1;
+    else if (cp < dynenum_ignorable_ranges[middle].first) high = middle;
+    else return 1;
+  }
+  return 0;
+}
+
 int dynenum_check_dynamic_name(const char *s, size_t n) {
   const unsigned char *at = (const unsigned char *)s, *end = at + n;
   if (n == 0) return DYNENUM_EMPTY;
@@ -434,6 +453,7 @@ const char *dynenum_errstr(int code) {
     case DYNENUM_CAP: return "too many dynamic members";
     case DYNENUM_LOCK: return "lock failed";
     case DYNENUM_MISUSE: return "misuse";
+    case DYNENUM_IGNORABLE: return "default-ignorable character";
     default: return "unknown error";
   }
 }

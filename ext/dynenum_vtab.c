@@ -18,7 +18,8 @@
 **    letters, digits, '_', '-' and any non-ASCII character) or a
 **    double-quoted identifier; the value is a single-quoted SQL string.  A
 **    member without a value has the key of its name as value.  The rules for
-**    names, values and collisions are the core's (dynenum_enum_add).
+**    names, values and collisions are the core's (dynenum_enum_add, and for
+**    the members CREATE and INSERT make, dynenum_enum_check_new_member).
 **
 **    The members live in the shadow table "<name>_members"(ordinal INTEGER
 **    PRIMARY KEY, name TEXT NOT NULL, value TEXT NOT NULL), declared through
@@ -246,7 +247,8 @@ static int enum_create(sqlite3 *db, void *aux, int argc, const char *const *argv
       *error = sqlite3_mprintf("dynenum: cannot parse argument %d of enum '%s' (expected NAME or NAME = 'value'): %s",
                                i - 2, dynenum_enum_label(scratch), shown);
     } else if (rc == SQLITE_OK) {
-      int added = dynenum_enum_add(scratch, d.name, d.name_len, d.value, d.value_len, NULL, &err);
+      int added = dynenum_enum_check_new_member(scratch, d.name, d.name_len, d.value, d.value_len, &err);
+      if (added == DYNENUM_OK) added = dynenum_enum_add(scratch, d.name, d.name_len, d.value, d.value_len, NULL, &err);
       if (added == DYNENUM_NOMEM) rc = SQLITE_NOMEM;
       else if (added != DYNENUM_OK) {
         *error = sqlite3_mprintf("dynenum: %s", err.message);
@@ -462,9 +464,11 @@ static int enum_insert(enum_table *t, sqlite3_value **argv, sqlite_int64 *rowid)
 
   /* A member added later is a name that was in use as a dynamic member, so
   ** it must be a valid dynamic name: then nothing that resolved before
-  ** resolves differently after. */
+  ** resolves differently after.  Being new, it must not look like another
+  ** (its value, the key of its name, follows the name). */
   dynenum_error err;
-  if (dynenum_enum_check_name(e, name_text, name_len, &err) != DYNENUM_OK) {
+  if (dynenum_enum_check_name(e, name_text, name_len, &err) != DYNENUM_OK ||
+      dynenum_enum_check_new_member(e, name_text, name_len, NULL, 0, &err) != DYNENUM_OK) {
     dynenum_enum_release(e);
     return vtab_error(&t->base, SQLITE_CONSTRAINT, sqlite3_mprintf("dynenum: %s", err.message));
   }

@@ -17,20 +17,21 @@
 **     dynenum's own, well-formed UTF-8), and the database holds no table:
 **     a refused CREATE leaves no shadow table behind;
 **   - on success, SELECT ordinal, name, value FROM f gives ordinals 1, 2, ...
-**     without a gap; every name and value obeys docs/SPEC.md section
-**     2.2.3 (valid UTF-8, at most 255 bytes, no control character, names
-**     non-empty and not reserved, no two members sharing a key); each value
-**     resolves to itself and each name to its value, as member number
-**     ordinal (dynenum_resolve, dynenum_is_member, dynenum_ordinal), and
-**     'WARM_UP' resolves as the new members say, never through the dropped
-**     enum of the same name; the catalog dynenum_members lists the same
-**     rows; DROP TABLE f leaves an empty database and an enum the functions
-**     no longer find.
+**     without a gap; every name and value obeys docs/SPEC.md section 2.2.3 (valid
+**     UTF-8, at most 255 bytes, no control character, names non-empty and
+**     not reserved, no two members sharing a key) and, being new, holds no
+**     default-ignorable character; each value resolves to
+**     itself and each name to its value, as member number ordinal
+**     (dynenum_resolve, dynenum_is_member, dynenum_ordinal), and 'WARM_UP'
+**     resolves as the new members say, never through the dropped enum of
+**     the same name; the catalog dynenum_members lists the same rows; DROP
+**     TABLE f leaves an empty database and an enum the functions no longer
+**     find.
 ** And when the input uses only bare words, quoted strings, '=', ',' and
 ** whitespace (no comments, parentheses or other punctuation, so that
 ** splitting it is simple), an oracle parses it independently: it splits
 ** the arguments, reads NAME or NAME = 'value' (doubled quotes inside), and
-** applies the rules of docs/SPEC.md sections 2.2.2-2.2.3; the CREATE must
+** applies the rules of docs/SPEC.md sections 2.2.2-2.2.3 and of new members; the CREATE must
 ** succeed exactly when the oracle accepts, with exactly the oracle's members
 ** in declaration order (value = key of the name when none is given), and
 ** fail with dynenum's own message otherwise.
@@ -260,7 +261,7 @@ FUZZ_HARNESS static int oracle(const char *s, size_t n, member_list *expected) {
         value = (char *)key.bytes;
         value_len = key.len;
       }
-      if (!ref_member_text_ok(name, name_len, 1) || !ref_member_text_ok(value, value_len, 0)) {
+      if (!ref_new_member_text_ok(name, name_len, 1) || !ref_new_member_text_ok(value, value_len, 0)) {
         verdict = ORACLE_REFUSED;
       } else {
         list_add(expected, name, name_len, value, value_len);
@@ -324,11 +325,11 @@ static void read_members(sqlite3 *db, const char *sql, member_list *out) {
 }
 
 static void check_created(sqlite3 *db, const member_list *rows) {
-  /* The rules of docs/SPEC.md section 2.2.3, on what was stored. */
+  /* The rules of docs/SPEC.md section 2.2.3, and of new members, on what was stored. */
   for (size_t i = 0; i < rows->count; i++) {
     const member *m = &rows->items[i];
-    FUZZ_CHECK(ref_member_text_ok(m->name, m->name_len, 1), "member %zu: a name the rules refuse", i + 1);
-    FUZZ_CHECK(ref_member_text_ok(m->value, m->value_len, 0), "member %zu: a value the rules refuse", i + 1);
+    FUZZ_CHECK(ref_new_member_text_ok(m->name, m->name_len, 1), "member %zu: a name the rules refuse", i + 1);
+    FUZZ_CHECK(ref_new_member_text_ok(m->value, m->value_len, 0), "member %zu: a value the rules refuse", i + 1);
   }
   size_t first = 0, second = 0;
   FUZZ_CHECK(!shared_key(rows, &first, &second), "members %zu and %zu share a key", first + 1, second + 1);

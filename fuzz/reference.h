@@ -2,12 +2,14 @@
 ** fuzz/reference.h: the slow reference of docs/SPEC.md section 1 that the
 ** fuzz targets hold ext/ to, and what they share for reporting a failure.
 **
-** Written from the specification (docs/SPEC.md), not from
-** ext/dynenum_key.c: its own UTF-8 decoder (the rows of Unicode Table 3-7 as
-** data), its own encoder, its own White_Space list and its own rules for
-** dynamic names.  The one thing it takes from ext/ is
-** dynenum_fold_reference, the binary search of the generated
-** CaseFolding.txt mapping list (the data, not the fast table).
+** Written from the specification (docs/SPEC.md), not from ext/dynenum_key.c: its own UTF-8
+** decoder (the rows of Unicode Table 3-7 as data), its own encoder, its own
+** White_Space list and its own rules for dynamic names.  The two things it
+** takes from ext/ are data: dynenum_fold_reference, the binary search of the
+** generated CaseFolding.txt mapping list (not the fast table), and
+** dynenum_is_default_ignorable, the binary search of the generated
+** Default_Ignorable_Code_Point ranges, which tests/ignorable_test.c holds to
+** DerivedCoreProperties.txt for every code point.
 **
 ** Everything here is static inline: each target includes it once and uses
 ** what it needs.
@@ -274,6 +276,19 @@ FUZZ_HARNESS static inline int ref_member_text_ok(const void *p, size_t n, int i
     uint32_t cp;
     ref_key(s, (size_t)ref_decode(s, n, &cp), first);
     if (first[0] == '_') return 0;
+  }
+  return 1;
+}
+
+/* Whether s may be the name (is_name) or value of a member that CREATE or
+** INSERT makes: the rules above, and no default-ignorable code point. */
+FUZZ_HARNESS static inline int ref_new_member_text_ok(const void *p, size_t n, int is_name) {
+  const unsigned char *s = p;
+  if (!ref_member_text_ok(s, n, is_name)) return 0;
+  for (size_t i = 0; i < n;) {
+    uint32_t cp;
+    i += (size_t)ref_decode(s + i, n - i, &cp);
+    if (dynenum_is_default_ignorable(cp)) return 0;
   }
   return 1;
 }

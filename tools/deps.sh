@@ -15,7 +15,8 @@
 #   libsqlite3-dev  sqlite3.h and sqlite3ext.h, to build the extension
 #   tcl             tclsh, which runs the test suite
 #   libsqlite3-tcl  the Tcl binding of SQLite, which the suite drives
-#   unicode-data    CaseFolding.txt, to prove the generated table
+#   unicode-data    CaseFolding.txt and DerivedCoreProperties.txt, to prove
+#                   the generated tables
 # and for each GROUP named:
 #   bench      gnuplot-nox, the chart of `make bench`'s report; python3,
 #              Debian's Python (with sqlite3 and load_extension), for the
@@ -40,7 +41,8 @@
 # and sees its check fail.  These variables move what is checked, for the
 # tests and for unusual machines: CC (cc) and CPPFLAGS, the compiler and
 # flags that must find the headers; DYNENUM_PYTHON (/usr/bin/python3);
-# DYNENUM_UNICODE_DATA (/usr/share/unicode), where CaseFolding.txt is.
+# DYNENUM_UNICODE_DATA (/usr/share/unicode), where the Unicode data files
+# are.
 cc=${CC:-cc}
 python=${DYNENUM_PYTHON:-/usr/bin/python3}
 unicode_data=${DYNENUM_UNICODE_DATA:-/usr/share/unicode}
@@ -104,7 +106,7 @@ check_base() {
   else
     need tcl libsqlite3-tcl
   fi
-  [ -f "$unicode_data/CaseFolding.txt" ] || need unicode-data
+  { [ -f "$unicode_data/CaseFolding.txt" ] && [ -f "$unicode_data/DerivedCoreProperties.txt" ]; } || need unicode-data
 }
 
 check_python() {

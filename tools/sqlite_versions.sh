@@ -160,7 +160,7 @@ else fail "libsqlite3.so.0 $new_version lacks:$missing"; fi
 # The extension, compiled against the newer sqlite3ext.h (the rest as the
 # Makefile does), and the copy that demands an SQLite that does not exist.
 version=$(cat VERSION)
-sources="ext/dynenum_key.c ext/dynenum_core.c ext/casefold_table.c ext/dynenum_sqlite.c ext/dynenum_schema.c ext/dynenum_vtab.c"
+sources="ext/dynenum_key.c ext/dynenum_core.c ext/casefold_table.c ext/ignorable_table.c ext/dynenum_sqlite.c ext/dynenum_schema.c ext/dynenum_vtab.c"
 flags="-std=c11 -Wall -Wextra -Werror -O2 -fPIC -pthread -shared -fvisibility=hidden"
 mkdir -p "$work/headers-$new_version" "$work/too-new"
 # shellcheck disable=SC2086

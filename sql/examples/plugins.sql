@@ -17,3 +17,5 @@ BEGIN;
 INSERT INTO endpoint_type(name) VALUES ('TRITON');
 ROLLBACK;
 SELECT dynenum_is_member('endpoint_type', 'TRITON');
+-- A name with an invisible character would pass for a member: refused.
+INSERT INTO endpoint_type(name) VALUES ('OPENAI_CHAT' || char(0x200B));

@@ -651,29 +651,32 @@ static const sqlite3_module enum_module = {
 typedef struct catalog_table {
   sqlite3_vtab base;
   sqlite3 *db;
+  dynenum_connection *connection;
 } catalog_table;
 
-/* One enum the scan will list, and how many members it had when the scan
-** began: rows an INSERT ... SELECT adds while the scan runs are not listed,
-** so such a statement cannot feed on its own output. */
+/* One enum the scan will list: the connection's copy, verified when the
+** scan began (so the catalog fails where the functions and a scan of the
+** enum fail), and how many members it had then: rows an INSERT ... SELECT
+** adds while the scan runs are not listed, so such a statement cannot feed
+** on its own output. */
 typedef struct catalog_entry {
   char *schema;
   char *name;
-  sqlite_int64 last_ordinal;
+  dynenum_enum *e; /* a reference */
+  size_t count;
 } catalog_entry;
 
 typedef struct catalog_cursor {
   sqlite3_vtab_cursor base;
   catalog_entry *entries;
-  int count, next_entry;
-  sqlite3_stmt *members; /* the members of the current entry */
+  int count, entry;     /* entries[entry] is being listed */
+  size_t next_member;   /* of that entry, the one after the current */
+  const dynenum_member *member; /* the current row; NULL at the end */
   sqlite_int64 rowid;
-  int eof;
 } catalog_cursor;
 
 static int catalog_connect(sqlite3 *db, void *aux, int argc, const char *const *argv, sqlite3_vtab **out,
                            char **error) {
-  (void)aux;
   (void)argc;
   (void)argv;
   (void)error;
@@ -686,6 +689,7 @@ static int catalog_connect(sqlite3 *db, void *aux, int argc, const char *const *
   if (!t) return SQLITE_NOMEM;
   memset(t, 0, sizeof *t);
   t->db = db;
+  t->connection = aux;
   *out = &t->base;
   return SQLITE_OK;
 }
@@ -734,17 +738,17 @@ static int catalog_open(sqlite3_vtab *vtab, sqlite3_vtab_cursor **out) {
 }
 
 static void catalog_reset(catalog_cursor *c) {
-  sqlite3_finalize(c->members);
-  c->members = NULL;
   for (int i = 0; i < c->count; i++) {
     sqlite3_free(c->entries[i].schema);
     sqlite3_free(c->entries[i].name);
+    dynenum_enum_release(c->entries[i].e);
   }
   sqlite3_free(c->entries);
   c->entries = NULL;
-  c->count = c->next_entry = 0;
+  c->count = c->entry = 0;
+  c->next_member = 0;
+  c->member = NULL;
   c->rowid = 0;
-  c->eof = 0;
 }
 
 static int catalog_close(sqlite3_vtab_cursor *cursor) {
@@ -763,46 +767,26 @@ static int catalog_error(sqlite3_vtab_cursor *cursor, int rc) {
   return rc;
 }
 
-/* Moves to the next member, opening the next entry's members as needed. */
+/* Moves to the next member of the snapshot. */
 static int catalog_next(sqlite3_vtab_cursor *cursor) {
   catalog_cursor *c = (catalog_cursor *)cursor;
-  catalog_table *t = (catalog_table *)cursor->pVtab;
-  for (;;) {
-    if (c->members) {
-      int rc = sqlite3_step(c->members);
-      if (rc == SQLITE_ROW) {
-        c->rowid++;
-        return SQLITE_OK;
-      }
-      if (rc != SQLITE_DONE) return catalog_error(cursor, rc);
-      sqlite3_finalize(c->members);
-      c->members = NULL;
-    }
-    if (c->next_entry == c->count) {
-      c->eof = 1;
+  c->member = NULL;
+  while (c->entry < c->count) {
+    const catalog_entry *e = &c->entries[c->entry];
+    if (c->next_member < e->count) {
+      c->member = dynenum_enum_member(e->e, c->next_member++);
+      c->rowid++;
       return SQLITE_OK;
     }
-    const catalog_entry *e = &c->entries[c->next_entry++];
-    char *sql = sqlite3_mprintf("SELECT ?1, ordinal, name, value, ?2 FROM \"%w\".\"%w_" DYNENUM_SHADOW_SUFFIX
-                                "\" WHERE ordinal <= ?3 ORDER BY ordinal",
-                                e->schema, e->name);
-    if (!sql) return SQLITE_NOMEM;
-    int rc = sqlite3_prepare_v2(t->db, sql, -1, &c->members, NULL);
-    sqlite3_free(sql);
-    if (rc == SQLITE_OK) rc = sqlite3_bind_text(c->members, 1, e->name, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK) rc = sqlite3_bind_text(c->members, 2, e->schema, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(c->members, 3, e->last_ordinal);
-    if (rc != SQLITE_OK) return catalog_error(cursor, rc);
+    c->entry++;
+    c->next_member = 0;
   }
+  return SQLITE_OK;
 }
 
-/* Adds the enum schema.name to the snapshot, with its last ordinal now,
-** once its members table has passed the check every reader makes. */
-static int catalog_add_entry(catalog_cursor *c, sqlite3 *db, const char *schema, const char *name) {
-  sqlite3_stmt *stmt;
-  char *error = NULL;
-  int checked = dynenum_check_members_table(db, schema, name, &error);
-  if (checked != SQLITE_OK) return error ? vtab_error(c->base.pVtab, checked, error) : checked;
+/* Adds the enum schema.name to the snapshot: the connection's copy, verified
+** against its members table. */
+static int catalog_add_entry(catalog_cursor *c, catalog_table *t, const char *schema, const char *name) {
   catalog_entry *grown = sqlite3_realloc64(c->entries, sizeof *grown * (size_t)(c->count + 1));
   if (!grown) return SQLITE_NOMEM;
   c->entries = grown;
@@ -811,14 +795,17 @@ static int catalog_add_entry(catalog_cursor *c, sqlite3 *db, const char *schema,
   e->schema = sqlite3_mprintf("%s", schema);
   e->name = sqlite3_mprintf("%s", name);
   c->count++;
-  if (!e->schema || !e->name) return SQLITE_NOMEM;
-  char *sql = sqlite3_mprintf("SELECT max(ordinal) FROM \"%w\".\"%w_" DYNENUM_SHADOW_SUFFIX "\"", schema, name);
-  if (!sql) return SQLITE_NOMEM;
-  int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
-  sqlite3_free(sql);
-  if (rc != SQLITE_OK) return rc;
-  if (sqlite3_step(stmt) == SQLITE_ROW) e->last_ordinal = sqlite3_column_int64(stmt, 0);
-  return sqlite3_finalize(stmt);
+  char *qualified = sqlite3_mprintf("%s.%s", schema, name);
+  if (!e->schema || !e->name || !qualified) {
+    sqlite3_free(qualified);
+    return SQLITE_NOMEM;
+  }
+  char *error = NULL;
+  int rc = dynenum_connection_enum(t->connection, qualified, strlen(qualified), 1, &e->e, &error);
+  sqlite3_free(qualified);
+  if (rc != SQLITE_OK) return error ? vtab_error(&t->base, rc, error) : rc;
+  e->count = dynenum_enum_size(e->e);
+  return SQLITE_OK;
 }
 
 /* Takes the snapshot of the enums to list: every schema's (or the one asked
@@ -855,7 +842,7 @@ static int catalog_filter(sqlite3_vtab_cursor *cursor, int idx_num, const char *
     while (rc == SQLITE_OK && (rc = sqlite3_step(tables)) == SQLITE_ROW) {
       rc = SQLITE_OK;
       if (dynenum_is_enum_sql((const char *)sqlite3_column_text(tables, 1))) {
-        rc = catalog_add_entry(c, t->db, schema, (const char *)sqlite3_column_text(tables, 0));
+        rc = catalog_add_entry(c, t, schema, (const char *)sqlite3_column_text(tables, 0));
       }
     }
     /* Take the message now: finalizing resets the connection's. */
@@ -874,11 +861,19 @@ static int catalog_filter(sqlite3_vtab_cursor *cursor, int idx_num, const char *
   return catalog_next(cursor);
 }
 
-static int catalog_eof(sqlite3_vtab_cursor *cursor) { return ((catalog_cursor *)cursor)->eof; }
+static int catalog_eof(sqlite3_vtab_cursor *cursor) { return ((catalog_cursor *)cursor)->member == NULL; }
 
 static int catalog_column(sqlite3_vtab_cursor *cursor, sqlite3_context *ctx, int column) {
-  /* The members statement selects the columns in declaration order. */
-  sqlite3_result_value(ctx, sqlite3_column_value(((catalog_cursor *)cursor)->members, column));
+  const catalog_cursor *c = (const catalog_cursor *)cursor;
+  const catalog_entry *e = &c->entries[c->entry];
+  const dynenum_member *m = c->member;
+  switch (column) {
+    case CATALOG_COLUMN_ENUM: sqlite3_result_text(ctx, e->name, -1, SQLITE_TRANSIENT); break;
+    case CATALOG_COLUMN_ORDINAL: sqlite3_result_int64(ctx, m->ordinal); break;
+    case CATALOG_COLUMN_NAME: sqlite3_result_text64(ctx, m->name, m->name_len, SQLITE_TRANSIENT, SQLITE_UTF8); break;
+    case CATALOG_COLUMN_VALUE: sqlite3_result_text64(ctx, m->value, m->value_len, SQLITE_TRANSIENT, SQLITE_UTF8); break;
+    default: sqlite3_result_text(ctx, e->schema, -1, SQLITE_TRANSIENT); break;
+  }
   return SQLITE_OK;
 }
 
@@ -906,6 +901,9 @@ int dynenum_register_modules(sqlite3 *db, dynenum_connection *c) {
   int rc;
   c->refs++;
   rc = sqlite3_create_module_v2(db, "dynenum", &enum_module, c, dynenum_connection_unref);
-  if (rc == SQLITE_OK) rc = sqlite3_create_module_v2(db, "dynenum_members", &catalog_module, NULL, NULL);
+  if (rc == SQLITE_OK) {
+    c->refs++;
+    rc = sqlite3_create_module_v2(db, "dynenum_members", &catalog_module, c, dynenum_connection_unref);
+  }
   return rc;
 }

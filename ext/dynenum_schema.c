@@ -43,7 +43,9 @@ typedef struct watched_schema {
   unsigned version; /* its data version then */
 } watched_schema;
 
-/* Where a cached enum came from, and the versions it was current at. */
+/* Where a cached enum came from, and the versions it was current at.  One
+** per (schema, table): every spelling that names the table shares it, so
+** that a statement sees one copy whichever spelling each part of it used. */
 typedef struct enum_origin {
   char *schema;          /* as PRAGMA database_list names it */
   char *table;           /* as declared */
@@ -51,9 +53,19 @@ typedef struct enum_origin {
   unsigned generation;   /* the connection's generation */
   unsigned data_version; /* SQLITE_FCNTL_DATA_VERSION of the schema */
   int schema_version;    /* PRAGMA schema_version of the schema */
+  int superseded;        /* loaded afresh since: spellings must look again */
+} enum_origin;
+
+/* What one spelling of an enum name (as a function or the module was given
+** it) found: the cached enum, and the schemas searched before the enum's
+** own, where a table or view created later would take the name.  Kept as
+** the userdata of a memberless enum in the connection's spellings
+** registry, which is the name-to-object map the core already has. */
+typedef struct spelling_origin {
+  dynenum_enum *target; /* a reference */
   watched_schema *watched;
   int watched_count;
-} enum_origin;
+} spelling_origin;
 
 static void free_watched(watched_schema *w, int n) {
   for (int i = 0; i < n; i++) sqlite3_free(w[i].name);
@@ -66,8 +78,15 @@ static void origin_free(void *p) {
   sqlite3_free(o->schema);
   sqlite3_free(o->table);
   sqlite3_free(o->file);
-  free_watched(o->watched, o->watched_count);
   sqlite3_free(o);
+}
+
+static void spelling_free(void *p) {
+  spelling_origin *sp = p;
+  if (!sp) return;
+  dynenum_enum_release(sp->target);
+  free_watched(sp->watched, sp->watched_count);
+  sqlite3_free(sp);
 }
 
 /* ---- Recognising enum tables ------------------------------------------- */
@@ -359,9 +378,9 @@ static int read_versions(sqlite3 *db, const char *schema, unsigned *data_version
   return rc;
 }
 
-/* Takes over l's list of searched schemas as the origin's watched ones,
+/* Takes over l's list of searched schemas as the spelling's watched ones,
 ** noting their data versions now. */
-static int watch_schemas(sqlite3 *db, enum_origin *o, location *l) {
+static int watch_schemas(sqlite3 *db, spelling_origin *o, location *l) {
   watched_schema *w = NULL;
   if (l->searched_count) {
     w = sqlite3_malloc64(sizeof *w * (size_t)l->searched_count);
@@ -384,13 +403,13 @@ static int watch_schemas(sqlite3 *db, enum_origin *o, location *l) {
 #define STALE 0
 #define UNKNOWN (-1) /* a schema's version is not current: no read transaction */
 
-/* The fast check: FRESH when neither this connection nor any other has
-** changed the enum's schema, nor any schema that could come to hide it,
-** since the enum was last brought up to date.  With own_transaction set the
-** caller holds a read transaction on the enum's schema. */
+/* The fast check of an enum: FRESH when neither this connection nor any
+** other has changed the enum's schema since the enum was last brought up to
+** date.  With own_transaction set the caller holds a read transaction on
+** the enum's schema. */
 static int still_fresh(dynenum_connection *c, const enum_origin *o, int own_transaction) {
   unsigned version;
-  if (o->generation != c->generation) return STALE;
+  if (o->superseded || o->generation != c->generation) return STALE;
   /* DDL of the module in an open transaction: a ROLLBACK TO may undo it. */
   if (c->ddl_in_transaction) {
     if (!sqlite3_get_autocommit(c->db)) return STALE;
@@ -400,11 +419,18 @@ static int still_fresh(dynenum_connection *c, const enum_origin *o, int own_tran
   ** new pager's data version may well equal the old one's. */
   const char *file = sqlite3_db_filename(c->db, o->schema);
   if (!file || strcmp(file, o->file) != 0) return STALE;
+  if (!own_transaction && !version_is_current(c->db, o->schema)) return UNKNOWN;
+  if (!pager_version(c->db, o->schema, &version) || version != o->data_version) return STALE;
+  return FRESH;
+}
+
+/* The fast check of a spelling: FRESH when no schema searched before the
+** enum's own has changed, so the spelling still names the same table. */
+static int spelling_fresh(dynenum_connection *c, const spelling_origin *sp) {
+  unsigned version;
   int verdict = FRESH;
-  if (!own_transaction && !version_is_current(c->db, o->schema)) verdict = UNKNOWN;
-  else if (!pager_version(c->db, o->schema, &version) || version != o->data_version) return STALE;
-  for (int i = 0; i < o->watched_count; i++) {
-    const watched_schema *w = &o->watched[i];
+  for (int i = 0; i < sp->watched_count; i++) {
+    const watched_schema *w = &sp->watched[i];
     int open = pager_version(c->db, w->name, &version);
     if (open != w->open) return STALE;
     if (!open) continue;
@@ -585,7 +611,6 @@ static int load_enum(dynenum_connection *c, location *l, const char *key, size_t
   l->schema = l->table = NULL;
   rc = connect_table(c->db, o->schema, o->table);
   if (rc == SQLITE_OK) rc = read_versions(c->db, o->schema, &o->data_version, &o->schema_version);
-  if (rc == SQLITE_OK) rc = watch_schemas(c->db, o, l);
   if (rc == SQLITE_OK) {
     const char *file = sqlite3_db_filename(c->db, o->schema);
     o->file = sqlite3_mprintf("%s", file ? file : "");
@@ -596,7 +621,7 @@ static int load_enum(dynenum_connection *c, location *l, const char *key, size_t
     return rc;
   }
   o->generation = c->generation;
-  rc = dynenum_enum_define(c->cache, key, n, 1, &e, &err);
+  rc = dynenum_enum_define(c->enums, key, n, 1, &e, &err);
   if (rc != DYNENUM_OK) {
     origin_free(o);
     return rc == DYNENUM_NOMEM ? SQLITE_NOMEM : SQLITE_ERROR;
@@ -605,7 +630,7 @@ static int load_enum(dynenum_connection *c, location *l, const char *key, size_t
   dynenum_enum_set_userdata(e, o, origin_free);
   rc = load_members(c->db, e, o, error);
   if (rc != SQLITE_OK) {
-    dynenum_enum_drop(c->cache, key, n);
+    dynenum_enum_drop(c->enums, key, n);
     dynenum_enum_release(e);
     return rc == LOAD_RELOAD ? SQLITE_ERROR : rc;
   }
@@ -629,10 +654,70 @@ static int refresh_enum(dynenum_connection *c, dynenum_enum *e, location *l, cha
   if (schema_version != o->schema_version) return LOAD_RELOAD; /* perhaps dropped and re-created */
   rc = load_members(c->db, e, o, error);
   if (rc != SQLITE_OK) return rc;
-  rc = watch_schemas(c->db, o, l);
-  if (rc != SQLITE_OK) return rc;
   o->generation = c->generation;
   o->data_version = data_version;
+  return SQLITE_OK;
+}
+
+/* The key of the enum schema.table in the connection's enums registry:
+** schema, a NUL, and the table name ASCII lower-cased, as SQLite compares
+** table names. */
+static char *enum_key(const char *schema, const char *table, size_t *n) {
+  size_t schema_len = strlen(schema), table_len = strlen(table);
+  char *key = sqlite3_malloc64(schema_len + 1 + table_len + 1);
+  if (!key) return NULL;
+  memcpy(key, schema, schema_len + 1);
+  for (size_t i = 0; i < table_len; i++) {
+    char ch = table[i];
+    key[schema_len + 1 + i] = (ch >= 'A' && ch <= 'Z') ? (char)(ch + 32) : ch;
+  }
+  *n = schema_len + 1 + table_len;
+  key[*n] = 0;
+  return key;
+}
+
+/* The cached enum that the spelling (lower-cased in key) names, when the
+** fast checks say both are current; NULL otherwise. */
+static dynenum_enum *cached_enum(dynenum_connection *c, const char *key, size_t n) {
+  dynenum_enum *carrier;
+  if (dynenum_enum_get(c->spellings, key, n, &carrier) != DYNENUM_OK) return NULL;
+  const spelling_origin *sp = dynenum_enum_userdata(carrier);
+  dynenum_enum *e = NULL;
+  const enum_origin *o = dynenum_enum_userdata(sp->target);
+  int spelling = spelling_fresh(c, sp);
+  int fresh = spelling == STALE ? STALE : still_fresh(c, o, 0);
+  if (fresh == UNKNOWN || (fresh == FRESH && spelling == UNKNOWN)) {
+    /* One PRAGMA opens the read transaction that both checks want. */
+    fresh = confirm_fresh(c, o) && spelling_fresh(c, sp) == FRESH ? FRESH : STALE;
+  }
+  if (fresh == FRESH) {
+    e = sp->target;
+    dynenum_enum_retain(e);
+  }
+  dynenum_enum_release(carrier);
+  return e;
+}
+
+/* Records that the spelling (lower-cased in key) names e, as l found it. */
+static int remember_spelling(dynenum_connection *c, const char *key, size_t n, dynenum_enum *e, location *l) {
+  dynenum_enum *carrier;
+  dynenum_error err;
+  spelling_origin *sp = sqlite3_malloc64(sizeof *sp);
+  if (!sp) return SQLITE_NOMEM;
+  memset(sp, 0, sizeof *sp);
+  int rc = watch_schemas(c->db, sp, l);
+  if (rc != SQLITE_OK) {
+    spelling_free(sp);
+    return rc;
+  }
+  if (dynenum_enum_define(c->spellings, key, n, 1, &carrier, &err) != DYNENUM_OK) {
+    spelling_free(sp);
+    return SQLITE_NOMEM;
+  }
+  dynenum_enum_retain(e);
+  sp->target = e;
+  dynenum_enum_set_userdata(carrier, sp, spelling_free);
+  dynenum_enum_release(carrier);
   return SQLITE_OK;
 }
 
@@ -640,39 +725,45 @@ int dynenum_connection_enum(dynenum_connection *c, const char *name, size_t n, i
                             char **error) {
   dynenum_enum *e = NULL;
   location l;
-  char *key = ascii_lower_copy(name, n);
+  char *key = ascii_lower_copy(name, n), *table_key = NULL;
+  size_t table_key_len = 0;
   int rc;
   *out = NULL;
   *error = NULL;
   if (!key) return SQLITE_NOMEM;
-  int cached = dynenum_enum_get(c->cache, key, n, &e) == DYNENUM_OK;
-  if (cached && !verify) {
-    const enum_origin *o = dynenum_enum_userdata(e);
-    int fresh = still_fresh(c, o, 0);
-    if (fresh == FRESH || (fresh == UNKNOWN && confirm_fresh(c, o))) {
-      sqlite3_free(key);
-      *out = e;
-      return SQLITE_OK;
-    }
+  if (!verify && (*out = cached_enum(c, key, n)) != NULL) {
+    sqlite3_free(key);
+    return SQLITE_OK;
   }
   rc = locate_enum(c->db, name, n, &l);
   if (rc == SQLITE_OK && !l.schema) {
     *error = no_such_enum(name, n, &l);
     rc = *error ? SQLITE_ERROR : SQLITE_NOMEM;
   }
-  if (rc == SQLITE_OK && cached) {
+  if (rc == SQLITE_OK) {
+    table_key = enum_key(l.schema, l.table, &table_key_len);
+    if (!table_key) rc = SQLITE_NOMEM;
+  }
+  /* Another spelling may have cached the same table: share its copy. */
+  if (rc == SQLITE_OK && dynenum_enum_get(c->enums, table_key, table_key_len, &e) == DYNENUM_OK) {
     rc = refresh_enum(c, e, &l, error);
     if (rc == SQLITE_OK) {
       *out = e;
       e = NULL;
     } else if (rc == LOAD_RELOAD || rc == SQLITE_CORRUPT) {
       /* Gone, re-created or changed in place: start over. */
+      ((enum_origin *)dynenum_enum_userdata(e))->superseded = 1;
       sqlite3_free(*error);
       *error = NULL;
       rc = SQLITE_OK;
     }
   }
-  if (rc == SQLITE_OK && !*out) rc = load_enum(c, &l, key, n, out, error);
+  if (rc == SQLITE_OK && !*out) rc = load_enum(c, &l, table_key, table_key_len, out, error);
+  if (rc == SQLITE_OK) rc = remember_spelling(c, key, n, *out, &l);
+  if (rc != SQLITE_OK && *out) {
+    dynenum_enum_release(*out);
+    *out = NULL;
+  }
   /* A sandbox's authorizer may refuse the PRAGMAs read above: say so. */
   if (rc == SQLITE_AUTH && !*error) {
     char shown[DYNENUM_QUOTE_SIZE];
@@ -683,13 +774,16 @@ int dynenum_connection_enum(dynenum_connection *c, const char *name, size_t n, i
   }
   dynenum_enum_release(e);
   free_location(&l);
+  sqlite3_free(table_key);
   sqlite3_free(key);
   return rc;
 }
+
 void dynenum_connection_changed(dynenum_connection *c, int ddl) {
   c->generation++;
   if (ddl && !sqlite3_get_autocommit(c->db)) c->ddl_in_transaction = 1;
-  dynenum_registry_clear(c->cache);
+  dynenum_registry_clear(c->spellings);
+  dynenum_registry_clear(c->enums);
 }
 
 void dynenum_connection_touch(dynenum_connection *c, dynenum_enum *e) {

@@ -60,7 +60,9 @@ const dynenum_config dynenum_sqlite_config = {sqlite_malloc, NULL, sqlite_free, 
 void dynenum_connection_unref(void *p) {
   dynenum_connection *c = p;
   if (c && --c->refs == 0) {
-    dynenum_registry_close(c->cache);
+    /* Spellings first: they hold references to the enums. */
+    dynenum_registry_close(c->spellings);
+    dynenum_registry_close(c->enums);
     sqlite3_free(c);
   }
 }
@@ -306,7 +308,12 @@ int dynenum_register(sqlite3 *db) {
   if (!c) return SQLITE_NOMEM;
   memset(c, 0, sizeof *c);
   c->db = db;
-  if (dynenum_registry_open(&dynenum_sqlite_config, &c->cache) != DYNENUM_OK) {
+  if (dynenum_registry_open(&dynenum_sqlite_config, &c->enums) != DYNENUM_OK) {
+    sqlite3_free(c);
+    return SQLITE_NOMEM;
+  }
+  if (dynenum_registry_open(&dynenum_sqlite_config, &c->spellings) != DYNENUM_OK) {
+    dynenum_registry_close(c->enums);
     sqlite3_free(c);
     return SQLITE_NOMEM;
   }

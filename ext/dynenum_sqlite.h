@@ -26,7 +26,9 @@
 typedef struct dynenum_connection {
   sqlite3 *db;
   int refs;
-  dynenum_registry *cache; /* enums by lower-cased name as the caller wrote it */
+  dynenum_registry *enums;     /* the cached enums, one per (schema, table) */
+  dynenum_registry *spellings; /* memberless enums, one per spelling of a name
+                                  the caller used, each naming one of enums */
   unsigned generation;     /* bumped by every change made through the module */
   int ddl_in_transaction;  /* the module created, dropped or renamed an enum
                               since the connection was last in autocommit */

@@ -583,6 +583,19 @@ static int load_members(sqlite3 *db, dynenum_enum *e, const enum_origin *o, char
   return rc;
 }
 
+int dynenum_verify_enum(sqlite3 *db, const char *schema, const char *table, char **error) {
+  dynenum_enum *scratch;
+  enum_origin o;
+  memset(&o, 0, sizeof o);
+  o.schema = (char *)schema;
+  o.table = (char *)table;
+  if (dynenum_enum_new(&dynenum_sqlite_config, table, strlen(table), &scratch) != DYNENUM_OK) return SQLITE_NOMEM;
+  dynenum_enum_set_label(scratch, table, strlen(table));
+  int rc = load_members(db, scratch, &o, error);
+  dynenum_enum_release(scratch);
+  return rc;
+}
+
 /* Makes SQLite connect the enum's virtual table, so that it disconnects it,
 ** and the cache forgets the enum, when that schema goes away (see
 ** enum_disconnect).  Preparing a statement that names the table is enough. */

@@ -64,6 +64,14 @@ void dynenum_connection_touch(dynenum_connection *c, dynenum_enum *e);
 ** SQLite code if the check itself could not run. */
 int dynenum_check_members_table(sqlite3 *db, const char *schema, const char *table, char **error);
 
+/* Reads the members table of the enum schema.table into a scratch enum,
+** checking everything a reader checks (the table's shape, ordinals 1, 2,
+** ... without a gap, valid names and values, no two sharing a key), and
+** caches nothing: what PRAGMA integrity_check runs.  SQLITE_OK, or
+** SQLITE_CORRUPT with *error saying what is wrong; another code if the
+** reading itself failed. */
+int dynenum_verify_enum(sqlite3 *db, const char *schema, const char *table, char **error);
+
 /* Whether sql, the text sqlite_schema holds for a table, creates a virtual
 ** table with the dynenum module. */
 int dynenum_is_enum_sql(const char *sql);

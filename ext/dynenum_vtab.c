@@ -610,8 +610,39 @@ static int enum_rollback_to(sqlite3_vtab *vtab, int savepoint) {
 
 static int enum_shadow_name(const char *suffix) { return sqlite3_stricmp(suffix, DYNENUM_SHADOW_SUFFIX) == 0; }
 
+/* PRAGMA integrity_check and quick_check (SQLite 3.44 and newer): the checks
+** every reader makes, on a scratch copy.  A problem is reported through
+** *message, and SQLite lists it; only a failure to check is an error. */
+static int enum_integrity(sqlite3_vtab *vtab, const char *schema, const char *table, int flags, char **message) {
+  enum_table *t = (enum_table *)vtab;
+  char *error = NULL;
+  (void)flags; /* quick_check too: reading the members is the check */
+  int rc = dynenum_verify_enum(t->db, schema, table, &error);
+  if (rc == SQLITE_CORRUPT) {
+    *message = error;
+    return SQLITE_OK;
+  }
+  sqlite3_free(error);
+  return rc;
+}
+
+/* SQLite 3.44 added xIntegrity at the end of sqlite3_module, read from
+** modules of iVersion 4 or more.  Built against older headers, the binding
+** lays the slot out itself, so one build checks enums wherever SQLite is
+** new enough to ask; older SQLite reads no further than xShadowName. */
+#if SQLITE_VERSION_NUMBER >= 3044000
+#define ENUM_MODULE(m) (m)
 static const sqlite3_module enum_module = {
-    .iVersion = 3, /* for xShadowName */
+#else
+#define ENUM_MODULE(m) ((m).base)
+static const struct {
+  sqlite3_module base;
+  int (*xIntegrity)(sqlite3_vtab *, const char *, const char *, int, char **);
+} enum_module = {
+    .xIntegrity = enum_integrity,
+    .base = {
+#endif
+    .iVersion = 4, /* for xShadowName and xIntegrity */
     .xCreate = enum_create, /* validates, makes and fills the shadow table */
     .xConnect = enum_connect,
     .xBestIndex = enum_best_index, /* ordinal = ? */
@@ -634,6 +665,11 @@ static const sqlite3_module enum_module = {
     .xRelease = enum_savepoint,
     .xRollbackTo = enum_rollback_to,
     .xShadowName = enum_shadow_name,
+#if SQLITE_VERSION_NUMBER >= 3044000
+    .xIntegrity = enum_integrity,
+#else
+    },
+#endif
 };
 
 /* ---- The dynenum_members catalog ---------------------------------------- */
@@ -900,7 +936,7 @@ static const sqlite3_module catalog_module = {
 int dynenum_register_modules(sqlite3 *db, dynenum_connection *c) {
   int rc;
   c->refs++;
-  rc = sqlite3_create_module_v2(db, "dynenum", &enum_module, c, dynenum_connection_unref);
+  rc = sqlite3_create_module_v2(db, "dynenum", &ENUM_MODULE(enum_module), c, dynenum_connection_unref);
   if (rc == SQLITE_OK) {
     c->refs++;
     rc = sqlite3_create_module_v2(db, "dynenum_members", &catalog_module, c, dynenum_connection_unref);

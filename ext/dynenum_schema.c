@@ -12,18 +12,22 @@
 ** every insert, rollback and DDL this connection makes through the module),
 ** the schema's file name and its data version (SQLITE_FCNTL_DATA_VERSION,
 ** which changes whenever a connection commits to the file, this one
-** included), and the same version of each schema searched before it, where a
-** table created later would hide it.  When all still match, the copy is
-** current.  Uncommitted changes of this connection do not change a data
-** version: the module's own are covered by the generation (and, for DDL, by
-** checking the database until the transaction ends, since a ROLLBACK TO does
-** not tell the module); a table or view of another kind that hides an enum
-** is noticed once its transaction commits.  Otherwise the schema cookie tells whether the enum may
-** have been dropped or re-created (then it is reloaded whole); if not,
-** members are only ever appended, so reading the rows past the last known
-** ordinal brings the copy up to date.  The functions check once per
-** statement (they keep the enum in auxdata), which is what makes a member
-** added by another connection visible from this connection's next statement.
+** included); each spelling of its name records the same version of each
+** schema searched before the enum's own, where a table created later would
+** hide it.  When all still match, the copy is current.  Uncommitted changes
+** of this connection do not change a data version: the module's own are
+** covered by the generation (and, for DDL, by checking the database until
+** the transaction ends, since a ROLLBACK TO does not tell the module); a
+** table or view of another kind that hides an enum is noticed once its
+** transaction commits.  Otherwise the schema cookie tells whether the enum
+** may have been dropped or re-created (then it is reloaded whole); if not,
+** every row of the members table is read and compared with the copy, which
+** appends new members and catches any changed in place.  The functions check
+** once per statement (they keep the enum in auxdata), which is what makes a
+** member added by another connection visible from this connection's next
+** statement.  When SQLite lets go of a schema (deserialize, restore,
+** detach), it disconnects the enums' virtual tables, and the whole cache is
+** forgotten (enum_disconnect in dynenum_vtab.c).
 **
 ** The data version is only current inside a read transaction; when the
 ** calling statement has none open on the enum's schema, a PRAGMA opens one

@@ -24,8 +24,9 @@
 **    The members live in the shadow table "<name>_members"(ordinal INTEGER
 **    PRIMARY KEY, name TEXT NOT NULL, value TEXT NOT NULL), declared through
 **    xShadowName so that defensive connections cannot write it directly.
-**    Reading the virtual table reads the shadow table, so it always shows
-**    what the current transaction sees.  INSERT appends a member whose value
+**    A scan lists the connection's copy after comparing it with every row
+**    of the shadow table, so it shows what the current transaction sees and
+**    refuses what the functions refuse.  INSERT appends a member whose value
 **    is the key of its name (any other explicit value is refused), so adding a
 **    member never changes what any input resolves to; UPDATE and DELETE are
 **    refused because they would orphan stored data.  INSERT OR IGNORE skips a

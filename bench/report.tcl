@@ -21,6 +21,9 @@ set figures {
   statement_in_transaction {{SELECT dynenum_resolve(?) per value from C ÷ SELECT lower(?), inside a transaction} none {} s}
   statement_autocommit {{the same in autocommit on a database file} none {} s}
   memory_latency {{one dependent random memory read (ns), for the figure above} none {} ns}
+  verify_after_commit_10 {{SELECT dynenum_resolve(?) right after another connection's commit ÷ with none, 10 members} none {} s}
+  verify_after_commit_1000 {{the same, 1,000 members} none {} s}
+  verify_after_commit_100000 {{the same, 100,000 members} none {} s}
   python_enum_vs_resolve_per_row {{Python enum lookup like the seed ÷ one dynenum_resolve() in a query} min 30 s}
   python_enum_vs_resolve_statement {{Python enum lookup ÷ a whole SELECT dynenum_resolve(?) from Python} none {} s}
   allocs_per_comparison_dynenum {{heap allocations per DYNENUM comparison} zero 0 allocations}
@@ -49,6 +52,7 @@ proc command_of {name} {
     rss-* { return "build/bench build/dynenum $name" }
     statement_* { return "build/bench build/dynenum statements" }
     memory_latency { return "build/bench build/dynenum latency" }
+    verify_* { return "build/bench build/dynenum verify" }
     user_collation_* { return "tclsh bench/collation.tcl build/dynenum" }
     python_* { return "/usr/bin/python3 bench/python_enum.py build/dynenum" }
     default { return "build/bench build/dynenum timing" }

@@ -14,6 +14,8 @@ build/bench "$extension" timing >> "$results"
 echo "bench: statements one value at a time, memory latency"
 build/bench "$extension" statements >> "$results"
 build/bench "$extension" latency >> "$results"
+echo "bench: what verifying the members costs after another connection's commit"
+build/bench "$extension" verify >> "$results"
 echo "bench: allocations and peak memory"
 build/bench "$extension" allocs >> "$results"
 for mode in rss-none rss-sql rss-core; do

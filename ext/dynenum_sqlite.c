@@ -289,6 +289,23 @@ static const struct {
     {"dynenum_version", 0, SQLITE_INNOCUOUS, version_function},
 };
 
+/* SQLite marks a members table as a shadow table, which defensive
+** connections may not write, when it parses the schema, and only if the
+** dynenum module is registered by then.  A connection may have parsed it
+** already: the application read something first, or SQLite read the schema
+** to prepare the very statement that loads the extension (3.52 does, for
+** any SELECT).  So the schema is parsed again, as PRAGMA writable_schema =
+** RESET does; that also turns writable_schema off, so a connection that
+** has it on is left alone.  A refusal (an authorizer that denies PRAGMAs)
+** leaves the connection as loading before parsing would have: usable, with
+** members tables defensive mode does not know. */
+static int reparse_schema(sqlite3 *db) {
+  int writable = 0;
+  if (sqlite3_db_config(db, SQLITE_DBCONFIG_WRITABLE_SCHEMA, -1, &writable) != SQLITE_OK || writable) return SQLITE_OK;
+  int rc = sqlite3_exec(db, "PRAGMA writable_schema = RESET", NULL, NULL, NULL);
+  return rc == SQLITE_NOMEM ? rc : SQLITE_OK;
+}
+
 /* Registers everything on db.  Also the entry point for static builds. */
 int dynenum_register(sqlite3 *db) {
   dynenum_connection *c;
@@ -327,6 +344,7 @@ int dynenum_register(sqlite3 *db) {
   }
   if (rc == SQLITE_OK) rc = dynenum_register_modules(db, c);
   dynenum_connection_unref(c); /* registration's own reference */
+  if (rc == SQLITE_OK) rc = reparse_schema(db);
   return rc;
 }
 

@@ -62,12 +62,18 @@ typedef struct enum_table {
   char *name; /* the table's name, as declared */
   /* Set once this transaction has written the members table: from then on
   ** it holds the write lock, so no other connection can change the enum,
-  ** and as long as this one changes no row but through the module (the
-  ** count of changes stays where the last insert left it), the cached copy
-  ** needs no verifying against the file.  Cleared when the transaction (or
-  ** a savepoint rollback) ends. */
+  ** and as long as this one changes no row but through the module, the
+  ** cached copy needs no verifying against the file (a verification reads
+  ** every row).  The count of changes tells: since the last verification
+  ** (verified_changes), each of the added inserts counted once when its
+  ** members row was written, and counts once more when the INSERT
+  ** statement that made it ends; so without another change the count is at
+  ** most verified_changes + 2 * added.  A members table written directly in
+  ** the same transaction is noticed by the next INSERT statement.  Cleared
+  ** when the transaction (or a savepoint rollback) ends. */
   int writing;
-  int changes; /* sqlite3_total_changes() after the last insert */
+  long long verified_changes; /* sqlite3_total_changes() then */
+  long long added;
   sqlite3_stmt *insert; /* into the members table, kept between inserts */
   /* Set while insert runs.  A trigger on the members table (a file may have
   ** one) that adds to this enum again would re-enter enum_insert here, and
@@ -458,7 +464,9 @@ static int enum_insert(enum_table *t, sqlite3_value **argv, sqlite_int64 *rowid)
   if (!qualified) return SQLITE_NOMEM;
   /* A write must never trust a cached copy: verify against the file, unless
   ** this transaction already holds the write lock (see enum_table). */
-  int trusted = t->writing && sqlite3_total_changes(t->db) == t->changes;
+  long long changes = sqlite3_total_changes(t->db);
+  int trusted = t->writing && changes >= t->verified_changes + t->added &&
+                changes <= t->verified_changes + 2 * t->added;
   int rc = dynenum_connection_enum(t->connection, qualified, strlen(qualified), !trusted, &e, &error);
   sqlite3_free(qualified);
   if (rc != SQLITE_OK) return error ? vtab_error(&t->base, rc, error) : rc;
@@ -545,8 +553,12 @@ static int enum_insert(enum_table *t, sqlite3_value **argv, sqlite_int64 *rowid)
   t->connection->generation++;
   dynenum_connection_touch(t->connection, e);
   dynenum_enum_release(e);
-  t->writing = 1;
-  t->changes = sqlite3_total_changes(t->db);
+  if (!trusted) {
+    t->writing = 1;
+    t->verified_changes = changes;
+    t->added = 0;
+  }
+  t->added++;
   return SQLITE_OK;
 }
 

@@ -602,7 +602,10 @@ int dynenum_verify_enum(sqlite3 *db, const char *schema, const char *table, char
 
 /* Makes SQLite connect the enum's virtual table, so that it disconnects it,
 ** and the cache forgets the enum, when that schema goes away (see
-** enum_disconnect).  Preparing a statement that names the table is enough. */
+** enum_disconnect).  Preparing a statement that names the table is enough.
+** Only running out of memory is an error: the table may be in the file and
+** not yet in the connection's copy of the schema (a .dump being replayed
+** writes it into sqlite_schema directly), and the enum must still work. */
 static int connect_table(sqlite3 *db, const char *schema, const char *table) {
   sqlite3_stmt *stmt;
   char *sql = sqlite3_mprintf("SELECT 0 FROM \"%w\".\"%w\" WHERE 0", schema, table);
@@ -610,7 +613,7 @@ static int connect_table(sqlite3 *db, const char *schema, const char *table) {
   int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
   sqlite3_free(sql);
   sqlite3_finalize(stmt);
-  return rc;
+  return rc == SQLITE_NOMEM ? rc : SQLITE_OK;
 }
 
 /* Loads the enum that l located afresh: records the versions, reads every

@@ -530,16 +530,35 @@ static int enum_insert(enum_table *t, sqlite3_value **argv, sqlite_int64 *rowid)
                                 t->schema, t->name);
     rc = sql ? sqlite3_prepare_v2(t->db, sql, -1, &t->insert, NULL) : SQLITE_NOMEM;
     sqlite3_free(sql);
+    /* An authorizer may refuse the write: say whose and why. */
+    if (rc != SQLITE_OK && rc != SQLITE_NOMEM) {
+      vtab_error(&t->base, rc,
+                 sqlite3_mprintf("dynenum: cannot add a member to enum '%s': %s (dynenum writes its members table)",
+                                 shown_enum, sqlite3_errmsg(t->db)));
+    }
   }
   if (rc == SQLITE_OK) {
     sqlite3_bind_int64(t->insert, 1, m->ordinal);
     sqlite3_bind_text64(t->insert, 2, m->name, m->name_len, SQLITE_STATIC, SQLITE_UTF8);
     sqlite3_bind_text64(t->insert, 3, m->value, m->value_len, SQLITE_STATIC, SQLITE_UTF8);
+    long long before = sqlite3_total_changes(t->db);
     t->adding = 1;
     rc = sqlite3_step(t->insert);
     t->adding = 0;
-    if (rc == SQLITE_DONE) rc = SQLITE_OK;
-    else if (rc != SQLITE_NOMEM) vtab_error(&t->base, rc, sqlite3_mprintf("%s", sqlite3_errmsg(t->db)));
+    if (rc == SQLITE_DONE) {
+      /* An authorizer answering SQLITE_IGNORE makes the INSERT write
+      ** nothing and succeed: the member would exist only in memory.  (The
+      ** count may grow by more than the row: triggers' changes count.) */
+      rc = sqlite3_total_changes(t->db) > before ? SQLITE_OK : SQLITE_ERROR;
+      if (rc != SQLITE_OK) {
+        vtab_error(&t->base, rc,
+                   sqlite3_mprintf("dynenum: cannot add a member to enum '%s': its members table was not written (an "
+                                   "authorizer that ignores the write?)",
+                                   shown_enum));
+      }
+    } else if (rc != SQLITE_NOMEM) {
+      vtab_error(&t->base, rc, sqlite3_mprintf("%s", sqlite3_errmsg(t->db)));
+    }
     sqlite3_reset(t->insert);
     sqlite3_clear_bindings(t->insert); /* the bound strings are the member's */
   }

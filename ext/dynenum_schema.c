@@ -463,47 +463,56 @@ static int confirm_fresh(dynenum_connection *c, const enum_origin *o) {
   return fresh;
 }
 
-int dynenum_check_members_table(sqlite3 *db, const char *schema, const char *table, char **error) {
+int dynenum_members_table_problem(sqlite3 *db, const char *schema, const char *table, const char **problem) {
   sqlite3_stmt *stmt;
   char *members = sqlite3_mprintf("%s_" DYNENUM_SHADOW_SUFFIX, table);
   char *sql = sqlite3_mprintf("SELECT type FROM \"%w\".sqlite_schema WHERE name = ?1 COLLATE NOCASE", schema);
-  const char *problem = NULL;
   int rc = members && sql ? sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) : SQLITE_NOMEM;
+  *problem = NULL;
   sqlite3_free(sql);
   if (rc == SQLITE_OK) {
     rc = sqlite3_bind_text(stmt, 1, members, -1, SQLITE_STATIC);
     if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
     if (rc == SQLITE_ROW) {
       const char *type = (const char *)sqlite3_column_text(stmt, 0);
-      if (type && strcmp(type, "table") != 0) problem = strcmp(type, "view") == 0 ? "is a view" : "is not a table";
+      if (type && strcmp(type, "table") != 0) {
+        *problem = strcmp(type, "view") == 0 ? DYNENUM_MEMBERS_VIEW : DYNENUM_MEMBERS_NOT_TABLE;
+      }
       rc = SQLITE_OK;
     } else if (rc == SQLITE_DONE) {
-      problem = "is missing";
+      *problem = DYNENUM_MEMBERS_MISSING;
       rc = SQLITE_OK;
     }
     sqlite3_finalize(stmt);
   }
-  /* The columns: a statement naming them prepares, with three of them. */
-  if (rc == SQLITE_OK && !problem) {
+  /* The columns: a statement naming them prepares. */
+  if (rc == SQLITE_OK && !*problem) {
     sql = sqlite3_mprintf("SELECT ordinal, name, value FROM \"%w\".\"%w\"", schema, members);
     rc = sql ? sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) : SQLITE_NOMEM;
     sqlite3_free(sql);
     if (rc == SQLITE_OK) {
       sqlite3_finalize(stmt);
     } else if (rc == SQLITE_ERROR) {
-      problem = "does not have the columns ordinal, name and value";
+      *problem = DYNENUM_MEMBERS_COLUMNS;
       rc = SQLITE_OK;
     }
   }
-  if (rc == SQLITE_OK && problem) {
-    char shown_label[DYNENUM_QUOTE_SIZE], shown_table[DYNENUM_QUOTE_SIZE];
-    dynenum_quote(shown_label, sizeof shown_label, table, strlen(table));
-    dynenum_quote(shown_table, sizeof shown_table, members, strlen(members));
-    *error = sqlite3_mprintf("enum '%s' is corrupt: its members table '%s' %s", shown_label, shown_table, problem);
-    rc = *error ? SQLITE_CORRUPT : SQLITE_NOMEM;
-  }
   sqlite3_free(members);
   return rc;
+}
+
+int dynenum_check_members_table(sqlite3 *db, const char *schema, const char *table, char **error) {
+  const char *problem;
+  int rc = dynenum_members_table_problem(db, schema, table, &problem);
+  if (rc != SQLITE_OK || !problem) return rc;
+  char shown_enum[DYNENUM_QUOTE_SIZE], shown_table[DYNENUM_QUOTE_SIZE];
+  char *members = sqlite3_mprintf("%s_" DYNENUM_SHADOW_SUFFIX, table);
+  if (!members) return SQLITE_NOMEM;
+  dynenum_quote(shown_enum, sizeof shown_enum, table, strlen(table));
+  dynenum_quote(shown_table, sizeof shown_table, members, strlen(members));
+  sqlite3_free(members);
+  *error = sqlite3_mprintf("enum '%s' is corrupt: its members table '%s' %s", shown_enum, shown_table, problem);
+  return *error ? SQLITE_CORRUPT : SQLITE_NOMEM;
 }
 
 /* The result of load_members: up to date, an error, or changed under us. */
@@ -511,7 +520,8 @@ int dynenum_check_members_table(sqlite3 *db, const char *schema, const char *tab
 
 /* Whether row i of stmt (ordinal, name, value) is exactly member m. */
 static int row_is_member(sqlite3_stmt *stmt, const dynenum_member *m) {
-  return sqlite3_column_int64(stmt, 0) == m->ordinal && sqlite3_column_type(stmt, 1) == SQLITE_TEXT &&
+  return sqlite3_column_type(stmt, 0) == SQLITE_INTEGER && sqlite3_column_int64(stmt, 0) == m->ordinal &&
+         sqlite3_column_type(stmt, 1) == SQLITE_TEXT &&
          sqlite3_column_type(stmt, 2) == SQLITE_TEXT && (size_t)sqlite3_column_bytes(stmt, 1) == m->name_len &&
          (size_t)sqlite3_column_bytes(stmt, 2) == m->value_len &&
          memcmp(sqlite3_column_text(stmt, 1), m->name, m->name_len) == 0 &&
@@ -553,8 +563,8 @@ static int load_members(sqlite3 *db, dynenum_enum *e, const enum_origin *o, char
       continue;
     }
     sqlite3_int64 ordinal = sqlite3_column_int64(stmt, 0);
-    if (sqlite3_column_type(stmt, 1) != SQLITE_TEXT || sqlite3_column_type(stmt, 2) != SQLITE_TEXT ||
-        ordinal != (sqlite3_int64)dynenum_enum_size(e) + 1) {
+    if (sqlite3_column_type(stmt, 0) != SQLITE_INTEGER || sqlite3_column_type(stmt, 1) != SQLITE_TEXT ||
+        sqlite3_column_type(stmt, 2) != SQLITE_TEXT || ordinal != (sqlite3_int64)dynenum_enum_size(e) + 1) {
       *error = sqlite3_mprintf("enum '%s' is corrupt: member with ordinal %lld is malformed or out of order",
                                dynenum_enum_label(e), ordinal);
       rc = SQLITE_CORRUPT;

@@ -64,6 +64,14 @@ void dynenum_connection_touch(dynenum_connection *c, dynenum_enum *e);
 ** SQLite code if the check itself could not run. */
 int dynenum_check_members_table(sqlite3 *db, const char *schema, const char *table, char **error);
 
+/* The same check, saying only what is wrong: *problem is NULL when the
+** members table is as it should be, else one of these phrases. */
+int dynenum_members_table_problem(sqlite3 *db, const char *schema, const char *table, const char **problem);
+#define DYNENUM_MEMBERS_MISSING "is missing"
+#define DYNENUM_MEMBERS_VIEW "is a view"
+#define DYNENUM_MEMBERS_NOT_TABLE "is not a table"
+#define DYNENUM_MEMBERS_COLUMNS "does not have the columns ordinal, name and value"
+
 /* Reads the members table of the enum schema.table into a scratch enum,
 ** checking everything a reader checks (the table's shape, ordinals 1, 2,
 ** ... without a gap, valid names and values, no two sharing a key), and

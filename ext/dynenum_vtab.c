@@ -313,12 +313,20 @@ static int enum_disconnect(sqlite3_vtab *vtab) {
   return SQLITE_OK;
 }
 
+/* Drops the members table with the enum, if there is a table of ours to
+** drop: a view or anything else in its place is not the module's, and must
+** not keep the enum from being dropped.  (SQLite ignores the message of a
+** failed xDestroy, so none is set.) */
 static int enum_destroy(sqlite3_vtab *vtab) {
   enum_table *t = (enum_table *)vtab;
   sqlite3_finalize(t->insert); /* it would keep the table from being dropped */
   t->insert = NULL;
-  int rc = run_sql(t->db, &t->base.zErrMsg, "DROP TABLE IF EXISTS \"%w\".\"%w_" DYNENUM_SHADOW_SUFFIX "\"", t->schema,
-                   t->name);
+  const char *problem;
+  int rc = dynenum_members_table_problem(t->db, t->schema, t->name, &problem);
+  if (rc != SQLITE_OK) return rc;
+  int ours = !problem || strcmp(problem, DYNENUM_MEMBERS_COLUMNS) == 0;
+  rc = ours ? run_sql(t->db, NULL, "DROP TABLE IF EXISTS \"%w\".\"%w_" DYNENUM_SHADOW_SUFFIX "\"", t->schema, t->name)
+            : SQLITE_OK;
   if (rc != SQLITE_OK) return rc;
   dynenum_connection_changed(t->connection, 1);
   return enum_disconnect(vtab);
@@ -901,8 +909,9 @@ static int catalog_filter(sqlite3_vtab_cursor *cursor, int idx_num, const char *
       rc = SQLITE_OK;
       continue;
     }
-    char *sql = sqlite3_mprintf("SELECT name, sql FROM \"%w\".sqlite_schema WHERE type = 'table' AND sql LIKE "
-                                "'CREATE VIRTUAL TABLE%%'%s ORDER BY name",
+    /* dynenum_is_enum_sql decides: SQL allows any space and comments
+    ** between the words, which a LIKE pattern would miss. */
+    char *sql = sqlite3_mprintf("SELECT name, sql FROM \"%w\".sqlite_schema WHERE type = 'table'%s ORDER BY name",
                                 schema, wanted_enum ? " AND name = ?1 COLLATE NOCASE" : "");
     rc = sql ? sqlite3_prepare_v2(t->db, sql, -1, &tables, NULL) : SQLITE_NOMEM;
     sqlite3_free(sql);

@@ -103,7 +103,8 @@ fuzz-toolchain:
 	  echo "fuzzing needs clang with libFuzzer:  sudo apt-get install -y clang libclang-rt-14-dev" >&2; exit 1; }
 
 # Runs every target even after one fails, then fails if any did.  The
-# summary comes from libFuzzer's final statistics and its last status line.
+# summary comes from libFuzzer's final statistics and its last status line
+# (in -fork mode, which prints no final statistics, from that line alone).
 fuzz: $(FUZZ_BINARIES) $(if $(filter dbfile_fuzz,$(FUZZ_TARGETS)),build/fuzz/dbfile.dict)
 	@failed=0; \
 	$(foreach t,$(FUZZ_TARGETS),args_$(t)='$(FUZZ_ARGS_$(t))';) \
@@ -121,6 +122,8 @@ fuzz: $(FUZZ_BINARIES) $(if $(filter dbfile_fuzz,$(FUZZ_TARGETS)),build/fuzz/dbf
 	  runs=$$(sed -n 's/^stat::number_of_executed_units: *//p' $$log); \
 	  speed=$$(sed -n 's/^stat::average_exec_per_sec: *//p' $$log); \
 	  last=$$(grep -E '^#[0-9]+.*cov: ' $$log | tail -n 1); \
+	  [ -n "$$runs" ] || runs=$$(echo "$$last" | sed -n 's/^#\([0-9]*\).*/\1/p'); \
+	  [ -n "$$speed" ] || speed=$$(echo "$$last" | sed -n 's/.* exec\/s \([0-9]*\).*/\1/p'); \
 	  cov=$$(echo "$$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p'); \
 	  ft=$$(echo "$$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p'); \
 	  corp=$$(echo "$$last" | sed -n 's/.* corp: \([0-9]*\).*/\1/p'); \

@@ -15,7 +15,11 @@
 **      -DDBFILE_FUZZ_REDESERIALIZE=1, on pass 1's, the input deserialized
 **      again over what pass 1 left, which its cached enums must notice);
 **   3. trusted_schema OFF and SQLITE_DBCONFIG_DEFENSIVE, on a new connection.
-** The workload:
+** Passes 1 and 3 first set PRAGMA locking_mode = EXCLUSIVE, without which
+** the in-memory VFS cannot open an image whose header says WAL; pass 2
+** leaves SQLite to refuse it.  Each pass then runs PRAGMA integrity_check
+** (whose verdict decides whether the invariants apply, below) and the
+** workload:
 **   - the enums: the tables whose sql mentions dynenum or is some CREATE
 **     VIRTUAL TABLE (garbage ones too), the names before "_members" of
 **     members tables, and SQLite's own virtual tables (PRAGMA table_list);
@@ -35,10 +39,13 @@
 **   - REINDEX, PRAGMA integrity_check, PRAGMA quick_check, VACUUM, and the
 **     checks of every enum once more.
 ** The check of an enum E: SELECT * FROM E (the scan); dynenum_is_member,
-** dynenum_ordinal and dynenum_resolve, on 'main.E' and on E, of every
-** member's name, value and key, and of fixed spellings and hostile strings;
-** the catalog dynenum_members read whole, WHERE enum = E and WHERE schema =
-** 'main' AND enum = E.
+** dynenum_ordinal and dynenum_resolve on 'main.E' of every member's name,
+** value and key, and of fixed spellings and hostile strings, in statements
+** of many rows (one lookup of the enum per call site); the catalog
+** dynenum_members read whole, WHERE enum = E and WHERE schema = 'main' AND
+** enum = E.  The first check of each enum in a pass is full; the later ones
+** are light: the members, the two added names and two refusals, and the
+** catalog WHERE enum = E.
 **
 ** Every error SQLite or dynenum reports is an acceptable answer to a hostile
 ** file.  A finding is a crash, a sanitizer report (ASan, UBSan), a leak (also
@@ -48,12 +55,12 @@
 ** only while the pass is reliable: PRAGMA integrity_check said ok when it
 ** began (on a corrupt b-tree two plans may rightly disagree), no statement
 ** was interrupted for the budget and no allocation can have been refused
-** for the heap limit.  A
-** table is an enum when SQLite says so (a virtual table with exactly the
-** columns ordinal INTEGER, name TEXT COLLATE DYNENUM, value TEXT COLLATE
-** DYNENUM); the oracle for its members is the core fed the scanned rows in
-** order, as the binding's loader would be (ordinals 1, 2, ... as integers,
-** names and values as text, dynenum_enum_add accepting each).
+** for the heap limit.  A table is an enum when SQLite says so (a virtual
+** table with exactly the columns ordinal INTEGER, name TEXT COLLATE
+** DYNENUM, value TEXT COLLATE DYNENUM); the oracle for its members is the
+** core fed the scanned rows in order, as the binding's loader should be
+** (ordinals 1, 2, ... as integers, names and values as text,
+** dynenum_enum_add accepting each).
 **   1 ACCEPTS   the functions load the enum (dynenum_is_member(E, NULL) is
 **               NULL, not an error) only when the scan succeeds and its rows
 **               are a valid enum;
@@ -93,7 +100,8 @@
 **     build/fuzz/corpus/dbfile fuzz/corpus/dbfile
 ** (new inputs are written to the first directory given).  Replay one file:
 **   build/fuzz/dbfile_fuzz fuzz/corpus/dbfile/some-file
-** Seeds: fuzz/mkdbseeds.sh.  Crash-only, or one family left out:
+** Seeds: fuzz/mkdbseeds.sh (which keeps out of the corpus the images that
+** break an invariant or crash today).  Crash-only, or families left out:
 **   make build/fuzz/dbfile_fuzz DBFILE_FUZZ_DEFINES=-DDBFILE_FUZZ_INVARIANTS=0
 **   make build/fuzz/dbfile_fuzz DBFILE_FUZZ_DEFINES=-DDBFILE_FUZZ_SKIP=2
 */
@@ -150,7 +158,7 @@ static const struct {
     {SQLITE_LIMIT_LENGTH, 100000},       {SQLITE_LIMIT_SQL_LENGTH, 100000}, {SQLITE_LIMIT_COLUMN, 200},
     {SQLITE_LIMIT_EXPR_DEPTH, 100},      {SQLITE_LIMIT_COMPOUND_SELECT, 8}, {SQLITE_LIMIT_VDBE_OP, 100000},
     {SQLITE_LIMIT_FUNCTION_ARG, 16},     {SQLITE_LIMIT_ATTACHED, 1},        {SQLITE_LIMIT_LIKE_PATTERN_LENGTH, 100},
-    {SQLITE_LIMIT_VARIABLE_NUMBER, 100},  {SQLITE_LIMIT_TRIGGER_DEPTH, 8},   {SQLITE_LIMIT_WORKER_THREADS, 0},
+    {SQLITE_LIMIT_VARIABLE_NUMBER, 100}, {SQLITE_LIMIT_TRIGGER_DEPTH, 8},   {SQLITE_LIMIT_WORKER_THREADS, 0},
 };
 
 /* The three passes over each input. */
@@ -813,8 +821,9 @@ static void check_enum(sqlite3 *db, const char *table, const char *stage, int fu
   free(probes);
   free(keys);
   if (full || !loaded) {
-    resolve_alone(db, name, &fixed_probes[10]); /* '_private' */
-    resolve_alone(db, table, &fixed_probes[0]); /* unqualified */
+    static const probe reserved = PROBE("_private"), unqualified = PROBE("OPENAI_CHAT");
+    resolve_alone(db, name, &reserved);
+    resolve_alone(db, table, &unqualified); /* the name as written */
   }
 
   /* The catalog, three ways. */

@@ -104,7 +104,9 @@ fuzz-toolchain:
 
 # Runs every target even after one fails, then fails if any did.  The
 # summary comes from libFuzzer's final statistics and its last status line
-# (in -fork mode, which prints no final statistics, from that line alone).
+# (in -fork mode, which prints no final statistics, from that line alone;
+# and as its log lacks the children's reports, a failure replays the newest
+# finding to show what it was).
 fuzz: $(FUZZ_BINARIES) $(if $(filter dbfile_fuzz,$(FUZZ_TARGETS)),build/fuzz/dbfile.dict)
 	@failed=0; \
 	$(foreach t,$(FUZZ_TARGETS),args_$(t)='$(FUZZ_ARGS_$(t))';) \
@@ -133,7 +135,13 @@ fuzz: $(FUZZ_BINARIES) $(if $(filter dbfile_fuzz,$(FUZZ_TARGETS)),build/fuzz/dbf
 	  else \
 	    failed=1; \
 	    echo "fuzz $$target: FAILED (exit $$status) after $${runs:-?} runs; log $$log"; \
-	    grep -E 'check failed|^  [a-z].*\(|ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error|^SUMMARY' $$log | head -n 12 | sed 's/^/    /'; \
+	    report='check failed|^  [a-z].*\(|ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error|^SUMMARY'; \
+	    newest=$$(ls -t $$findings | head -n 1); \
+	    if grep -qE "$$report" $$log || [ -z "$$newest" ]; then \
+	      grep -E "$$report" $$log | head -n 12 | sed 's/^/    /'; \
+	    else \
+	      build/fuzz/$$target $$findings/$$newest 2>&1 | grep -E "$$report" | head -n 12 | sed 's/^/    /'; \
+	    fi; \
 	    for finding in $$(ls -t $$findings | head -n 3); do \
 	      echo "    finding: $$findings/$$finding (replay: build/fuzz/$$target $$findings/$$finding)"; \
 	    done; \

@@ -254,21 +254,25 @@ static int note(sqlite3 *db, int rc) {
 ** memory, which the heap limit makes possible. */
 FUZZ_HARNESS static char *format_sql(const char *format, va_list ap) { return sqlite3_vmprintf(format, ap); }
 
+/* Prepares the statement made from format into *stmt: SQLite's code, noted;
+** *stmt is NULL unless it is SQLITE_OK. */
+static int prepare_va(sqlite3 *db, sqlite3_stmt **stmt, const char *format, va_list ap) {
+  char *sql = format_sql(format, ap);
+  *stmt = NULL;
+  if (!sql) return SQLITE_NOMEM;
+  int rc = note(db, sqlite3_prepare_v2(db, sql, -1, stmt, NULL));
+  sqlite3_free(sql);
+  return rc;
+}
+
 /* Prepares one statement; NULL (and the error noted) when it cannot be. */
 static sqlite3_stmt *prepare(sqlite3 *db, const char *format, ...) {
+  sqlite3_stmt *stmt;
   va_list ap;
   va_start(ap, format);
-  char *sql = format_sql(format, ap);
+  int rc = prepare_va(db, &stmt, format, ap);
   va_end(ap);
-  sqlite3_stmt *stmt = NULL;
-  if (!sql) return NULL;
-  int rc = note(db, sqlite3_prepare_v2(db, sql, -1, &stmt, NULL));
-  sqlite3_free(sql);
-  if (rc != SQLITE_OK) {
-    sqlite3_finalize(stmt); /* NULL: a failed prepare makes none */
-    return NULL;
-  }
-  return stmt;
+  return rc == SQLITE_OK ? stmt : NULL;
 }
 
 /* Reads every column of the current row as an application printing it would. */
@@ -298,14 +302,11 @@ static void finish(sqlite3 *db, sqlite3_stmt *stmt) { note(db, sqlite3_finalize(
 
 /* Runs one statement made from format to its end: SQLITE_DONE or an error. */
 static int run(sqlite3 *db, const char *format, ...) {
+  sqlite3_stmt *stmt;
   va_list ap;
   va_start(ap, format);
-  char *sql = format_sql(format, ap);
+  int rc = prepare_va(db, &stmt, format, ap);
   va_end(ap);
-  sqlite3_stmt *stmt = NULL;
-  if (!sql) return SQLITE_NOMEM;
-  int rc = note(db, sqlite3_prepare_v2(db, sql, -1, &stmt, NULL));
-  sqlite3_free(sql);
   if (rc != SQLITE_OK) return rc;
   rc = step_all(db, stmt);
   finish(db, stmt);

@@ -794,13 +794,17 @@ int dynenum_connection_enum(dynenum_connection *c, const char *name, size_t n, i
     dynenum_enum_release(*out);
     *out = NULL;
   }
-  /* A sandbox's authorizer may refuse the PRAGMAs read above: say so. */
-  if (rc == SQLITE_AUTH && !*error) {
-    char shown[DYNENUM_QUOTE_SIZE];
+  /* Whatever SQLite refused along the way (an authorizer denying the
+  ** PRAGMAs read above, a lowered length limit, a damaged file), the error
+  ** names the enum and says what SQLite said. */
+  if (rc != SQLITE_OK && rc != SQLITE_NOMEM && !*error) {
+    char shown[DYNENUM_QUOTE_SIZE], said[DYNENUM_QUOTE_SIZE];
+    const char *message = sqlite3_errmsg(c->db);
     dynenum_quote(shown, sizeof shown, name, n);
-    *error = sqlite3_mprintf("cannot read enum '%s': %s (dynenum reads the schema with PRAGMA database_list and "
-                             "schema_version)",
-                             shown, sqlite3_errmsg(c->db));
+    dynenum_quote(said, sizeof said, message, strlen(message));
+    *error = sqlite3_mprintf("cannot read enum '%s': %s%s", shown, said,
+                             rc == SQLITE_AUTH ? " (dynenum reads the schema with PRAGMA database_list and schema_version)"
+                                               : "");
   }
   dynenum_enum_release(e);
   free_location(&l);

@@ -200,9 +200,16 @@ static int enum_connect(sqlite3 *db, void *aux, int argc, const char *const *arg
   enum_table *t;
   int rc;
   (void)argc;
-  (void)error;
   rc = sqlite3_declare_vtab(db, enum_table_schema);
-  if (rc != SQLITE_OK) return rc;
+  if (rc != SQLITE_OK) {
+    /* SQLite would say only "vtable constructor failed". */
+    if (rc != SQLITE_NOMEM) {
+      char shown[DYNENUM_QUOTE_SIZE];
+      dynenum_quote(shown, sizeof shown, argv[2], strlen(argv[2]));
+      *error = sqlite3_mprintf("dynenum: cannot open enum '%s': %s", shown, sqlite3_errmsg(db));
+    }
+    return rc;
+  }
   rc = sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
   if (rc == SQLITE_OK) rc = sqlite3_vtab_config(db, SQLITE_VTAB_CONSTRAINT_SUPPORT, 1);
   if (rc != SQLITE_OK) return rc;

@@ -126,26 +126,4 @@ do_test lifecycle_known-5.3 {
 } {{0 {}} {1 {CHECK constraint failed: dynenum_is_member('endpoint_type', endpoint)}}}
 host close
 
-# ---- 6. Errors that name the enum under lowered limits ------------------------------
-#
-# With SQLITE_LIMIT_LENGTH or SQLITE_LIMIT_SQL_LENGTH below 190 bytes (for
-# this short enum name, on SQLite 3.40.1), yet above the schema's longest
-# statement, no enum can be used: a scan fails with SQLite's "vtable
-# constructor failed: short_enum" and the functions with a bare "SQL logic
-# error".  The functions' error should name the enum, as dynenum's other
-# errors do.
-forget_db limits.db
-open_db l limits.db
-l eval {CREATE VIRTUAL TABLE short_enum USING dynenum(SHORT)}
-l close
-set n 0
-foreach limit {{length 150} {sql_length 150}} {
-  incr n
-  do_test lifecycle_known-6.$n {
-    lassign [shell [list -cmd ".limit $limit"] [testdb_path limits.db] "SELECT dynenum_resolve('short_enum', 'short');"] \
-      status out err
-    list $status [regexp {'short_enum'} $err]
-  } {1 1}
-}
-
 finish_test

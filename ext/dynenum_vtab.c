@@ -633,13 +633,32 @@ static int enum_sync(sqlite3_vtab *vtab) {
   return SQLITE_OK;
 }
 
-static int enum_begin_or_commit(sqlite3_vtab *vtab) {
+/* The prepared INSERT into the members table lives only as long as a
+** transaction: a trigger on the members table that names this enum makes
+** the statement hold this very table open, and a statement kept until
+** xDisconnect would then keep the table from ever being disconnected (and
+** the connection from closing).  Never while it runs: a trigger's RAISE
+** can roll back from inside it. */
+static void forget_insert(enum_table *t) {
+  if (t->adding) return;
+  sqlite3_finalize(t->insert);
+  t->insert = NULL;
+}
+
+static int enum_begin(sqlite3_vtab *vtab) {
   ((enum_table *)vtab)->writing = 0;
+  return SQLITE_OK;
+}
+
+static int enum_commit(sqlite3_vtab *vtab) {
+  ((enum_table *)vtab)->writing = 0;
+  forget_insert((enum_table *)vtab);
   return SQLITE_OK;
 }
 
 static int enum_rollback(sqlite3_vtab *vtab) {
   ((enum_table *)vtab)->writing = 0;
+  forget_insert((enum_table *)vtab);
   dynenum_connection_changed(((enum_table *)vtab)->connection, 0);
   return SQLITE_OK;
 }
@@ -703,9 +722,9 @@ static const struct {
     .xColumn = enum_column,
     .xRowid = enum_rowid, /* the ordinal */
     .xUpdate = enum_update, /* INSERT only */
-    .xBegin = enum_begin_or_commit,
+    .xBegin = enum_begin,
     .xSync = enum_sync, /* the shadow table is written through SQLite */
-    .xCommit = enum_begin_or_commit,
+    .xCommit = enum_commit, /* also forgets the prepared INSERT */
     .xRollback = enum_rollback,
     .xRename = enum_rename,
     .xSavepoint = enum_savepoint,

@@ -229,6 +229,10 @@ FUZZ_HARNESS static int oracle(const char *s, size_t n, member_list *expected) {
       size_t end = quoted_end(s + i, n - i);
       if (!end) return ORACLE_SYNTAX_ERROR; /* an unterminated string */
       i += end - 1;
+    } else if (c == 0xef && i + 2 < n && (unsigned char)s[i + 1] == 0xbb && (unsigned char)s[i + 2] == 0xbf) {
+      /* U+FEFF outside quotes is white space to SQLite's tokenizer (so it
+      ** is trimmed off an argument's ends); this oracle does not model that. */
+      return ORACLE_UNKNOWN;
     } else if (is_word_byte(c)) {
       /* A token starting with a digit must be all digits (1abc is illegal). */
       size_t j = i;

@@ -40,6 +40,10 @@
 ** sqlite3_auto_extension((void (*)(void))sqlite3_dynenum_init), or call
 ** dynenum_register(db) on one connection.
 */
+#ifndef SQLITE_CORE
+#define _GNU_SOURCE /* dladdr */
+#include <dlfcn.h>
+#endif
 #include "dynenum_sqlite.h"
 SQLITE_EXTENSION_INIT1
 
@@ -360,3 +364,32 @@ int sqlite3_dynenum_init(sqlite3 *db, char **error, const sqlite3_api_routines *
   if (rc != SQLITE_OK && rc != SQLITE_NOMEM) *error = sqlite3_mprintf("dynenum: cannot register: %s", sqlite3_errstr(rc));
   return rc;
 }
+
+#ifndef SQLITE_CORE
+/* SQLite closes a loaded extension's shared object with the connection that
+** loaded it, but an auto-extension is called for connections opened later:
+** so the object opens itself once more, RTLD_NODELETE, before registering.
+** Registering twice is harmless (SQLite keeps one entry per function). */
+static int keep_loaded(char **error) {
+  Dl_info self;
+  if (!dladdr((void *)sqlite3_dynenum_auto_init, &self) || !self.dli_fname) {
+    *error = sqlite3_mprintf("dynenum: cannot find its own shared object to keep it loaded");
+    return SQLITE_ERROR;
+  }
+  if (!dlopen(self.dli_fname, RTLD_NOW | RTLD_NODELETE)) {
+    *error = sqlite3_mprintf("dynenum: cannot keep %s loaded: %s", self.dli_fname, dlerror());
+    return SQLITE_ERROR;
+  }
+  return SQLITE_OK;
+}
+
+int sqlite3_dynenum_auto_init(sqlite3 *db, char **error, const sqlite3_api_routines *api) {
+  int rc = sqlite3_dynenum_init(db, error, api);
+  if (rc == SQLITE_OK) rc = keep_loaded(error);
+  if (rc == SQLITE_OK) {
+    rc = sqlite3_auto_extension((void (*)(void))sqlite3_dynenum_init);
+    if (rc != SQLITE_OK) *error = sqlite3_mprintf("dynenum: cannot register for every connection: %s", sqlite3_errstr(rc));
+  }
+  return rc;
+}
+#endif

@@ -113,6 +113,14 @@ DYNENUM_EXPORT int dynenum_register(sqlite3 *db);
 ** it is what sqlite3_auto_extension() should be given. */
 DYNENUM_EXPORT int sqlite3_dynenum_init(sqlite3 *db, char **error, const sqlite3_api_routines *api);
 
+/* Loadable builds only: sqlite3_dynenum_init, and dynenum for every
+** connection the process opens from then on (sqlite3_auto_extension), the
+** shared object kept loaded for them.  `.load ./build/dynenum
+** sqlite3_dynenum_auto_init` gives .recover's own connection the collation. */
+#ifndef SQLITE_CORE
+DYNENUM_EXPORT int sqlite3_dynenum_auto_init(sqlite3 *db, char **error, const sqlite3_api_routines *api);
+#endif
+
 /* The name of the shadow table holding an enum's members: "<table>_members". */
 #define DYNENUM_SHADOW_SUFFIX "members"
 

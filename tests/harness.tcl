@@ -8,6 +8,8 @@
 #   execsql SQL ?DB?   catchsql SQL ?DB?  the same without recording a test
 #   reopen_db                             close db and open test.db again
 #   open_db NAME ?FILE?                   another connection, extension loaded
+#   skip_test NAME REASON                 a test that cannot run here: reported
+#                                         as skipped, never counted as passed
 #   finish_test                           print "N errors out of M tests", exit
 #
 # Every test file sources this file first.  It opens the connection `db` on a
@@ -24,6 +26,7 @@ namespace eval ::harness {
   variable tests 0
   variable errors 0
   variable failed {}
+  variable skipped {}
   variable seen [dict create]
   variable extension [expr {[info exists ::env(DYNENUM_EXT)] ? $::env(DYNENUM_EXT) : [file join $root build dynenum]}]
   variable dir
@@ -120,13 +123,29 @@ proc do_catchsql_test {name sql expected} {
   ::harness::record $name [expr {$got eq $expected}] $expected $got
 }
 
+# A skipped test is not one of the M tests; tests/run.tcl adds up the
+# "K skipped:" lines and reports the sum beside its closing line.
+proc skip_test {name reason} {
+  if {[dict exists $::harness::seen $name]} {
+    ::harness::record $name 0 {} {}
+    return
+  }
+  dict set ::harness::seen $name 1
+  lappend ::harness::skipped $name
+  puts "$name... skipped: $reason"
+}
+
 proc finish_test {} {
   variable ::harness::tests
   variable ::harness::errors
   variable ::harness::failed
+  variable ::harness::skipped
   catch {db close}
   if {$errors} {
     puts "failed: $failed"
+  }
+  if {[llength $skipped]} {
+    puts "[llength $skipped] skipped: $skipped"
   }
   puts "$errors errors out of $tests tests"
   exit [expr {$errors ? 1 : 0}]

@@ -1,6 +1,6 @@
-# lifecycle_common.tcl: what tests/lifecycle.test and tests/lifecycle_known.tcl
-# share: the databases every copy is made from, the sqlite3 shell and
-# Python run on them, and the comparison of a copy with its original.
+# lifecycle_common.tcl: what tests/lifecycle.test uses: the databases
+# every copy is made from, the sqlite3 shell and Python run on them, and
+# the comparison of a copy with its original.
 # Sourced after harness.tcl.
 
 proc read_text {path} {
@@ -231,16 +231,23 @@ proc size {list} {
 # Runs the sqlite3 shell on FILE with dynenum loaded, the OPTIONS before
 # the file name and INPUT on its standard input, each line's indentation
 # removed (the shell takes a dot-command only at the start of a line).
-# -bare in OPTIONS leaves the extension out.  Returns {status stdout
-# stderr}, status 0 or 1, in the words of Debian's shell and of newer ones
-# alike (shell_text).  The shell is the sqlite3 on PATH, or PROGRAM.
+# -bare in OPTIONS leaves the extension out; -auto loads it through
+# sqlite3_dynenum_auto_init, for every connection the shell opens.  Returns
+# {status stdout stderr}, status 0 or 1, in the words of Debian's shell and
+# of newer ones alike (shell_text).  The shell is the sqlite3 on PATH, or
+# PROGRAM.
 proc shell {options file {input ""} {program sqlite3}} {
   regsub -all -line {^[ \t]+} $input {} input
   set command [list $program -batch]
+  set load [list .load $::harness::extension]
+  if {[set auto [lsearch -exact $options -auto]] >= 0} {
+    set options [lreplace $options $auto $auto]
+    lappend load sqlite3_dynenum_auto_init
+  }
   if {[set bare [lsearch -exact $options -bare]] >= 0} {
     set options [lreplace $options $bare $bare]
   } else {
-    lappend command -cmd [list .load $::harness::extension]
+    lappend command -cmd $load
   }
   set out [testdb_path shell.out]
   set err [testdb_path shell.err]

@@ -93,7 +93,9 @@ echo "== SQLite $new_version from $(basename "$tarball"), Debian's is $system_ve
 # add features or change behaviour, less ENABLE_UPDATE_DELETE_LIMIT, which
 # needs a parser generated with it; the HAVE_ ones are what the tarball's
 # configure would find (without HAVE_USLEEP, busy waits sleep whole seconds).
-sqlite_options="-DSQLITE_ENABLE_COLUMN_METADATA -DSQLITE_ENABLE_DBSTAT_VTAB -DSQLITE_ENABLE_FTS3
+# Plus ENABLE_DBPAGE_VTAB, which the official builds have and Debian's has
+# not: with it the shell has .recover (tests/lifecycle.test section 9).
+sqlite_options="-DSQLITE_ENABLE_DBPAGE_VTAB -DSQLITE_ENABLE_COLUMN_METADATA -DSQLITE_ENABLE_DBSTAT_VTAB -DSQLITE_ENABLE_FTS3
   -DSQLITE_ENABLE_FTS3_PARENTHESIS -DSQLITE_ENABLE_FTS3_TOKENIZER -DSQLITE_ENABLE_FTS4 -DSQLITE_ENABLE_FTS5
   -DSQLITE_ENABLE_MATH_FUNCTIONS -DSQLITE_ENABLE_PREUPDATE_HOOK -DSQLITE_ENABLE_RTREE -DSQLITE_ENABLE_SESSION
   -DSQLITE_ENABLE_STMTVTAB -DSQLITE_ENABLE_UNLOCK_NOTIFY -DSQLITE_LIKE_DOESNT_MATCH_BLOBS -DSQLITE_SECURE_DELETE
@@ -102,9 +104,12 @@ sqlite_options="-DSQLITE_ENABLE_COLUMN_METADATA -DSQLITE_ENABLE_DBSTAT_VTAB -DSQ
   -DHAVE_ISNAN=1"
 # Builds libsqlite3.so.0, and a sqlite3 shell that links it as Debian's links
 # its own (no copy of SQLite inside), from SOURCE_DIR (sqlite3.c, sqlite3.h,
-# shell.c) into LIB_DIR, unless they are there already.
+# shell.c) into LIB_DIR, unless they are there already, built with the same
+# options.
 build_sqlite() { # SOURCE_DIR LIB_DIR VERSION
-  [ -f "$2/libsqlite3.so.0" ] && [ -x "$2/bin/sqlite3" ] && return 0
+  [ -f "$2/libsqlite3.so.0" ] && [ -x "$2/bin/sqlite3" ] &&
+    [ "$(cat "$2/options" 2>/dev/null)" = "$sqlite_options" ] && return 0
+  rm -f "$2/options"
   echo "== building $2 (about a minute)"
   mkdir -p "$2/bin"
   # shellcheck disable=SC2086 # the options are meant to split
@@ -115,6 +120,7 @@ build_sqlite() { # SOURCE_DIR LIB_DIR VERSION
   cc -O2 $sqlite_options -I"$1" -o "$2/bin/sqlite3" "$1/shell.c" "$2/libsqlite3.so.0" -lm -lpthread -ldl ||
     die "cannot build the sqlite3 shell $3"
   cp "$1/sqlite3.h" "$1/sqlite3ext.h" "$2/"
+  printf '%s' "$sqlite_options" > "$2/options"
 }
 lib_dir=$root/build/sqlite-$new_version
 build_sqlite "$source_dir" "$lib_dir" "$new_version"

@@ -44,7 +44,12 @@ VERSION := $(shell cat VERSION)
 CC ?= cc
 CFLAGS ?= -O2 -g
 WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-ALL_CFLAGS := -std=c11 $(WARNINGS) $(CFLAGS) -fPIC -pthread -Iext
+# ext/include holds the public headers; the private ones are named by their
+# folder ("core/casefold_table.h", "sqlite/binding.h").
+INCLUDES := -Iext/include -Iext
+ALL_CFLAGS := -std=c11 $(WARNINGS) $(CFLAGS) -fPIC -pthread $(INCLUDES)
+# The one definition of the version the binding reports (dynenum_version()).
+VERSION_DEFINE := -DDYNENUM_VERSION='"$(VERSION)"'
 
 UNAME := $(shell uname -s 2>/dev/null)
 ifeq ($(UNAME),Darwin)
@@ -55,24 +60,100 @@ else
   SO := so
 endif
 
-CORE_SOURCES := ext/dynenum_key.c ext/dynenum_core.c ext/casefold_table.c ext/ignorable_table.c
-BINDING_SOURCES := ext/dynenum_sqlite.c ext/dynenum_schema.c ext/dynenum_vtab.c
-HEADERS := ext/dynenum.h ext/casefold_table.h ext/ignorable_table.h ext/dynenum_sqlite.h
+# The core (no SQLite) and the SQLite binding, each a folder of ext/.
+CORE_SOURCES := $(sort $(wildcard ext/core/*.c))
+BINDING_SOURCES := $(sort $(wildcard ext/sqlite/*.c))
+HEADERS := $(sort $(wildcard ext/include/*.h ext/core/*.h ext/sqlite/*.h))
 EXTENSION := build/dynenum.$(SO)
 CORE_TESTS := build/core_test build/key_test build/edge_test build/ignorable_test
 
 .PHONY: all demo test test-asan test-tsan test-valgrind test-oom test-limits bench deps warnings clean
-.PHONY: coverage
+.PHONY: coverage print-sources
 
 all: $(EXTENSION)
 
-$(EXTENSION): $(CORE_SOURCES) $(BINDING_SOURCES) $(HEADERS) VERSION
-	@mkdir -p build
-	$(CC) $(ALL_CFLAGS) -shared -fvisibility=hidden -DDYNENUM_VERSION='"$(VERSION)"' -o $@ $(CORE_SOURCES) $(BINDING_SOURCES)
+# ---- Flavours ---------------------------------------------------------------
+#
+# Each directory of build/ is one flavour: the compiler and flags every
+# artifact in it is built with.  The recipes below are written once and
+# take BUILD_CC and BUILD_CFLAGS from the flavour of their target.  Sanitizer
+# builds use gcc, because its ASan runtime is a shared library that an
+# uninstrumented tclsh and sqlite3 shell can preload to load the instrumented
+# extension (and valgrind 3.19 cannot read the DWARF 5 that clang 14 writes
+# by default).
+SANITIZER_CC := gcc
+SANITIZER_CFLAGS := -std=c11 $(WARNINGS) -O1 -g -fno-omit-frame-pointer -fPIC -pthread $(INCLUDES)
+ASAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+COVERAGE_CFLAGS := -std=c11 $(WARNINGS) -O0 -g --coverage -fPIC -pthread $(INCLUDES)
 
-build/%_test: tests/%_test.c tests/ctest.h $(CORE_SOURCES) $(HEADERS)
-	@mkdir -p build
-	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(CORE_SOURCES)
+BUILD_CC = $(CC)
+BUILD_CFLAGS = $(ALL_CFLAGS)
+build/asan/%: BUILD_CC = $(SANITIZER_CC)
+build/asan/%: BUILD_CFLAGS = $(SANITIZER_CFLAGS) $(ASAN)
+build/tsan/%: BUILD_CC = $(SANITIZER_CC)
+build/tsan/%: BUILD_CFLAGS = $(SANITIZER_CFLAGS) -fsanitize=thread
+build/valgrind/%: BUILD_CC = $(SANITIZER_CC)
+build/valgrind/%: BUILD_CFLAGS = $(SANITIZER_CFLAGS)
+build/coverage/%: BUILD_CC = gcc
+build/coverage/%: BUILD_CFLAGS = $(COVERAGE_CFLAGS)
+build/stress/tsan/%: BUILD_CC = $(SANITIZER_CC)
+build/stress/tsan/%: BUILD_CFLAGS = $(SANITIZER_CFLAGS) -fsanitize=thread
+
+# ---- The four kinds of artifact ---------------------------------------------
+
+# 1. The loadable extension: everything, only the entry points exported.
+ASAN_EXTENSION := build/asan/dynenum.$(SO)
+COVERAGE_EXTENSION := build/coverage/dynenum.$(SO)
+$(EXTENSION) $(ASAN_EXTENSION) $(COVERAGE_EXTENSION): $(CORE_SOURCES) $(BINDING_SOURCES) $(HEADERS) VERSION
+	@mkdir -p $(@D)
+	$(BUILD_CC) $(BUILD_CFLAGS) -shared -fvisibility=hidden $(VERSION_DEFINE) -o $@ $(CORE_SOURCES) $(BINDING_SOURCES)
+
+# 2. A C test of the core: tests/NAME.c and the core, no SQLite.
+ASAN_TESTS := $(patsubst build/%,build/asan/%,$(CORE_TESTS))
+VALGRIND_TESTS := $(patsubst build/%,build/valgrind/%,$(CORE_TESTS))
+COVERAGE_TESTS := $(patsubst build/%,build/coverage/%,$(CORE_TESTS))
+TSAN_TESTS := build/tsan/core_test build/tsan/edge_test
+.SECONDEXPANSION:
+$(CORE_TESTS) $(ASAN_TESTS) $(VALGRIND_TESTS) $(COVERAGE_TESTS) $(TSAN_TESTS): \
+    tests/$$(notdir $$@).c tests/ctest.h $(CORE_SOURCES) $(HEADERS)
+	@mkdir -p $(@D)
+	$(BUILD_CC) $(BUILD_CFLAGS) -Itests -o $@ $< $(CORE_SOURCES)
+
+# 3. A program with the whole extension compiled in (-DSQLITE_CORE), linked
+#    to the system SQLite: the out-of-memory harness and the stress tests;
+#    the benchmarks, which need only the core.
+OOM_TESTS := build/asan/oom_test build/coverage/oom_test
+STRESS_TESTS := build/stress/concurrency_test build/stress/crash_test build/stress/tsan/concurrency_test
+$(OOM_TESTS) $(STRESS_TESTS): tests/$$(notdir $$@).c tests/ctest.h tests/stress.h \
+    $(CORE_SOURCES) $(BINDING_SOURCES) $(HEADERS) VERSION
+	@mkdir -p $(@D)
+	$(BUILD_CC) $(BUILD_CFLAGS) -Itests -DSQLITE_CORE $(VERSION_DEFINE) -o $@ $< $(CORE_SOURCES) $(BINDING_SOURCES) -lsqlite3
+
+build/bench: bench/bench.c $(CORE_SOURCES) $(HEADERS)
+	@mkdir -p $(@D)
+	$(BUILD_CC) $(BUILD_CFLAGS) -o $@ bench/bench.c $(CORE_SOURCES) -lsqlite3
+
+# 4. An object of the static library: the same files with -DSQLITE_CORE.
+#    The binding's entry points are declared publicly by
+#    ext/include/dynenum_extension.h; extension.o is compiled with that
+#    header included first, so that the compiler checks its declarations
+#    against the definitions.
+STATIC_LIBRARY := build/libdynenum.a
+STATIC_OBJECTS := $(patsubst ext/%.c,build/static/%.o,$(CORE_SOURCES) $(BINDING_SOURCES))
+
+build/static/%.o: ext/%.c $(HEADERS) VERSION
+	@mkdir -p $(@D)
+	$(BUILD_CC) $(BUILD_CFLAGS) -DSQLITE_CORE $(VERSION_DEFINE) $(STATIC_INCLUDE) -c -o $@ $<
+
+build/static/sqlite/extension.o: STATIC_INCLUDE := -include ext/include/dynenum_extension.h
+
+$(STATIC_LIBRARY): $(STATIC_OBJECTS)
+	@rm -f $@
+	$(AR) rcs $@ $(STATIC_OBJECTS)
+
+# What tools/sqlite_versions.sh compiles against other SQLite headers.
+print-sources:
+	@echo $(CORE_SOURCES) $(BINDING_SOURCES)
 
 deps:
 	@sh tools/deps.sh
@@ -87,40 +168,6 @@ test: deps
 	@$(MAKE) --no-print-directory $(EXTENSION) $(CORE_TESTS)
 	tclsh tests/run.tcl $(CORE_TESTS)
 
-# Sanitizer builds.  gcc, because its ASan runtime is a shared library that
-# an uninstrumented tclsh and sqlite3 shell can preload to load the
-# instrumented extension (and valgrind 3.19 cannot read the DWARF 5 that
-# clang 14 writes by default).
-SANITIZER_CC := gcc
-SANITIZER_CFLAGS := -std=c11 $(WARNINGS) -O1 -g -fno-omit-frame-pointer -fPIC -pthread -Iext
-ASAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
-ASAN_EXTENSION := build/asan/dynenum.$(SO)
-ASAN_TESTS := $(patsubst build/%,build/asan/%,$(CORE_TESTS))
-
-$(ASAN_EXTENSION): $(CORE_SOURCES) $(BINDING_SOURCES) $(HEADERS) VERSION
-	@mkdir -p build/asan
-	$(SANITIZER_CC) $(SANITIZER_CFLAGS) $(ASAN) -shared -fvisibility=hidden -DDYNENUM_VERSION='"$(VERSION)"' -o $@ $(CORE_SOURCES) $(BINDING_SOURCES)
-
-build/asan/%_test: tests/%_test.c tests/ctest.h $(CORE_SOURCES) $(HEADERS)
-	@mkdir -p build/asan
-	$(SANITIZER_CC) $(SANITIZER_CFLAGS) $(ASAN) -Itests -o $@ $< $(CORE_SOURCES)
-
-# The out-of-memory harness has the whole extension compiled in and links
-# the system SQLite.
-build/asan/oom_test: tests/oom_test.c tests/ctest.h $(CORE_SOURCES) $(BINDING_SOURCES) $(HEADERS) VERSION
-	@mkdir -p build/asan
-	$(SANITIZER_CC) $(SANITIZER_CFLAGS) $(ASAN) -Itests -DSQLITE_CORE -DDYNENUM_VERSION='"$(VERSION)"' -o $@ $< $(CORE_SOURCES) $(BINDING_SOURCES) -lsqlite3
-
-build/tsan/%_test: tests/%_test.c tests/ctest.h $(CORE_SOURCES) $(HEADERS)
-	@mkdir -p build/tsan
-	$(SANITIZER_CC) $(SANITIZER_CFLAGS) -fsanitize=thread -Itests -o $@ $< $(CORE_SOURCES)
-
-VALGRIND_TESTS := $(patsubst build/%,build/valgrind/%,$(CORE_TESTS))
-
-build/valgrind/%_test: tests/%_test.c tests/ctest.h $(CORE_SOURCES) $(HEADERS)
-	@mkdir -p build/valgrind
-	$(SANITIZER_CC) $(SANITIZER_CFLAGS) -Itests -o $@ $< $(CORE_SOURCES)
-
 # Each ends with "test-NAME: N passed, N failed" and fails on any report
 # (tools/sanitize.sh).
 test-asan: deps
@@ -128,8 +175,8 @@ test-asan: deps
 	@sh tools/sanitize.sh asan "$$($(SANITIZER_CC) -print-file-name=libasan.so)" build/asan/dynenum $(ASAN_TESTS)
 
 test-tsan: deps
-	@$(MAKE) --no-print-directory build/tsan/core_test build/tsan/edge_test
-	@sh tools/sanitize.sh tsan build/tsan/core_test build/tsan/edge_test
+	@$(MAKE) --no-print-directory $(TSAN_TESTS)
+	@sh tools/sanitize.sh tsan $(TSAN_TESTS)
 
 test-valgrind: deps
 	@sh tools/deps.sh --only valgrind
@@ -146,10 +193,6 @@ test-oom: deps
 	@$(MAKE) --no-print-directory build/asan/oom_test
 	@sh tools/sanitize.sh oom build/asan/oom_test
 
-build/bench: bench/bench.c $(CORE_SOURCES) $(HEADERS)
-	@mkdir -p build
-	$(CC) $(ALL_CFLAGS) -o $@ bench/bench.c $(CORE_SOURCES) -lsqlite3
-
 bench:
 	@sh tools/deps.sh bench
 	@$(MAKE) --no-print-directory $(EXTENSION) build/bench
@@ -158,8 +201,8 @@ bench:
 warnings: deps
 	@for compiler in gcc clang; do \
 	  for source in $(CORE_SOURCES) $(BINDING_SOURCES) tests/*_test.c bench/*.c examples/*.c; do \
-	    $$compiler -std=c11 $(WARNINGS) -Werror -O2 -fPIC -pthread -Iext -Itests \
-	      -DDYNENUM_VERSION='"$(VERSION)"' -c -o /dev/null $$source || exit 1; \
+	    $$compiler -std=c11 $(WARNINGS) -Werror -O2 -fPIC -pthread $(INCLUDES) -Itests \
+	      $(VERSION_DEFINE) -c -o /dev/null $$source || exit 1; \
 	  done; \
 	  echo "$$compiler: no warnings"; \
 	done
@@ -169,49 +212,18 @@ warnings: deps
 # C tests and the Tcl suite (tclsh tests/run.tcl loading the instrumented
 # build/coverage/dynenum), the OOM harness, and gcovr over ext/
 # (tools/coverage.sh).  Fails below 95% of lines or 90% of branches.
-COVERAGE_CFLAGS := -std=c11 $(WARNINGS) -O0 -g --coverage -fPIC -pthread -Iext
-COVERAGE_EXTENSION := build/coverage/dynenum.$(SO)
-COVERAGE_TESTS := $(patsubst build/%,build/coverage/%,$(CORE_TESTS))
-
-$(COVERAGE_EXTENSION): $(CORE_SOURCES) $(BINDING_SOURCES) $(HEADERS) VERSION
-	@mkdir -p build/coverage
-	gcc $(COVERAGE_CFLAGS) -shared -fvisibility=hidden -DDYNENUM_VERSION='"$(VERSION)"' -o $@ $(CORE_SOURCES) $(BINDING_SOURCES)
-
-build/coverage/%_test: tests/%_test.c tests/ctest.h $(CORE_SOURCES) $(HEADERS)
-	@mkdir -p build/coverage
-	gcc $(COVERAGE_CFLAGS) -Itests -o $@ $< $(CORE_SOURCES)
-
-build/coverage/oom_test: tests/oom_test.c tests/ctest.h $(CORE_SOURCES) $(BINDING_SOURCES) $(HEADERS) VERSION
-	@mkdir -p build/coverage
-	gcc $(COVERAGE_CFLAGS) -Itests -DSQLITE_CORE -DDYNENUM_VERSION='"$(VERSION)"' -o $@ $< $(CORE_SOURCES) $(BINDING_SOURCES) -lsqlite3
-
 coverage: deps
 	@sh tools/deps.sh --only coverage
 	@$(MAKE) --no-print-directory $(COVERAGE_EXTENSION) $(COVERAGE_TESTS) build/coverage/oom_test
 	@sh tools/coverage.sh run build/coverage/dynenum build/coverage/oom_test $(COVERAGE_TESTS)
 
-# Static embedding: the core and the binding compiled with -DSQLITE_CORE
-# into build/libdynenum.a, for programs that link SQLite themselves and
-# register dynenum with sqlite3_auto_extension (examples/embed.c).  The
-# binding's entry points are declared publicly by ext/dynenum_extension.h;
-# dynenum_sqlite.o is compiled with that header included first, so that the
-# compiler checks its declarations against the definitions.
+# Static embedding: build/libdynenum.a, for programs that link SQLite
+# themselves and register dynenum with sqlite3_auto_extension
+# (examples/embed.c).
 .PHONY: static test-static test-sqlite-versions install uninstall test-install
-STATIC_LIBRARY := build/libdynenum.a
-STATIC_OBJECTS := $(patsubst ext/%.c,build/static/%.o,$(CORE_SOURCES) $(BINDING_SOURCES))
-PUBLIC_HEADERS := ext/dynenum.h ext/dynenum_extension.h
+PUBLIC_HEADERS := $(wildcard ext/include/*.h)
 
 static: $(STATIC_LIBRARY)
-
-build/static/%.o: ext/%.c $(HEADERS) ext/dynenum_extension.h VERSION
-	@mkdir -p build/static
-	$(CC) $(ALL_CFLAGS) -DSQLITE_CORE -DDYNENUM_VERSION='"$(VERSION)"' $(STATIC_INCLUDE) -c -o $@ $<
-
-build/static/dynenum_sqlite.o: STATIC_INCLUDE := -include ext/dynenum_extension.h
-
-$(STATIC_LIBRARY): $(STATIC_OBJECTS)
-	@rm -f $@
-	$(AR) rcs $@ $(STATIC_OBJECTS)
 
 # Builds examples/embed.c against build/libdynenum.a with gcc and clang and
 # compares its output with examples/embed.out (tools/embed_test.sh).
@@ -239,7 +251,7 @@ INCLUDEDIR ?= $(PREFIX)/include
 EXTENSIONDIR ?= $(LIBDIR)/sqlite3
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 INSTALL ?= install
-MIN_SQLITE_VERSION := $(shell sed -n 's/.*define DYNENUM_MIN_SQLITE_VERSION "\(.*\)"/\1/p' ext/dynenum_sqlite.h)
+MIN_SQLITE_VERSION := $(shell sed -n 's/.*define DYNENUM_MIN_SQLITE_VERSION "\(.*\)"/\1/p' ext/sqlite/binding.h)
 
 # dynenum.pc names the directories relative to ${prefix} where it can, so
 # that pkg-config --define-prefix finds a relocated copy.
@@ -260,7 +272,7 @@ install: $(EXTENSION) $(STATIC_LIBRARY) dynenum.pc.in
 # nothing else is left in it.
 uninstall:
 	rm -f $(DESTDIR)$(EXTENSIONDIR)/dynenum.$(SO) $(DESTDIR)$(LIBDIR)/libdynenum.a \
-	      $(patsubst ext/%,$(DESTDIR)$(INCLUDEDIR)/%,$(PUBLIC_HEADERS)) $(DESTDIR)$(PKGCONFIGDIR)/dynenum.pc
+	      $(patsubst ext/include/%,$(DESTDIR)$(INCLUDEDIR)/%,$(PUBLIC_HEADERS)) $(DESTDIR)$(PKGCONFIGDIR)/dynenum.pc
 	rmdir $(DESTDIR)$(EXTENSIONDIR) 2>/dev/null || true
 
 # Installs into a temporary DESTDIR, builds examples/embed.c there with
@@ -306,16 +318,6 @@ test-clients: deps
 # DYNENUM_CRASH_ITERATIONS, DYNENUM_TSAN_SECONDS and DYNENUM_STRESS_SEED
 # tune them; ends with "test-stress: N passed, N failed" (tools/stress.sh).
 .PHONY: test-stress
-STRESS_TESTS := build/stress/concurrency_test build/stress/crash_test build/stress/tsan/concurrency_test
-
-build/stress/%_test: tests/%_test.c tests/ctest.h tests/stress.h $(CORE_SOURCES) $(BINDING_SOURCES) $(HEADERS) VERSION
-	@mkdir -p build/stress
-	$(CC) $(ALL_CFLAGS) -Itests -DSQLITE_CORE -DDYNENUM_VERSION='"$(VERSION)"' -o $@ $< $(CORE_SOURCES) $(BINDING_SOURCES) -lsqlite3
-
-build/stress/tsan/%_test: tests/%_test.c tests/ctest.h tests/stress.h $(CORE_SOURCES) $(BINDING_SOURCES) $(HEADERS) VERSION
-	@mkdir -p build/stress/tsan
-	$(SANITIZER_CC) $(SANITIZER_CFLAGS) -fsanitize=thread -Itests -DSQLITE_CORE -DDYNENUM_VERSION='"$(VERSION)"' -o $@ $< $(CORE_SOURCES) $(BINDING_SOURCES) -lsqlite3
-
 test-stress: deps
 	@$(MAKE) --no-print-directory $(STRESS_TESTS)
 	@sh tools/stress.sh $(STRESS_TESTS)

@@ -1,6 +1,6 @@
 /* The enum core on its own, without SQLite.  From the repository root:
-**   cc -std=c11 -Iext examples/core.c ext/dynenum_key.c ext/dynenum_core.c \
-**      ext/casefold_table.c ext/ignorable_table.c -pthread -o core && ./core
+**   cc -std=c11 -Iext/include examples/core.c ext/core/key.c ext/core/enum.c \
+**      ext/core/casefold_table.c ext/core/ignorable_table.c -pthread -o core && ./core
 */
 #include <stdio.h>
 #include <string.h>

@@ -11,7 +11,7 @@
 **
 ** or from the repository with `make static` and
 **
-**     cc -Iext -o embed examples/embed.c build/libdynenum.a -lsqlite3 -lpthread
+**     cc -Iext/include -o embed examples/embed.c build/libdynenum.a -lsqlite3 -lpthread
 **
 ** Its output is examples/embed.out (tools/embed_test.sh checks it).  Every
 ** SQLite call's result is checked: on any failure the program says which

@@ -1,6 +1,6 @@
 /*
 ** fuzz/create_fuzz.c: libFuzzer target for the argument parser of
-** CREATE VIRTUAL TABLE ... USING dynenum(...) (ext/dynenum_vtab.c) and the
+** CREATE VIRTUAL TABLE ... USING dynenum(...) (ext/sqlite/modules.c) and the
 ** rules the core applies to the members it defines.
 **
 ** For each input (up to its first NUL byte) it opens a fresh in-memory
@@ -47,7 +47,7 @@
 
 #include <sqlite3.h>
 
-#include "dynenum_sqlite.h"
+#include "sqlite/binding.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

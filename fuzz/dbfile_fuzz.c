@@ -109,7 +109,7 @@
 
 #include <sqlite3.h>
 
-#include "dynenum_sqlite.h"
+#include "sqlite/binding.h"
 
 #include <stdarg.h>
 

@@ -47,10 +47,10 @@ FUZZ_TIMEOUT ?= 10
 FUZZ_FLAGS ?=
 FUZZ_TARGETS := key_fuzz resolve_fuzz create_fuzz dbfile_fuzz
 FUZZ_BINARIES := $(addprefix build/fuzz/,$(FUZZ_TARGETS))
-FUZZ_CFLAGS := -std=c11 -g -O1 $(WARNINGS) -pthread -Iext \
+FUZZ_CFLAGS := -std=c11 -g -O1 $(WARNINGS) -pthread $(INCLUDES) \
   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 # The binding compiled into the target, as an application would (README).
-FUZZ_BINDING_CFLAGS := -DSQLITE_CORE -DDYNENUM_VERSION='"$(VERSION)"'
+FUZZ_BINDING_CFLAGS := -DSQLITE_CORE $(VERSION_DEFINE)
 
 # Per input, dbfile_fuzz runs three passes of its workload, each stopped
 # after 2,000,000 VM instructions by its progress handler, and SQLite's heap

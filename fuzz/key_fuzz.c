@@ -1,5 +1,5 @@
 /*
-** fuzz/key_fuzz.c: libFuzzer target for the key rule (ext/dynenum_key.c),
+** fuzz/key_fuzz.c: libFuzzer target for the key rule (ext/core/key.c),
 ** differentially against the slow reference of fuzz/reference.h.
 **
 ** The input is split at its first two '\n' bytes into three strings a, b and

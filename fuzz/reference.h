@@ -2,7 +2,7 @@
 ** fuzz/reference.h: the slow reference of docs/SPEC.md section 1 that the
 ** fuzz targets hold ext/ to, and what they share for reporting a failure.
 **
-** Written from the specification (docs/SPEC.md), not from ext/dynenum_key.c: its own UTF-8
+** Written from the specification (docs/SPEC.md), not from ext/core/key.c: its own UTF-8
 ** decoder (the rows of Unicode Table 3-7 as data), its own encoder, its own
 ** White_Space list and its own rules for dynamic names.  The two things it
 ** takes from ext/ are data: dynenum_fold_reference, the binary search of the

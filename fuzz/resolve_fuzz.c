@@ -50,7 +50,7 @@
 
 #include <sqlite3.h>
 
-#include "dynenum_sqlite.h"
+#include "sqlite/binding.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -1,5 +1,5 @@
 /*
-** core_test.c: tests of the enum core (ext/dynenum_core.c): registries,
+** core_test.c: tests of the enum core (ext/core/enum.c): registries,
 ** enums, members and dynamic members, through the public API of dynenum.h
 ** only (docs/SPEC.md section 3).
 **

@@ -21,7 +21,7 @@
 */
 #include "dynenum.h"
 #include "ctest.h"
-#include "ignorable_table.h"
+#include "core/ignorable_table.h"
 
 #include <stdio.h>
 #include <stdlib.h>

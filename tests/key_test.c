@@ -1,5 +1,5 @@
 /*
-** key_test.c: tests of the key rule (ext/dynenum_key.c), the one rule behind
+** key_test.c: tests of the key rule (ext/core/key.c), the one rule behind
 ** every comparison, hash and order in dynenum (docs/SPEC.md section 1).
 **
 ** Covered here:
@@ -42,7 +42,7 @@
 
 /* Encodes as the standard states it, a length from the ranges and then six
 ** bits per continuation byte from the end, rather than the way
-** dynenum_key.c does, so that the two can check each other. */
+** core/key.c does, so that the two can check each other. */
 static int utf8_encode(uint32_t cp, unsigned char *out) {
   static const uint32_t limit[] = {0x80, 0x800, 0x10000, 0x110000};
   static const unsigned char lead[] = {0x00, 0xC0, 0xE0, 0xF0};

@@ -55,7 +55,7 @@
 #define _POSIX_C_SOURCE 200809L
 #define SQLITE_CORE 1 /* the extension is compiled in, not loaded */
 
-#include "dynenum_sqlite.h" /* sqlite3.h, dynenum.h and sqlite3_dynenum_init */
+#include "sqlite/binding.h" /* sqlite3.h, dynenum.h and sqlite3_dynenum_init */
 #include "ctest.h"
 
 #include <errno.h>

@@ -10,7 +10,7 @@
 #ifndef DYNENUM_STRESS_H
 #define DYNENUM_STRESS_H
 
-#include "dynenum_sqlite.h" /* sqlite3.h and sqlite3_dynenum_init */
+#include "sqlite/binding.h" /* sqlite3.h and sqlite3_dynenum_init */
 
 #include <dirent.h>
 #include <errno.h>

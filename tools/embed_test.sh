@@ -19,7 +19,7 @@ for compiler in gcc clang; do
     continue
   fi
   program=$out/embed-$compiler
-  if ! "$compiler" -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror -O2 -Iext \
+  if ! "$compiler" -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror -O2 -Iext/include \
     -o "$program" examples/embed.c "$library" -lsqlite3 -lpthread; then
     fail "examples/embed.c does not build with $compiler"
     continue

@@ -166,11 +166,11 @@ else fail "libsqlite3.so.0 $new_version lacks:$missing"; fi
 # The extension, compiled against the newer sqlite3ext.h (the rest as the
 # Makefile does), and the copy that demands an SQLite that does not exist.
 version=$(cat VERSION)
-sources="ext/dynenum_key.c ext/dynenum_core.c ext/casefold_table.c ext/ignorable_table.c ext/dynenum_sqlite.c ext/dynenum_schema.c ext/dynenum_vtab.c"
+sources=$(make -s --no-print-directory print-sources) || die "make print-sources failed"
 flags="-std=c11 -Wall -Wextra -Werror -O2 -fPIC -pthread -shared -fvisibility=hidden"
 mkdir -p "$work/headers-$new_version" "$work/too-new"
 # shellcheck disable=SC2086
-if cc $flags -I"$lib_dir" -Iext -DDYNENUM_VERSION="\"$version\"" -o "$work/headers-$new_version/dynenum.so" $sources \
+if cc $flags -I"$lib_dir" -Iext/include -Iext -DDYNENUM_VERSION="\"$version\"" -o "$work/headers-$new_version/dynenum.so" $sources \
   >"$work/headers-$new_version/build.log" 2>&1; then
   pass "the extension builds against sqlite3ext.h $new_version without a warning"
 else
@@ -178,7 +178,7 @@ else
   fail "the extension does not build against sqlite3ext.h $new_version"
 fi
 # shellcheck disable=SC2086
-cc $flags -Iext -DDYNENUM_VERSION="\"$version\"" -DDYNENUM_MIN_SQLITE_VERSION_NUMBER=3999000 \
+cc $flags -Iext/include -Iext -DDYNENUM_VERSION="\"$version\"" -DDYNENUM_MIN_SQLITE_VERSION_NUMBER=3999000 \
   -DDYNENUM_MIN_SQLITE_VERSION='"3.999.0"' -o "$work/too-new/dynenum.so" $sources ||
   die "cannot build the extension that needs SQLite 3.999.0"
 
@@ -271,7 +271,7 @@ done
 
 # ---- 4. The static example on the newer library ----------------------------
 if [ -f build/libdynenum.a ] &&
-  cc -std=c11 -Iext -o "$work/embed" examples/embed.c build/libdynenum.a -lsqlite3 -lpthread; then
+  cc -std=c11 -Iext/include -o "$work/embed" examples/embed.c build/libdynenum.a -lsqlite3 -lpthread; then
   got=$(with_sqlite "$lib_dir" "$work/embed" 2>&1)
   linked=$(printf '#include <sqlite3.h>\n#include <stdio.h>\nint main(void) { puts(sqlite3_libversion()); return 0; }\n' |
     cc -x c -o "$work/libversion" - -lsqlite3 && with_sqlite "$lib_dir" "$work/libversion")

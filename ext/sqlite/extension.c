@@ -1,5 +1,5 @@
 /*
-** dynenum_sqlite.c: the SQLite extension dynenum, dynamic string enums.
+** sqlite/extension.c: the SQLite extension dynenum, dynamic string enums.
 **
 **   sqlite> .load ./build/dynenum
 **   sqlite> SELECT 'OpenAI-Chat' = 'OPENAI_CHAT' COLLATE DYNENUM;
@@ -16,7 +16,7 @@
 ** What it registers on a connection:
 **
 **   COLLATE DYNENUM               x = y exactly when their keys are equal, and
-**                                 ordered by key (see dynenum_key.c); it never
+**                                 ordered by key (see core/key.c); it never
 **                                 looks at any enum, so indexes stay valid
 **   dynenum_resolve(enum, x)      the value of the real member x names (by
 **                                 name or value, through keys), else the key
@@ -27,7 +27,7 @@
 **                                 NULL (dynamic, reserved, malformed)
 **   dynenum_key(x)                the key of x
 **   dynenum_version()             the version of this extension
-**   module dynenum                enums as virtual tables (dynenum_vtab.c)
+**   module dynenum                enums as virtual tables (sqlite/modules.c)
 **   table dynenum_members         catalog of every enum's real members
 **
 ** For every function a NULL x gives NULL; a non-text x, an unknown enum and
@@ -44,7 +44,7 @@
 #define _GNU_SOURCE /* dladdr */
 #include <dlfcn.h>
 #endif
-#include "dynenum_sqlite.h"
+#include "binding.h"
 SQLITE_EXTENSION_INIT1
 
 #include <string.h>

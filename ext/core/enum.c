@@ -1,5 +1,5 @@
 /*
-** dynenum_core.c: registries, enums and members; see dynenum.h for the API.
+** core/enum.c: registries, enums and members; see dynenum.h for the API.
 **
 ** How it works.  An enum keeps its real members in an array, in declaration
 ** order, and in a hash table from key to member that holds the key of each

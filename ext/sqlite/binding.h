@@ -1,5 +1,5 @@
 /*
-** dynenum_sqlite.h: what the files of the SQLite binding share.  Not a public
+** sqlite/binding.h: what the files of the SQLite binding share.  Not a public
 ** header: applications load the extension, or link it in and include
 ** dynenum_extension.h, which declares dynenum_register() and
 ** sqlite3_dynenum_init() for them.

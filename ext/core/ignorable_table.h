@@ -6,7 +6,7 @@
 ** The ranges are sorted by code point, disjoint and never adjacent (the
 ** generator merges neighbouring lines of the data file), so a code point is
 ** default-ignorable exactly when a binary search finds a range holding it
-** (dynenum_is_default_ignorable in dynenum_key.c).
+** (dynenum_is_default_ignorable in core/key.c).
 */
 #ifndef DYNENUM_IGNORABLE_TABLE_H
 #define DYNENUM_IGNORABLE_TABLE_H

@@ -1,5 +1,5 @@
 /*
-** dynenum_key.c: the key of a string, the one rule behind every comparison,
+** core/key.c: the key of a string, the one rule behind every comparison,
 ** hash and order in dynenum.
 **
 ** The key of a string is built left to right:

@@ -16,7 +16,7 @@
 ** own flags).  examples/embed.c is a complete program.  The enum core, with
 ** no SQLite in it, has its own header: dynenum.h.
 **
-** This header is public and installed; ext/dynenum_sqlite.h, which the
+** This header is public and installed; ext/sqlite/binding.h, which the
 ** binding's own files share, is not.  Both declare these two functions, and
 ** `make static` compiles one file that includes both, so that the compiler
 ** checks they agree.

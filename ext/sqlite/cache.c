@@ -1,5 +1,5 @@
 /*
-** dynenum_schema.c: finding a connection's enums in its databases and
+** sqlite/cache.c: finding a connection's enums in its databases and
 ** keeping the in-memory copies fresh.
 **
 ** An enum is a virtual table of the dynenum module; its members live in the
@@ -27,13 +27,13 @@
 ** member added by another connection visible from this connection's next
 ** statement.  When SQLite lets go of a schema (deserialize, restore,
 ** detach), it disconnects the enums' virtual tables, and the whole cache is
-** forgotten (enum_disconnect in dynenum_vtab.c).
+** forgotten (enum_disconnect in sqlite/modules.c).
 **
 ** The data version is only current inside a read transaction; when the
 ** calling statement has none open on the enum's schema, a PRAGMA opens one
 ** for the check.
 */
-#include "dynenum_sqlite.h"
+#include "binding.h"
 SQLITE_EXTENSION_INIT3
 
 #include <string.h>

@@ -1,5 +1,5 @@
 /*
-** dynenum_vtab.c: the two virtual table modules.
+** sqlite/modules.c: the two virtual table modules.
 **
 ** 1. dynenum: an enum defined in the database.
 **
@@ -43,7 +43,7 @@
 ** result of any resolution.  So views and triggers of a database whose schema
 ** is not trusted may use them.
 */
-#include "dynenum_sqlite.h"
+#include "binding.h"
 SQLITE_EXTENSION_INIT3
 
 #include <stdarg.h>

@@ -1,4 +1,5 @@
-# report.tcl: turns the benchmark results into bench/report.md and a chart.
+# report.tcl: turns the benchmark results into a report (report.md) and a
+# chart (ratios.png, which the report shows from its own folder).
 #
 #     tclsh bench/report.tcl RESULTS.tsv REPORT.md CHART.png
 #

@@ -3,11 +3,13 @@
 # when any is missing: the one place that knows them.  As root it runs
 # apt-get; otherwise it prints the one command to run and fails.
 #
-#   sh tools/deps.sh [--missing] [--only] [GROUP...]
+#   sh tools/deps.sh [--missing] [--only] [--all | GROUP...]
 #
 #   --missing  list what is missing, one package a line, and install
 #              nothing; exit 1 when anything is missing, else 0
 #   --only     the GROUPs named, without the base packages
+#   --all      every GROUP below: what all the longer targets need, which
+#              is how .ci/run installs its packages (no list of its own)
 #
 # The base packages:
 #   gcc, libc6-dev  the C compiler and C library headers (cc on PATH)
@@ -35,6 +37,10 @@
 #              no prebuilt binary can be downloaded.  better-sqlite3 12
 #              wants Node 20 or newer, which is checked after installing.
 #   fresh      mmdebstrap, which makes the Debian roots of `make test-fresh`
+#   clang      clang, the second compiler of `make warnings` and
+#              `make test-static`
+#   fuzz       clang and its libFuzzer runtime, for `make fuzz`:
+#              libclang-rt-N-dev for clang N (14 on Debian 12)
 #
 # Every check loads or runs what it checks and trusts only an exit status
 # that means what it says; tests/deps.test makes each thing missing in turn
@@ -46,27 +52,32 @@
 cc=${CC:-cc}
 python=${DYNENUM_PYTHON:-/usr/bin/python3}
 unicode_data=${DYNENUM_UNICODE_DATA:-/usr/share/unicode}
-usage="usage: sh tools/deps.sh [--missing] [--only] [bench|valgrind|coverage|install|python|clients|fresh]..."
+groups="bench valgrind coverage install python clients fresh clang fuzz"
+usage="usage: sh tools/deps.sh [--missing] [--only] [--all | GROUP...], GROUP one of: $groups"
 
 list_only=0
 base=1
+all=0
 while [ $# -gt 0 ]; do
   case $1 in
     --missing) list_only=1 ;;
     --only) base=0 ;;
+    --all) all=1 ;;
     *) break ;;
   esac
   shift
 done
 for group in "$@"; do
-  case $group in
-    bench | valgrind | coverage | install | python | clients | fresh) ;;
-    *)
-      echo "$usage" >&2
-      exit 2
-      ;;
+  case " $groups " in
+    *" $group "*) [ "$all" -eq 0 ] && continue ;;
   esac
+  echo "$usage" >&2
+  exit 2
 done
+if [ "$all" -eq 1 ]; then
+  # shellcheck disable=SC2086 # one word a group
+  set -- $groups
+fi
 
 missing=""
 # Adds packages to what is missing, once each (python and clients share
@@ -89,6 +100,14 @@ compiles() {
 # script says its own exit status.
 tcl_loads_sqlite() {
   printf '%s\n' 'exit [catch {package require sqlite3}]' | tclsh >/dev/null 2>&1
+}
+
+# Whether clang builds and links a libFuzzer target (the runtime is a
+# package of its own); what fuzz/fuzz.mk's fuzz-toolchain tries too.
+fuzzer_links() {
+  printf '%s\n' 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n);' \
+    'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void)d; (void)n; return 0; }' |
+    clang -fsanitize=fuzzer,address,undefined -x c -o /dev/null - >/dev/null 2>&1
 }
 
 check_base() {
@@ -137,6 +156,14 @@ check_group() {
       command -v g++ >/dev/null 2>&1 || need g++
       ;;
     fresh) command -v mmdebstrap >/dev/null 2>&1 || need mmdebstrap ;;
+    clang) command -v clang >/dev/null 2>&1 || need clang ;;
+    fuzz)
+      if command -v clang >/dev/null 2>&1; then
+        fuzzer_links || need "libclang-rt-$(clang -dumpversion | cut -d. -f1)-dev"
+      else
+        need clang libclang-rt-14-dev
+      fi
+      ;;
   esac
 }
 

@@ -210,6 +210,7 @@ bench-report: bench
 	cp $(BENCH_REPORT)/report.md $(BENCH_REPORT)/ratios.png bench/
 
 warnings: deps
+	@sh tools/deps.sh --only clang
 	@for compiler in gcc clang; do \
 	  for source in $(CORE_SOURCES) $(BINDING_SOURCES) tests/*_test.c bench/*.c examples/*.c; do \
 	    $$compiler -std=c11 $(WARNINGS) -Werror -O2 -fPIC -pthread $(INCLUDES) -Itests \
@@ -239,6 +240,7 @@ static: $(STATIC_LIBRARY)
 # Builds examples/embed.c against build/libdynenum.a with gcc and clang and
 # compares its output with examples/embed.out (tools/embed_test.sh).
 test-static: deps
+	@sh tools/deps.sh --only clang
 	@$(MAKE) --no-print-directory $(STATIC_LIBRARY)
 	@sh tools/embed_test.sh $(STATIC_LIBRARY)
 

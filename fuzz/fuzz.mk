@@ -96,11 +96,9 @@ build/fuzz/dbfile.dict: fuzz/dynenum.dict fuzz/dbfile.dict
 
 fuzz-force:
 
-# One line saying what to install when clang or libFuzzer is missing.
+# clang and its libFuzzer runtime, installed or named by tools/deps.sh.
 fuzz-toolchain:
-	@printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n);\nint LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void)d; (void)n; return 0; }\n' \
-	  | $(FUZZ_CC) -fsanitize=fuzzer,address,undefined -x c -o /dev/null - >/dev/null 2>&1 || { \
-	  echo "fuzzing needs clang with libFuzzer:  sudo apt-get install -y clang libclang-rt-14-dev" >&2; exit 1; }
+	@sh tools/deps.sh --only fuzz
 
 # Runs every target even after one fails, then fails if any did.  The
 # summary comes from libFuzzer's final statistics and its last status line

@@ -256,7 +256,7 @@ static sqlite3 *open_normal_build(const char *extension) {
       sqlite3_load_extension(db, extension, NULL, &message) != SQLITE_OK) {
     printf("     cannot load %s: %s\n", extension, message ? message : sqlite3_errmsg(db));
     sqlite3_free(message);
-    sqlite3_close(db);
+    CHECK_INT_EQ(SQLITE_OK, sqlite3_close(db), "close after a failed load");
     return NULL;
   }
   return db;
@@ -282,8 +282,9 @@ static void test_sql(const char *extension) {
       CHECK(strncmp(got, "error", 5) != 0, "no error: %s", dynenum_only[i]);
     }
   }
-  sqlite3_close(normal);
-  sqlite3_close(db);
+  /* sqlite3_close(NULL) is a no-op that returns SQLITE_OK. */
+  CHECK_INT_EQ(SQLITE_OK, sqlite3_close(normal), "close the normal build's connection");
+  CHECK_INT_EQ(SQLITE_OK, sqlite3_close(db), "close");
 }
 
 int main(int argc, char **argv) {

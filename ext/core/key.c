@@ -128,9 +128,10 @@ int dynenum_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp) {
   return len;
 }
 
-/* The table lookup, inline for the hot paths of this file.  Any code point
-** at all may come in (the tests pass every one); the table covers the
-** scalar values below its limit. */
+/* The table lookup, inline for the hot paths of this file.  Any 32-bit
+** value may come in: below the limit every one has an entry (surrogates
+** included, folding to themselves), and from the limit on the answer is
+** the value itself. */
 static inline uint32_t fold(const dynenum_fold_table *t, uint32_t cp) {
   if (cp - 0x80 < 0x800 - 0x80) return t->two_byte[cp - 0x80];
   if (cp >= t->limit) return cp;

@@ -127,7 +127,7 @@ int dynenum_compare(const char *a, size_t a_len, const char *b, size_t b_len);
 ** in ext/core/casefold_table.h, the one for DYNENUM being
 ** dynenum_fold_dynenum); dynenum_key(...) is dynenum_key_with(
 ** &dynenum_fold_dynenum, ...), and likewise dynenum_compare.  The key is
-** built by the rule above with table's simple case folding in place of
+** built by the rule above with the table's simple case folding in place of
 ** Unicode 15.0.0's, and is at most DYNENUM_MAX_KEY_BYTES for a name of
 ** DYNENUM_MAX_BYTES whatever the table (the generator makes sure).  Enums
 ** and the rules for names always use DYNENUM's folding, whatever table a

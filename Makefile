@@ -35,6 +35,8 @@
 #                       fresh Debian 12 roots made with mmdebstrap
 #   make warnings       everything compiled by gcc and clang, warnings as
 #                       errors
+#   make tables         regenerate the Unicode tables of ext/core/ from the
+#                       data files (tools/mktables.tcl; tests check them)
 #   make bench          benchmarks against SQLite's built-ins: the report in
 #                       build/bench-report/ (report.md, ratios.png)
 #   make bench-report   make bench, then copies its report over the committed
@@ -71,7 +73,7 @@ EXTENSION := build/dynenum.$(SO)
 CORE_TESTS := build/core_test build/key_test build/edge_test build/ignorable_test
 
 .PHONY: all demo test test-asan test-tsan test-valgrind test-oom test-limits bench bench-report deps warnings clean
-.PHONY: coverage print-sources
+.PHONY: coverage print-sources tables
 
 all: $(EXTENSION)
 
@@ -123,14 +125,29 @@ $(CORE_TESTS) $(ASAN_TESTS) $(VALGRIND_TESTS) $(COVERAGE_TESTS) $(TSAN_TESTS): \
 	$(BUILD_CC) $(BUILD_CFLAGS) -Itests -o $@ $< $(CORE_SOURCES)
 
 # 3. A program with the whole extension compiled in (-DSQLITE_CORE), linked
-#    to the system SQLite: the out-of-memory harness and the stress tests;
-#    the benchmarks, which need only the core.
+#    to the system SQLite, and any generated table among its prerequisites:
+#    the out-of-memory harness, the stress tests, the test of a second
+#    folding table; the benchmarks, which need only the core.
 OOM_TESTS := build/asan/oom_test build/coverage/oom_test
 STRESS_TESTS := build/stress/concurrency_test build/stress/crash_test build/stress/tsan/concurrency_test
-$(OOM_TESTS) $(STRESS_TESTS): tests/$$(notdir $$@).c tests/ctest.h tests/stress.h \
+FOLD_TESTS := build/fold_table_test build/asan/fold_table_test
+$(OOM_TESTS) $(STRESS_TESTS) $(FOLD_TESTS): tests/$$(notdir $$@).c tests/ctest.h tests/stress.h \
     $(CORE_SOURCES) $(BINDING_SOURCES) $(HEADERS) VERSION
 	@mkdir -p $(@D)
-	$(BUILD_CC) $(BUILD_CFLAGS) -Itests -DSQLITE_CORE $(VERSION_DEFINE) -o $@ $< $(CORE_SOURCES) $(BINDING_SOURCES) -lsqlite3
+	$(BUILD_CC) $(BUILD_CFLAGS) -Itests -Iext/core -DSQLITE_CORE $(VERSION_DEFINE) -o $@ $< $(CORE_SOURCES) $(BINDING_SOURCES) \
+	  $(filter build/%.c,$^) -lsqlite3
+
+# The second folding table: generated from a made-up CaseFolding.txt
+# (tests/data/) into build/, never committed, and registered by
+# tests/fold_table_test.c as the collation DYNENUM_TEST beside DYNENUM.
+# (-Iext/core above is for it: it includes casefold_table.h from build/.)
+FOLD_TEST_DATA := tests/data/CaseFolding-test.txt
+FOLD_TEST_VERSION := test-1
+$(FOLD_TESTS): build/fold_test_table.c
+build/fold_test_table.c: tools/mktables.tcl $(FOLD_TEST_DATA)
+	@mkdir -p $(@D)
+	tclsh tools/mktables.tcl casefold $(FOLD_TEST_DATA) $(FOLD_TEST_VERSION) dynenum_fold_dynenum_test > $@.tmp
+	@mv $@.tmp $@
 
 build/bench: bench/bench.c $(CORE_SOURCES) $(HEADERS)
 	@mkdir -p $(@D)
@@ -161,6 +178,15 @@ print-sources:
 deps:
 	@sh tools/deps.sh
 
+# The two tables committed in ext/core/, from Debian's unicode-data files
+# (DYNENUM_UNICODE_DATA moves them, as for tools/deps.sh and the tests).
+# Both are frozen at 15.0.0: this must leave them unchanged (git diff).
+UNICODE_DATA := $(or $(DYNENUM_UNICODE_DATA),/usr/share/unicode)
+tables:
+	tclsh tools/mktables.tcl casefold $(UNICODE_DATA)/CaseFolding.txt 15.0.0 dynenum_fold_dynenum > ext/core/casefold_table.c
+	tclsh tools/mktables.tcl ignorable $(UNICODE_DATA)/DerivedCoreProperties.txt 15.0.0 dynenum_ignorable_dynenum \
+	  > ext/core/ignorable_table.c
+
 # The packages must be there before anything is compiled, hence the
 # recursive make after deps.
 demo: deps
@@ -168,14 +194,15 @@ demo: deps
 	@sh tools/demo.sh $(EXTENSION)
 
 test: deps
-	@$(MAKE) --no-print-directory $(EXTENSION) $(CORE_TESTS)
-	tclsh tests/run.tcl $(CORE_TESTS)
+	@$(MAKE) --no-print-directory $(EXTENSION) $(CORE_TESTS) build/fold_table_test
+	tclsh tests/run.tcl $(CORE_TESTS) build/fold_table_test
 
 # Each ends with "test-NAME: N passed, N failed" and fails on any report
 # (tools/sanitize.sh).
 test-asan: deps
-	@$(MAKE) --no-print-directory $(ASAN_EXTENSION) $(ASAN_TESTS)
-	@sh tools/sanitize.sh asan "$$($(SANITIZER_CC) -print-file-name=libasan.so)" build/asan/dynenum $(ASAN_TESTS)
+	@$(MAKE) --no-print-directory $(EXTENSION) $(ASAN_EXTENSION) $(ASAN_TESTS) build/asan/fold_table_test
+	@sh tools/sanitize.sh asan "$$($(SANITIZER_CC) -print-file-name=libasan.so)" build/asan/dynenum $(ASAN_TESTS) \
+	  build/asan/fold_table_test
 
 test-tsan: deps
 	@$(MAKE) --no-print-directory $(TSAN_TESTS)

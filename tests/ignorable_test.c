@@ -6,7 +6,7 @@
 ** Covered here:
 **   - dynenum_is_default_ignorable for every code point (and beyond
 **     U+10FFFF) against DerivedCoreProperties.txt 15.0.0, read here with
-**     sscanf, independently of tools/mkignorable.tcl, from the directory
+**     sscanf, independently of tools/mktables.tcl, from the directory
 **     DYNENUM_UNICODE_DATA names (default /usr/share/unicode); without the
 **     file, against the five characters of the issue and the known count;
 **   - the generated ranges: sorted, disjoint, merged, of version 15.0.0;
@@ -123,13 +123,13 @@ static void test_every_code_point(void) {
 /* ---- The generated table --------------------------------------------------- */
 
 static void test_table(void) {
-  const struct dynenum_ignorable_range *r = dynenum_ignorable_ranges;
+  const struct dynenum_ignorable_range *r = dynenum_ignorable_dynenum.ranges;
   long total = 0;
   ctest_group("the generated ranges: sorted, disjoint, merged, Unicode 15.0.0");
-  CHECK_STR_EQ("15.0.0", dynenum_ignorable_unicode_version, "the table's version");
-  CHECK_STR_EQ(dynenum_unicode_version(), dynenum_ignorable_unicode_version, "the same version as the key's");
-  CHECK_INT_EQ(17, dynenum_ignorable_range_count, "ranges");
-  for (unsigned i = 0; i < dynenum_ignorable_range_count; i++) {
+  CHECK_STR_EQ("15.0.0", dynenum_ignorable_dynenum.unicode_version, "the table's version");
+  CHECK_STR_EQ(dynenum_unicode_version(), dynenum_ignorable_dynenum.unicode_version, "the same version as the key's");
+  CHECK_INT_EQ(17, dynenum_ignorable_dynenum.range_count, "ranges");
+  for (unsigned i = 0; i < dynenum_ignorable_dynenum.range_count; i++) {
     CHECK(r[i].first <= r[i].last, "range %u is first..last", i);
     CHECK(r[i].last < CODE_POINTS, "range %u ends in the code space", i);
     /* Strictly more than one past the previous: adjacent lines are merged. */

@@ -1,23 +1,42 @@
 /*
-** casefold_table.h: the Unicode simple case folding table behind the DYNENUM
-** key, generated into casefold_table.c by tools/mkcasefold.tcl.
+** casefold_table.h: the shape of a Unicode simple case folding table, the
+** parameter every key function of core/key.c folds with.
 **
-** A code point cp below DYNENUM_CASEFOLD_LIMIT folds to
+** A table is a file that tools/mktables.tcl generates from a
+** CaseFolding.txt ("tclsh tools/mktables.tcl casefold FILE VERSION NAME"):
+** it defines one const dynenum_fold_table called NAME, its arrays static
+** beside it, so that any number of tables can be linked into one program.
+** The DYNENUM collation folds with dynenum_fold_dynenum (Unicode 15.0.0,
+** casefold_table.c), and always will: a new Unicode version is a new table
+** under a new name for a new collation (ARCHITECTURE.md, "Shipping a new
+** Unicode version").
 **
-**   cp + dynenum_casefold_stage2[(dynenum_casefold_stage1[cp >> SHIFT] << SHIFT)
-**                                + (cp & ((1 << SHIFT) - 1))]
+** A code point cp below limit folds to
 **
-** and every code point at or above the limit folds to itself.  The two-byte
-** range U+0080..U+07FF also has a direct table of folded code points.  The shape
-** constants live here so that the lookup inlines; the generated file refuses
-** to compile if they disagree with its data.
+**   cp + stage2[(stage1[cp >> DYNENUM_FOLD_SHIFT] << DYNENUM_FOLD_SHIFT)
+**               + (cp & ((1 << DYNENUM_FOLD_SHIFT) - 1))]
+**
+** and every code point at or above limit folds to itself.  The two-byte
+** range U+0080..U+07FF also has a direct table of folded code points.  The
+** block size is the same for every table, a constant here so that the
+** lookup compiles to shifts; a generated file refuses to compile if it
+** disagrees.
+**
+** What the generator guarantees of every table, and key.c relies on:
+**   - ASCII folds as Unicode folds it, A-Z to a-z and nothing else, since
+**     the key folds ASCII by arithmetic, eight bytes at a time, without the
+**     table (Unicode's stability policy keeps this true of every version);
+**   - every mapping goes from and to a Unicode scalar value, so a key of
+**     valid UTF-8 is valid UTF-8;
+**   - no two-byte code point folds to a four-byte one, so a key is at most
+**     3/2 of its input and two_byte holds 16-bit code points.
 */
 #ifndef DYNENUM_CASEFOLD_TABLE_H
 #define DYNENUM_CASEFOLD_TABLE_H
 
-#define DYNENUM_CASEFOLD_SHIFT 7
-#define DYNENUM_CASEFOLD_BLOCKS 979
-#define DYNENUM_CASEFOLD_LIMIT (DYNENUM_CASEFOLD_BLOCKS << DYNENUM_CASEFOLD_SHIFT)
+#include "dynenum.h"
+
+#define DYNENUM_FOLD_SHIFT 7
 
 /* One mapping of CaseFolding.txt; the sorted list is the reference data. */
 struct dynenum_casefold_pair {
@@ -25,11 +44,18 @@ struct dynenum_casefold_pair {
   unsigned int to;
 };
 
-extern const char dynenum_casefold_unicode_version[];
-extern const unsigned char dynenum_casefold_stage1[DYNENUM_CASEFOLD_BLOCKS];
-extern const int dynenum_casefold_stage2[];
-extern const unsigned short dynenum_casefold_two_byte[0x800 - 0x80]; /* fold of U+0080..U+07FF */
-extern const struct dynenum_casefold_pair dynenum_casefold_pairs[];
-extern const unsigned int dynenum_casefold_pair_count;
+struct dynenum_fold_table {
+  const char *unicode_version;    /* of the data file, e.g. "15.0.0" */
+  const unsigned short *two_byte; /* the fold of U+0080..U+07FF, 0x780 entries */
+  const unsigned char *stage1;    /* limit >> DYNENUM_FOLD_SHIFT block numbers */
+  const int *stage2;              /* blocks of deltas: folded minus code point */
+  uint32_t limit;                 /* code points from here on fold to themselves */
+  const struct dynenum_casefold_pair *pairs; /* sorted by from */
+  unsigned int pair_count;
+};
+
+/* The table of the DYNENUM collation: Unicode 15.0.0, frozen (docs/SPEC.md
+** §1.3, §8). */
+extern const dynenum_fold_table dynenum_fold_dynenum;
 
 #endif /* DYNENUM_CASEFOLD_TABLE_H */

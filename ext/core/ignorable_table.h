@@ -1,7 +1,9 @@
 /*
 ** ignorable_table.h: the Unicode Default_Ignorable_Code_Point property
 ** behind the rule on new members' names and values, generated into
-** ignorable_table.c by tools/mkignorable.tcl.
+** ignorable_table.c by tools/mktables.tcl ("tclsh tools/mktables.tcl
+** ignorable FILE VERSION NAME" defines one const dynenum_ignorable_table
+** called NAME, its ranges static beside it).
 **
 ** The ranges are sorted by code point, disjoint and never adjacent (the
 ** generator merges neighbouring lines of the data file), so a code point is
@@ -17,8 +19,14 @@ struct dynenum_ignorable_range {
   unsigned int last;
 };
 
-extern const char dynenum_ignorable_unicode_version[];
-extern const struct dynenum_ignorable_range dynenum_ignorable_ranges[];
-extern const unsigned int dynenum_ignorable_range_count;
+typedef struct dynenum_ignorable_table {
+  const char *unicode_version; /* of the data file, e.g. "15.0.0" */
+  const struct dynenum_ignorable_range *ranges;
+  unsigned int range_count;
+} dynenum_ignorable_table;
+
+/* The table of the rule on new members: Unicode 15.0.0, frozen like the
+** key (docs/SPEC.md §2.2.3). */
+extern const dynenum_ignorable_table dynenum_ignorable_dynenum;
 
 #endif /* DYNENUM_IGNORABLE_TABLE_H */

@@ -5,11 +5,17 @@
 ** The key of a string is built left to right:
 **   - a well-formed UTF-8 sequence (Unicode Table 3-7: no overlong forms, no
 **     surrogates, nothing above U+10FFFF, nothing truncated) is decoded,
-**     mapped by Unicode 15.0.0 simple case folding (CaseFolding.txt status C
-**     and S) and encoded again;
+**     mapped by Unicode simple case folding (CaseFolding.txt status C and S)
+**     and encoded again;
 **   - U+002D HYPHEN-MINUS becomes U+005F LOW LINE;
 **   - any other byte is copied unchanged: malformed input never folds and
 **     never fails.
+**
+** The folding is a parameter: every function here that folds takes the
+** dynenum_fold_table it folds with (core/casefold_table.h), and the public
+** functions without a table fold with dynenum_fold_dynenum, the Unicode
+** 15.0.0 table of the frozen DYNENUM collation.  A second table is a second
+** collation beside it, never a change to it.
 **
 ** Two strings are equal when their keys are byte-identical, and ordered by
 ** memcmp of their keys.  dynenum_compare produces that order by streaming
@@ -122,31 +128,36 @@ int dynenum_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp) {
   return len;
 }
 
-/* The table lookup, inline for the hot paths of this file. */
-static inline uint32_t fold(uint32_t cp) {
-  if (cp - 0x80 < 0x800 - 0x80) return dynenum_casefold_two_byte[cp - 0x80];
-  if (cp >= DYNENUM_CASEFOLD_LIMIT) return cp;
-  return (uint32_t)((int32_t)cp +
-                    dynenum_casefold_stage2[((uint32_t)dynenum_casefold_stage1[cp >> DYNENUM_CASEFOLD_SHIFT]
-                                             << DYNENUM_CASEFOLD_SHIFT) +
-                                            (cp & ((1u << DYNENUM_CASEFOLD_SHIFT) - 1))]);
+/* The table lookup, inline for the hot paths of this file.  Any 32-bit
+** value may come in: below the limit every one has an entry (surrogates
+** included, folding to themselves), and from the limit on the answer is
+** the value itself. */
+static inline uint32_t fold(const dynenum_fold_table *t, uint32_t cp) {
+  if (cp - 0x80 < 0x800 - 0x80) return t->two_byte[cp - 0x80];
+  if (cp >= t->limit) return cp;
+  return (uint32_t)((int32_t)cp + t->stage2[((uint32_t)t->stage1[cp >> DYNENUM_FOLD_SHIFT] << DYNENUM_FOLD_SHIFT) +
+                                            (cp & ((1u << DYNENUM_FOLD_SHIFT) - 1))]);
 }
 
-uint32_t dynenum_fold(uint32_t cp) { return fold(cp); }
+uint32_t dynenum_fold(uint32_t cp) { return fold(&dynenum_fold_dynenum, cp); }
 
-uint32_t dynenum_fold_reference(uint32_t cp) {
-  unsigned lo = 0, hi = dynenum_casefold_pair_count;
+/* A binary search of the table's sorted list of mappings: the same answer
+** as fold() by another path. */
+static uint32_t fold_reference(const dynenum_fold_table *t, uint32_t cp) {
+  unsigned lo = 0, hi = t->pair_count;
   while (lo < hi) {
     unsigned mid = lo + (hi - lo) / 2;
-    if (dynenum_casefold_pairs[mid].from == cp) return dynenum_casefold_pairs[mid].to;
-    if (dynenum_casefold_pairs[mid].from < cp) lo = mid + 1;
+    if (t->pairs[mid].from == cp) return t->pairs[mid].to;
+    if (t->pairs[mid].from < cp) lo = mid + 1;
     else hi = mid;
   }
   return cp;
 }
 
+uint32_t dynenum_fold_reference(uint32_t cp) { return fold_reference(&dynenum_fold_dynenum, cp); }
+
 const char *dynenum_unicode_version(void) {
-  return dynenum_casefold_unicode_version;
+  return dynenum_fold_dynenum.unicode_version;
 }
 
 static int utf8_encode(uint32_t cp, unsigned char *out) {
@@ -175,7 +186,8 @@ static int utf8_encode(uint32_t cp, unsigned char *out) {
 /* The key bytes of the next unit of input at *at (one ASCII byte, one
 ** malformed byte, or one well-formed sequence): stores 1 to 4 bytes in unit,
 ** advances *at and returns how many bytes were stored. */
-static int next_key_unit(const unsigned char **at, const unsigned char *end, unsigned char *unit) {
+static int next_key_unit(const dynenum_fold_table *t, const unsigned char **at, const unsigned char *end,
+                         unsigned char *unit) {
   const unsigned char *s = *at;
   uint32_t cp;
   int len;
@@ -191,10 +203,10 @@ static int next_key_unit(const unsigned char **at, const unsigned char *end, uns
     return 1;
   }
   *at = s + len;
-  return utf8_encode(fold(cp), unit);
+  return utf8_encode(fold(t, cp), unit);
 }
 
-size_t dynenum_key(const char *s, size_t n, char *out, size_t cap) {
+size_t dynenum_key_with(const dynenum_fold_table *t, const char *s, size_t n, char *out, size_t cap) {
   const unsigned char *at = (const unsigned char *)s, *end = at + n;
   unsigned char *dst = (unsigned char *)out;
   size_t len = 0;
@@ -217,7 +229,7 @@ size_t dynenum_key(const char *s, size_t n, char *out, size_t cap) {
       at++;
       continue;
     }
-    int k = next_key_unit(&at, end, unit);
+    int k = next_key_unit(t, &at, end, unit);
     for (int i = 0; i < k; i++, len++) {
       if (len < cap) dst[len] = unit[i];
     }
@@ -225,9 +237,14 @@ size_t dynenum_key(const char *s, size_t n, char *out, size_t cap) {
   return len;
 }
 
-/* One side of a streaming comparison: the input still to read and the key
-** bytes of the current unit not yet compared. */
+size_t dynenum_key(const char *s, size_t n, char *out, size_t cap) {
+  return dynenum_key_with(&dynenum_fold_dynenum, s, n, out, cap);
+}
+
+/* One side of a streaming comparison: the table it folds with, the input
+** still to read and the key bytes of the current unit not yet compared. */
 typedef struct key_stream {
+  const dynenum_fold_table *table;
   const unsigned char *at, *end;
   unsigned char unit[4];
   int pos, len;
@@ -237,7 +254,7 @@ typedef struct key_stream {
 static int key_stream_next(key_stream *k) {
   if (k->pos < k->len) return k->unit[k->pos++];
   if (k->at == k->end) return -1;
-  k->len = next_key_unit(&k->at, k->end, k->unit);
+  k->len = next_key_unit(k->table, &k->at, k->end, k->unit);
   k->pos = 1;
   return k->unit[0];
 }
@@ -247,9 +264,10 @@ static int key_stream_next(key_stream *k) {
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-static int compare_streams(const unsigned char *a, size_t a_len, const unsigned char *b, size_t b_len) {
-  key_stream x = {a, a + a_len, {0}, 0, 0};
-  key_stream y = {b, b + b_len, {0}, 0, 0};
+static int compare_streams(const dynenum_fold_table *t, const unsigned char *a, size_t a_len, const unsigned char *b,
+                           size_t b_len) {
+  key_stream x = {t, a, a + a_len, {0}, 0, 0};
+  key_stream y = {t, b, b + b_len, {0}, 0, 0};
   for (;;) {
     /* Between units on both sides, ASCII needs no decoding. */
     if (x.pos == x.len && y.pos == y.len) {
@@ -295,8 +313,8 @@ static inline int same_bytes(const unsigned char *p, const unsigned char *q, int
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-static int compare_units(const unsigned char *p, const unsigned char *p_end, const unsigned char *q,
-                         const unsigned char *q_end) {
+static int compare_units(const dynenum_fold_table *t, const unsigned char *p, const unsigned char *p_end,
+                         const unsigned char *q, const unsigned char *q_end) {
   while (p < p_end && q < q_end) {
     uint32_t x, y;
     int m = decode_unit(p, p_end, &x);
@@ -310,15 +328,15 @@ static int compare_units(const unsigned char *p, const unsigned char *p_end, con
     int n = decode_unit(q, q_end, &y);
     if (!n) break;
     if (x != y) {
-      x = x < 0x80 ? ascii_key_byte((unsigned char)x) : fold(x);
-      y = y < 0x80 ? ascii_key_byte((unsigned char)y) : fold(y);
+      x = x < 0x80 ? ascii_key_byte((unsigned char)x) : fold(t, x);
+      y = y < 0x80 ? ascii_key_byte((unsigned char)y) : fold(t, y);
       if (x != y) return x < y ? -1 : 1;
     }
     p += m;
     q += n;
   }
   if (p == p_end || q == q_end) return (q == q_end) - (p == p_end);
-  return compare_streams(p, (size_t)(p_end - p), q, (size_t)(q_end - q));
+  return compare_streams(t, p, (size_t)(p_end - p), q, (size_t)(q_end - q));
 }
 
 /* The length of the longest common prefix of p and q, both n bytes long,
@@ -342,7 +360,7 @@ static int at_unit_start(const unsigned char *s, size_t n, size_t i) {
   return i >= n || (s[i] & 0xC0) != 0x80;
 }
 
-int dynenum_compare(const char *a, size_t a_len, const char *b, size_t b_len) {
+int dynenum_compare_with(const dynenum_fold_table *t, const char *a, size_t a_len, const char *b, size_t b_len) {
   const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
   size_t n = a_len < b_len ? a_len : b_len, i = 0;
   uint64_t x, y;
@@ -395,7 +413,11 @@ other_bytes:
   i += common_prefix(p + i, q + i, n - i);
   if (i == n && a_len == b_len) return 0;
   while (i > 0 && !(at_unit_start(p, a_len, i) && at_unit_start(q, b_len, i))) i--;
-  return compare_units(p + i, p + a_len, q + i, q + b_len);
+  return compare_units(t, p + i, p + a_len, q + i, q + b_len);
+}
+
+int dynenum_compare(const char *a, size_t a_len, const char *b, size_t b_len) {
+  return dynenum_compare_with(&dynenum_fold_dynenum, a, a_len, b, b_len);
 }
 
 /* Unicode 15.0.0 White_Space, outside ASCII (PropList.txt). */
@@ -409,13 +431,14 @@ int dynenum_is_space_or_control(uint32_t cp) {
 }
 
 int dynenum_is_default_ignorable(uint32_t cp) {
-  size_t low = 0, high = dynenum_ignorable_range_count;
+  const struct dynenum_ignorable_range *ranges = dynenum_ignorable_dynenum.ranges;
+  size_t low = 0, high = dynenum_ignorable_dynenum.range_count;
   /* The first range is U+00AD: ASCII answers without searching. */
-  if (cp < dynenum_ignorable_ranges[0].first) return 0;
+  if (cp < ranges[0].first) return 0;
   while (low < high) {
     size_t middle = low + (high - low) / 2;
-    if (cp > dynenum_ignorable_ranges[middle].last) low = middle + 1;
-    else if (cp < dynenum_ignorable_ranges[middle].first) high = middle;
+    if (cp > ranges[middle].last) low = middle + 1;
+    else if (cp < ranges[middle].first) high = middle;
     else return 1;
   }
   return 0;

@@ -120,6 +120,23 @@ size_t dynenum_key(const char *s, size_t n, char *out, size_t cap);
 ** without building them and without allocating. */
 int dynenum_compare(const char *a, size_t a_len, const char *b, size_t b_len);
 
+/* The same two with another folding table: the key and the order of a
+** collation other than DYNENUM, such as one made from a newer Unicode
+** version.  A table is a file that tools/mktables.tcl generates from a
+** CaseFolding.txt and that the program compiles in (its type is declared
+** in ext/core/casefold_table.h, the one for DYNENUM being
+** dynenum_fold_dynenum); dynenum_key(...) is dynenum_key_with(
+** &dynenum_fold_dynenum, ...), and likewise dynenum_compare.  The key is
+** built by the rule above with the table's simple case folding in place of
+** Unicode 15.0.0's, and is at most DYNENUM_MAX_KEY_BYTES for a name of
+** DYNENUM_MAX_BYTES whatever the table (the generator makes sure).  Enums
+** and the rules for names always use DYNENUM's folding, whatever table a
+** caller compares with. */
+typedef struct dynenum_fold_table dynenum_fold_table;
+size_t dynenum_key_with(const dynenum_fold_table *table, const char *s, size_t n, char *out, size_t cap);
+int dynenum_compare_with(const dynenum_fold_table *table, const char *a, size_t a_len, const char *b,
+                         size_t b_len);
+
 /* The fold of one code point (the fast table lookup), and the same answer
 ** from a binary search of the generated mapping list (the slow reference
 ** path the tests hold the fast one to). */
@@ -162,7 +179,7 @@ int dynenum_is_space_or_control(uint32_t cp);
 ** NO-BREAK SPACE, the variation selectors and the tag characters.  What
 ** the name or value of a new member may not contain
 ** (dynenum_enum_check_new_member).  A binary search of the ranges that
-** tools/mkignorable.tcl generated; frozen at 15.0.0 like the key. */
+** tools/mktables.tcl generated; frozen at 15.0.0 like the key. */
 int dynenum_is_default_ignorable(uint32_t cp);
 
 /* A short English phrase for a result code, e.g. "reserved name". */

@@ -294,7 +294,7 @@ proc skip_file {reason} {
   exit 0
 }
 
-# The name of the test NAME is skipped, or does not return: while
+# Whether the test NAME is to be skipped, recording the skip if so: while
 # skip_unless skips, every test verb records a skip instead of running.
 proc ::harness::skipping {name} {
   if {$::harness::skipping eq ""} {return 0}

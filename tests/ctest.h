@@ -17,7 +17,11 @@
 ** "N errors out of M tests" as the last line of output (the line
 ** tests/run.tcl reads) and returns the exit status.  A test in that line is
 ** a group: one check of a million over the code points is one test, not a
-** million, and a group with any failed check is one error.
+** million, and a group with any failed check is one error.  That is the
+** unit tests/run.tcl adds up: a named test case, as one do_test of the Tcl
+** suite (tests/harness.tcl) is.  The "N checks, N failed" line before it is
+** for reading, not counted.  A check made outside any group goes into a
+** group "(no group)", so that a failure there still fails a test.
 **
 ** Not thread-safe: threads of a test collect their own results and the
 ** main thread checks them.
@@ -74,6 +78,7 @@ static inline void ctest_group(const char *name) {
 /* Counts one check; on failure returns 1 when the failure is to be printed
 ** and prints its header line (the formatted name and where it is). */
 static inline int ctest_record(int ok, const char *file, int line, const char *name_format, va_list ap) {
+  if (!ctest_state.group) ctest_group("(no group)");
   ctest_state.checks++;
   ctest_state.group_checks++;
   if (ok) return 0;
@@ -187,8 +192,6 @@ static inline int ctest_check_str(const char *expected, const char *actual, cons
   return ok;
 }
 
-/* Closes the last group, prints the summary line and returns the exit
-** status: 0 when every check passed, 1 otherwise. */
 /* A string of count copies of unit followed by tail, in a static buffer
 ** (valid until the next call). */
 static inline const char *ctest_repeat(const char *unit, int count, const char *tail) {
@@ -201,6 +204,8 @@ static inline const char *ctest_repeat(const char *unit, int count, const char *
   return buf;
 }
 
+/* Closes the last group, prints the summary line and returns the exit
+** status: 0 when every check passed, 1 otherwise. */
 static inline int ctest_finish(void) {
   ctest_end_group();
   printf("%ld checks, %ld failed\n", ctest_state.checks, ctest_state.failures);

@@ -3,14 +3,6 @@
 # the comparison of a copy with its original.
 # Sourced after harness.tcl.
 
-proc read_text {path} {
-  set fd [open $path r]
-  fconfigure $fd -encoding utf-8
-  set text [read $fd]
-  close $fd
-  return $text
-}
-
 # ---- The originals -----------------------------------------------------------
 #
 # source.db is what an application's database looks like: an enum declared
@@ -228,63 +220,22 @@ proc size {list} {
 
 # ---- The sqlite3 shell and Python ------------------------------------------
 
-# Runs the sqlite3 shell on FILE with dynenum loaded, the OPTIONS before
-# the file name and INPUT on its standard input, each line's indentation
-# removed (the shell takes a dot-command only at the start of a line).
-# -bare in OPTIONS leaves the extension out; -auto loads it through
-# sqlite3_dynenum_auto_init, for every connection the shell opens.  Returns
-# {status stdout stderr}, status 0 or 1, in the words of Debian's shell and
-# of newer ones alike (shell_text).  The shell is the sqlite3 on PATH, or
-# PROGRAM.
-proc shell {options file {input ""} {program sqlite3}} {
-  regsub -all -line {^[ \t]+} $input {} input
-  set command [list $program -batch]
-  set load [list .load $::harness::extension]
-  if {[set auto [lsearch -exact $options -auto]] >= 0} {
-    set options [lreplace $options $auto $auto]
-    lappend load sqlite3_dynenum_auto_init
-  }
-  if {[set bare [lsearch -exact $options -bare]] >= 0} {
-    set options [lreplace $options $bare $bare]
-  } else {
-    lappend command -cmd $load
-  }
-  set out [testdb_path shell.out]
-  set err [testdb_path shell.err]
-  set status [catch {exec {*}$command {*}$options $file << $input > $out 2> $err}]
-  list $status [shell_text [read_text $out]] [shell_text [read_text $err]]
-}
-
-# The shell's output without what differs between its versions: the lines
-# Debian's (3.40) prints for .limit and .dbconfig given with -cmd, which
-# newer ones do not; "Runtime error near line N:", which is "Error near
-# line N:" in newer shells; the result code that 3.40 adds after such an
-# error.
-proc shell_text {text} {
-  set lines {}
-  foreach line [split [string trimright $text \n] \n] {
-    if {[regexp {^ +(length|sql_length) [0-9]+$|^ +defensive (on|off)$} $line]} continue
-    regsub {^Runtime error near line} $line {Error near line} line
-    regsub {^(Error near line [0-9]+: .*) \([0-9]+\)$} $line {\1} line
-    lappend lines $line
-  }
-  join $lines \n
-}
+# The shell itself is the harness's (shell, in tests/harness.tcl).
 
 # Restores the SQL script at SCRIPT into FILE: the script on the standard
 # input of a shell with dynenum loaded, the OPTIONS before the file name.
 # Returns {status output}, stdout and stderr together.
 proc restore {options file script} {
-  set status [catch {exec sqlite3 -batch {*}$options -cmd [list .load $::harness::extension] $file \
-                       < $script 2>@1} output]
-  regsub {\nchild process exited abnormally$} $output {} output
-  list $status $output
+  lrange [shell [list -merge -raw -stdin $script {*}$options] $file] 0 1
 }
 
-# Writes the shell's .dump of the file at PATH to DUMP and returns DUMP.
+# Writes the .dump of the file at PATH, by a shell without dynenum, to the
+# test file DUMP and returns its path.
 proc dump {path dump} {
+  lassign [shell {-bare -raw} $path .dump] status out err
+  if {$status || $err ne ""} {error "the shell's .dump of $path failed: $err"}
   set dump [testdb_path $dump]
-  exec sqlite3 -batch $path .dump > $dump
+  write_text $dump $out\n
   return $dump
 }
 

@@ -397,7 +397,6 @@ static int config_defaults(dynenum_config *out, const dynenum_config *in) {
   if (!out->malloc_fn != !out->free_fn) return DYNENUM_MISUSE;
   if (!out->malloc_fn) {
     out->malloc_fn = malloc;
-    out->realloc_fn = realloc;
     out->free_fn = free;
   }
   if (out->dynamic_cap == 0) out->dynamic_cap = DYNENUM_DEFAULT_DYNAMIC_CAP;
@@ -515,7 +514,9 @@ static int check_member_text(const dynenum_enum *e, const char *s, size_t n, int
     }
     at += len;
   }
-  if (is_name && (s[0] == '_' || s[0] == '-')) {
+  /* Which names are reserved is the key's rule (core/key.c); the empty,
+  ** too long and malformed cases were answered above in the same order. */
+  if (is_name && dynenum_check_dynamic_name(s, n) == DYNENUM_RESERVED) {
     return set_error(err, DYNENUM_RESERVED, "reserved %s in enum '%s'", subject, e->shown);
   }
   if (code == DYNENUM_BADCHAR) {
@@ -587,87 +588,136 @@ static int reserve_member(dynenum_enum *e) {
   return DYNENUM_OK;
 }
 
-int dynenum_enum_add(dynenum_enum *e, const char *name, size_t name_len, const char *value,
-                     size_t value_len, const dynenum_member **out, dynenum_error *err) {
+/* A member about to be added: its texts and their keys, checked. */
+typedef struct candidate {
+  const char *name, *value;
+  size_t name_len, value_len;
   char name_key[DYNENUM_MAX_KEY_BYTES], value_key[DYNENUM_MAX_KEY_BYTES];
   size_t name_key_len, value_key_len;
-  int rc;
-  if (!e || (!name && name_len)) return set_error(err, DYNENUM_MISUSE, "dynenum_enum_add(): NULL argument");
-  if (!name) name = "";
-  rc = check_member_text(e, name, name_len, 1, name, name_len, err);
+  int same_key; /* the name and the value have one key */
+  uint64_t name_hash, value_hash;
+} candidate;
+
+/* Checks the name and value of a new member by the rules of every member
+** and computes their keys into *c.  A NULL value is the key of the name. */
+static int prepare_candidate(const dynenum_enum *e, const char *name, size_t name_len, const char *value,
+                             size_t value_len, candidate *c, dynenum_error *err) {
+  int rc = check_member_text(e, name, name_len, 1, name, name_len, err);
   if (rc) return rc;
-  name_key_len = dynenum_key(name, name_len, name_key, sizeof name_key);
+  c->name = name;
+  c->name_len = name_len;
+  c->name_key_len = dynenum_key(name, name_len, c->name_key, sizeof c->name_key);
   if (value) {
     rc = check_member_text(e, value, value_len, 0, name, name_len, err);
     if (rc) return rc;
-    value_key_len = dynenum_key(value, value_len, value_key, sizeof value_key);
+    c->value = value;
+    c->value_len = value_len;
+    c->value_key_len = dynenum_key(value, value_len, c->value_key, sizeof c->value_key);
   } else {
     /* The value of a name is its key, which must obey the rules of values:
     ** folding can lengthen a 255-byte name past 255 bytes. */
-    rc = check_member_text(e, name_key, name_key_len, 0, name, name_len, err);
+    rc = check_member_text(e, c->name_key, c->name_key_len, 0, name, name_len, err);
     if (rc) return rc;
-    value = name_key;
-    value_len = name_key_len;
-    memcpy(value_key, name_key, name_key_len);
-    value_key_len = name_key_len;
+    memcpy(c->value_key, c->name_key, c->name_key_len);
+    c->value_key_len = c->name_key_len;
+    c->value = c->value_key;
+    c->value_len = c->value_key_len;
   }
-  int same_key = name_key_len == value_key_len && memcmp(name_key, value_key, name_key_len) == 0;
-  uint64_t name_hash = hash_bytes(e->seed, name_key, name_key_len);
-  uint64_t value_hash = hash_bytes(e->seed, value_key, value_key_len);
+  c->same_key = c->name_key_len == c->value_key_len && memcmp(c->name_key, c->value_key, c->name_key_len) == 0;
+  c->name_hash = hash_bytes(e->seed, c->name_key, c->name_key_len);
+  c->value_hash = hash_bytes(e->seed, c->value_key, c->value_key_len);
+  return DYNENUM_OK;
+}
 
-  if (pthread_mutex_lock(&e->writer)) return set_error(err, DYNENUM_LOCK, "cannot lock enum '%s'", e->shown);
-  table *real = atomic_load_explicit(&e->real, memory_order_relaxed);
-  const member_record *clash = table_find(real, name_key, name_key_len, name_hash);
-  int value_clash = 0;
-  if (!clash && !same_key) {
-    clash = table_find(real, value_key, value_key_len, value_hash);
-    value_clash = clash != NULL;
+/* The facts of a collision: how the candidate meets which member. */
+typedef enum collision_kind {
+  NO_COLLISION,
+  ALREADY_MEMBER, /* its name is byte for byte a member's */
+  NAME_COLLIDES,  /* its name has the key of a member's name or value */
+  VALUE_COLLIDES  /* its value has the key of a member's name or value */
+} collision_kind;
+
+typedef struct collision {
+  collision_kind kind;
+  const member_record *with;
+} collision;
+
+/* Which real member, if any, the candidate collides with (writer only). */
+static collision find_collision(const dynenum_enum *e, const candidate *c) {
+  const table *real = atomic_load_explicit(&e->real, memory_order_relaxed);
+  collision found = {NO_COLLISION, table_find(real, c->name_key, c->name_key_len, c->name_hash)};
+  if (found.with) {
+    int same = c->name_len == found.with->pub.name_len && memcmp(c->name, found.with->pub.name, c->name_len) == 0;
+    found.kind = same ? ALREADY_MEMBER : NAME_COLLIDES;
+  } else if (!c->same_key) {
+    found.with = table_find(real, c->value_key, c->value_key_len, c->value_hash);
+    if (found.with) found.kind = VALUE_COLLIDES;
   }
-  if (clash) {
-    char a[QUOTE_SIZE], b[QUOTE_SIZE], k[QUOTE_SIZE];
-    dynenum_quote(a, sizeof a, name, name_len);
-    dynenum_quote(b, sizeof b, clash->pub.name, clash->pub.name_len);
-    if (value_clash) {
-      char v[QUOTE_SIZE];
-      dynenum_quote(v, sizeof v, value, value_len);
-      dynenum_quote(k, sizeof k, value_key, value_key_len);
-      set_error(err, DYNENUM_COLLISION, "value '%s' of member '%s' collides with member '%s' in enum '%s' (same key '%s')",
-                v, a, b, e->shown, k);
-    } else if (name_len == clash->pub.name_len && memcmp(name, clash->pub.name, name_len) == 0) {
-      set_error(err, DYNENUM_COLLISION, "member '%s' is already in enum '%s'", a, e->shown);
-    } else {
-      dynenum_quote(k, sizeof k, name_key, name_key_len);
-      set_error(err, DYNENUM_COLLISION, "member '%s' collides with member '%s' in enum '%s' (same key '%s')", a, b,
-                e->shown, k);
-    }
-    unlock_writer(&e->writer);
-    return DYNENUM_COLLISION;
+  return found;
+}
+
+/* The one place the words for a collision are chosen. */
+static int report_collision(const dynenum_enum *e, const candidate *c, collision found, dynenum_error *err) {
+  char name[QUOTE_SIZE], other[QUOTE_SIZE], key[QUOTE_SIZE], value[QUOTE_SIZE];
+  dynenum_quote(name, sizeof name, c->name, c->name_len);
+  dynenum_quote(other, sizeof other, found.with->pub.name, found.with->pub.name_len);
+  switch (found.kind) {
+    case ALREADY_MEMBER:
+      return set_error(err, DYNENUM_COLLISION, "member '%s' is already in enum '%s'", name, e->shown);
+    case VALUE_COLLIDES:
+      dynenum_quote(value, sizeof value, c->value, c->value_len);
+      dynenum_quote(key, sizeof key, c->value_key, c->value_key_len);
+      return set_error(err, DYNENUM_COLLISION,
+                       "value '%s' of member '%s' collides with member '%s' in enum '%s' (same key '%s')", value, name,
+                       other, e->shown, key);
+    default:
+      dynenum_quote(key, sizeof key, c->name_key, c->name_key_len);
+      return set_error(err, DYNENUM_COLLISION, "member '%s' collides with member '%s' in enum '%s' (same key '%s')",
+                       name, other, e->shown, key);
   }
-  /* Allocate everything first, so that failure changes nothing readers see
-  ** (a grown table or array holds the same entries as the one it replaces). */
-  rc = table_reserve(&e->config, &e->real, 2, &e->retired_tables);
+}
+
+/* Allocates the candidate's record and publishes it as the next member
+** (writer only).  Everything is allocated first, so that a failure changes
+** nothing readers see (a grown table or array holds the same entries as the
+** one it replaces). */
+static int append_member(dynenum_enum *e, const candidate *c, member_record **out) {
+  int rc = table_reserve(&e->config, &e->real, 2, &e->retired_tables);
   if (rc == DYNENUM_OK) rc = reserve_member(e);
-  member_record *m = NULL;
-  if (rc == DYNENUM_OK) {
-    m = member_new(&e->config, name, name_len, value, value_len, name_key, name_key_len, value_key, value_key_len);
-    if (!m) rc = DYNENUM_NOMEM;
-  }
-  if (rc != DYNENUM_OK) {
-    unlock_writer(&e->writer);
-    return set_error(err, rc, "out of memory adding a member to enum '%s'", e->shown);
-  }
+  if (rc != DYNENUM_OK) return rc;
+  member_record *m = member_new(&e->config, c->name, c->name_len, c->value, c->value_len, c->name_key,
+                                c->name_key_len, c->value_key, c->value_key_len);
+  if (!m) return DYNENUM_NOMEM;
   size_t count = atomic_load_explicit(&e->count, memory_order_relaxed);
   m->pub.ordinal = (int64_t)count + 1;
   /* The member goes into the array before the count says it is there, and
   ** is complete before any table entry points at it. */
   atomic_load_explicit(&e->members, memory_order_relaxed)->items[count] = m;
   atomic_store_explicit(&e->count, count + 1, memory_order_release);
-  real = atomic_load_explicit(&e->real, memory_order_relaxed);
-  table_put(real, m->name_key, name_key_len, name_hash, m);
-  if (!same_key) table_put(real, m->value_key, value_key_len, value_hash, m);
-  unlock_writer(&e->writer);
-  if (out) *out = &m->pub;
+  table *real = atomic_load_explicit(&e->real, memory_order_relaxed);
+  table_put(real, m->name_key, c->name_key_len, c->name_hash, m);
+  if (!c->same_key) table_put(real, m->value_key, c->value_key_len, c->value_hash, m);
+  *out = m;
   return DYNENUM_OK;
+}
+
+int dynenum_enum_add(dynenum_enum *e, const char *name, size_t name_len, const char *value,
+                     size_t value_len, const dynenum_member **out, dynenum_error *err) {
+  candidate c;
+  member_record *m = NULL;
+  if (!e || (!name && name_len)) return set_error(err, DYNENUM_MISUSE, "dynenum_enum_add(): NULL argument");
+  int rc = prepare_candidate(e, name ? name : "", name_len, value, value_len, &c, err);
+  if (rc) return rc;
+  if (pthread_mutex_lock(&e->writer)) return set_error(err, DYNENUM_LOCK, "cannot lock enum '%s'", e->shown);
+  collision found = find_collision(e, &c);
+  if (found.kind != NO_COLLISION) {
+    rc = report_collision(e, &c, found, err);
+  } else if ((rc = append_member(e, &c, &m)) != DYNENUM_OK) {
+    set_error(err, rc, "out of memory adding a member to enum '%s'", e->shown);
+  }
+  unlock_writer(&e->writer);
+  if (rc == DYNENUM_OK && out) *out = &m->pub;
+  return rc;
 }
 
 size_t dynenum_enum_size(dynenum_enum *e) { return atomic_load_explicit(&e->count, memory_order_acquire); }

@@ -58,8 +58,7 @@ SQLITE_EXTENSION_INIT1
 static void *sqlite_malloc(size_t n) { return sqlite3_malloc64(n); }
 static void sqlite_free(void *p) { sqlite3_free(p); }
 
-/* realloc_fn is reserved (the core never calls it). */
-const dynenum_config dynenum_sqlite_config = {sqlite_malloc, NULL, sqlite_free, 0};
+const dynenum_config dynenum_sqlite_config = {sqlite_malloc, sqlite_free, 0};
 
 void dynenum_connection_unref(void *p) {
   dynenum_connection *c = p;

@@ -491,6 +491,30 @@ void dynenum_enum_set_userdata(dynenum_enum *e, void *data, void (*destroy)(void
 
 void *dynenum_enum_userdata(const dynenum_enum *e) { return e->userdata; }
 
+/* The one place the words for a refused name or value are chosen.  subject
+** is how describe_text names the text, n its length, cp the offending code
+** point of DYNENUM_BADCHAR and DYNENUM_IGNORABLE; a dynamic name (dynamic
+** set) is refused whitespace as well as control characters. */
+static int refuse_text(const dynenum_enum *e, int code, const char *subject, size_t n, uint32_t cp, int dynamic,
+                       dynenum_error *err) {
+  switch (code) {
+    case DYNENUM_EMPTY: return set_error(err, code, "empty name in enum '%s'", e->shown);
+    case DYNENUM_TOOLONG:
+      return set_error(err, code, "%s too long (%zu bytes, at most %d) in enum '%s'", subject, n, DYNENUM_MAX_BYTES,
+                       e->shown);
+    case DYNENUM_MALFORMED: return set_error(err, code, "malformed UTF-8 in %s in enum '%s'", subject, e->shown);
+    case DYNENUM_RESERVED: return set_error(err, code, "reserved %s in enum '%s'", subject, e->shown);
+    case DYNENUM_IGNORABLE:
+      return set_error(err, code, "default-ignorable character U+%04X in %s in enum '%s'", (unsigned)cp, subject,
+                       e->shown);
+    default:
+      return set_error(err, code, "%scontrol character U+%04X in %s in enum '%s'", dynamic ? "whitespace or " : "",
+                       (unsigned)cp, subject, e->shown);
+  }
+}
+
+static int is_control(uint32_t cp) { return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); }
+
 /* Checks a member's name (is_name) or value; returns a code and explains it. */
 static int check_member_text(const dynenum_enum *e, const char *s, size_t n, int is_name,
                              const char *member, size_t member_len, dynenum_error *err) {
@@ -498,17 +522,14 @@ static int check_member_text(const dynenum_enum *e, const char *s, size_t n, int
   const unsigned char *at = (const unsigned char *)s, *end = at + n;
   uint32_t control = 0;
   int code = DYNENUM_OK;
-  if (is_name && n == 0) return set_error(err, DYNENUM_EMPTY, "empty name in enum '%s'", e->shown);
+  if (is_name && n == 0) return refuse_text(e, DYNENUM_EMPTY, "", 0, 0, 0, err);
   describe_text(subject, s, n, is_name, member, member_len);
-  if (n > DYNENUM_MAX_BYTES) {
-    return set_error(err, DYNENUM_TOOLONG, "%s too long (%zu bytes, at most %d) in enum '%s'", subject, n,
-                     DYNENUM_MAX_BYTES, e->shown);
-  }
+  if (n > DYNENUM_MAX_BYTES) return refuse_text(e, DYNENUM_TOOLONG, subject, n, 0, 0, err);
   while (at < end) {
     uint32_t cp;
     int len = dynenum_utf8_decode(at, (size_t)(end - at), &cp);
-    if (len == 0) return set_error(err, DYNENUM_MALFORMED, "malformed UTF-8 in %s in enum '%s'", subject, e->shown);
-    if (code == DYNENUM_OK && (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))) {
+    if (len == 0) return refuse_text(e, DYNENUM_MALFORMED, subject, n, 0, 0, err);
+    if (code == DYNENUM_OK && is_control(cp)) {
       code = DYNENUM_BADCHAR;
       control = cp;
     }
@@ -516,34 +537,18 @@ static int check_member_text(const dynenum_enum *e, const char *s, size_t n, int
   }
   /* Which names are reserved is the key's rule (core/key.c); the empty,
   ** too long and malformed cases were answered above in the same order. */
-  if (is_name && dynenum_check_dynamic_name(s, n) == DYNENUM_RESERVED) {
-    return set_error(err, DYNENUM_RESERVED, "reserved %s in enum '%s'", subject, e->shown);
-  }
-  if (code == DYNENUM_BADCHAR) {
-    return set_error(err, code, "control character U+%04X in %s in enum '%s'", (unsigned)control, subject, e->shown);
-  }
-  return DYNENUM_OK;
+  if (is_name && dynenum_check_dynamic_name(s, n) == DYNENUM_RESERVED) code = DYNENUM_RESERVED;
+  return code == DYNENUM_OK ? code : refuse_text(e, code, subject, n, control, 0, err);
 }
 
 int dynenum_enum_check_name(const dynenum_enum *e, const char *s, size_t n, dynenum_error *err) {
-  char shown[QUOTE_SIZE];
+  char subject[SUBJECT_SIZE];
+  uint32_t cp = 0;
   int code = dynenum_check_dynamic_name(s, n);
   if (code == DYNENUM_OK) return code;
-  dynenum_quote(shown, sizeof shown, s, n);
-  switch (code) {
-    case DYNENUM_EMPTY: return set_error(err, code, "empty name in enum '%s'", e->shown);
-    case DYNENUM_TOOLONG:
-      return set_error(err, code, "name '%s' too long (%zu bytes, at most %d) in enum '%s'", shown, n,
-                       DYNENUM_MAX_BYTES, e->shown);
-    case DYNENUM_MALFORMED: return set_error(err, code, "malformed UTF-8 in name '%s' in enum '%s'", shown, e->shown);
-    case DYNENUM_RESERVED: return set_error(err, code, "reserved name '%s' in enum '%s'", shown, e->shown);
-    default: {
-      uint32_t cp = 0;
-      find_code_point(s, n, dynenum_is_space_or_control, &cp);
-      return set_error(err, code, "whitespace or control character U+%04X in name '%s' in enum '%s'", (unsigned)cp,
-                       shown, e->shown);
-    }
-  }
+  describe_text(subject, s, n, 1, NULL, 0);
+  if (code == DYNENUM_BADCHAR) find_code_point(s, n, dynenum_is_space_or_control, &cp);
+  return refuse_text(e, code, subject, n, cp, 1, err);
 }
 
 /* The rule of dynenum_enum_check_new_member for one text: a name
@@ -554,8 +559,7 @@ static int check_new_text(const dynenum_enum *e, const char *s, size_t n, int is
   uint32_t cp;
   if (!find_code_point(s, n, dynenum_is_default_ignorable, &cp)) return DYNENUM_OK;
   describe_text(subject, s, n, is_name, member, member_len);
-  return set_error(err, DYNENUM_IGNORABLE, "default-ignorable character U+%04X in %s in enum '%s'", (unsigned)cp,
-                   subject, e->shown);
+  return refuse_text(e, DYNENUM_IGNORABLE, subject, n, cp, 0, err);
 }
 
 int dynenum_enum_check_new_member(const dynenum_enum *e, const char *name, size_t name_len, const char *value,

@@ -1,6 +1,6 @@
 /*
 ** fuzz/create_fuzz.c: libFuzzer target for the argument parser of
-** CREATE VIRTUAL TABLE ... USING dynenum(...) (ext/sqlite/modules.c) and the
+** CREATE VIRTUAL TABLE ... USING dynenum(...) (ext/sqlite/create_args.c) and the
 ** rules the core applies to the members it defines.
 **
 ** For each input (up to its first NUL byte) it opens a fresh in-memory

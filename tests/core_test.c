@@ -69,7 +69,7 @@ static void heap_reset(long fail_at) {
 }
 
 static dynenum_config counting_config(size_t dynamic_cap) {
-  dynenum_config c = {test_malloc, NULL, test_free, dynamic_cap}; /* realloc_fn: reserved */
+  dynenum_config c = {test_malloc, test_free, dynamic_cap};
   return c;
 }
 

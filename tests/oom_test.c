@@ -766,7 +766,7 @@ static int core_call(int rc, const dynenum_error *err, core_state before, core_s
 ** its table), dropped and replaced, members added (growing tables and
 ** arrays), dynamic members interned up to the cap.  Returns whether a failure was injected. */
 static int core_script(long fail_from, int persistent) {
-  static const dynenum_config config = {core_malloc, NULL, core_free, 12}; /* realloc_fn: reserved */
+  static const dynenum_config config = {core_malloc, core_free, 12};
   char when[96], name[32];
   dynenum_registry *r = NULL;
   dynenum_enum *colour = NULL, *shape = NULL, *replacement = NULL;

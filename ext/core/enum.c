@@ -397,7 +397,6 @@ static int config_defaults(dynenum_config *out, const dynenum_config *in) {
   if (!out->malloc_fn != !out->free_fn) return DYNENUM_MISUSE;
   if (!out->malloc_fn) {
     out->malloc_fn = malloc;
-    out->realloc_fn = realloc;
     out->free_fn = free;
   }
   if (out->dynamic_cap == 0) out->dynamic_cap = DYNENUM_DEFAULT_DYNAMIC_CAP;
@@ -492,6 +491,30 @@ void dynenum_enum_set_userdata(dynenum_enum *e, void *data, void (*destroy)(void
 
 void *dynenum_enum_userdata(const dynenum_enum *e) { return e->userdata; }
 
+/* The one place the words for a refused name or value are chosen.  subject
+** is how describe_text names the text, n its length, cp the offending code
+** point of DYNENUM_BADCHAR and DYNENUM_IGNORABLE; a dynamic name (dynamic
+** set) is refused whitespace as well as control characters. */
+static int refuse_text(const dynenum_enum *e, int code, const char *subject, size_t n, uint32_t cp, int dynamic,
+                       dynenum_error *err) {
+  switch (code) {
+    case DYNENUM_EMPTY: return set_error(err, code, "empty name in enum '%s'", e->shown);
+    case DYNENUM_TOOLONG:
+      return set_error(err, code, "%s too long (%zu bytes, at most %d) in enum '%s'", subject, n, DYNENUM_MAX_BYTES,
+                       e->shown);
+    case DYNENUM_MALFORMED: return set_error(err, code, "malformed UTF-8 in %s in enum '%s'", subject, e->shown);
+    case DYNENUM_RESERVED: return set_error(err, code, "reserved %s in enum '%s'", subject, e->shown);
+    case DYNENUM_IGNORABLE:
+      return set_error(err, code, "default-ignorable character U+%04X in %s in enum '%s'", (unsigned)cp, subject,
+                       e->shown);
+    default:
+      return set_error(err, code, "%scontrol character U+%04X in %s in enum '%s'", dynamic ? "whitespace or " : "",
+                       (unsigned)cp, subject, e->shown);
+  }
+}
+
+static int is_control(uint32_t cp) { return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); }
+
 /* Checks a member's name (is_name) or value; returns a code and explains it. */
 static int check_member_text(const dynenum_enum *e, const char *s, size_t n, int is_name,
                              const char *member, size_t member_len, dynenum_error *err) {
@@ -499,50 +522,33 @@ static int check_member_text(const dynenum_enum *e, const char *s, size_t n, int
   const unsigned char *at = (const unsigned char *)s, *end = at + n;
   uint32_t control = 0;
   int code = DYNENUM_OK;
-  if (is_name && n == 0) return set_error(err, DYNENUM_EMPTY, "empty name in enum '%s'", e->shown);
+  if (is_name && n == 0) return refuse_text(e, DYNENUM_EMPTY, "", 0, 0, 0, err);
   describe_text(subject, s, n, is_name, member, member_len);
-  if (n > DYNENUM_MAX_BYTES) {
-    return set_error(err, DYNENUM_TOOLONG, "%s too long (%zu bytes, at most %d) in enum '%s'", subject, n,
-                     DYNENUM_MAX_BYTES, e->shown);
-  }
+  if (n > DYNENUM_MAX_BYTES) return refuse_text(e, DYNENUM_TOOLONG, subject, n, 0, 0, err);
   while (at < end) {
     uint32_t cp;
     int len = dynenum_utf8_decode(at, (size_t)(end - at), &cp);
-    if (len == 0) return set_error(err, DYNENUM_MALFORMED, "malformed UTF-8 in %s in enum '%s'", subject, e->shown);
-    if (code == DYNENUM_OK && (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))) {
+    if (len == 0) return refuse_text(e, DYNENUM_MALFORMED, subject, n, 0, 0, err);
+    if (code == DYNENUM_OK && is_control(cp)) {
       code = DYNENUM_BADCHAR;
       control = cp;
     }
     at += len;
   }
-  if (is_name && (s[0] == '_' || s[0] == '-')) {
-    return set_error(err, DYNENUM_RESERVED, "reserved %s in enum '%s'", subject, e->shown);
-  }
-  if (code == DYNENUM_BADCHAR) {
-    return set_error(err, code, "control character U+%04X in %s in enum '%s'", (unsigned)control, subject, e->shown);
-  }
-  return DYNENUM_OK;
+  /* Which names are reserved is the key's rule (core/key.c); the empty,
+  ** too long and malformed cases were answered above in the same order. */
+  if (is_name && dynenum_check_dynamic_name(s, n) == DYNENUM_RESERVED) code = DYNENUM_RESERVED;
+  return code == DYNENUM_OK ? code : refuse_text(e, code, subject, n, control, 0, err);
 }
 
 int dynenum_enum_check_name(const dynenum_enum *e, const char *s, size_t n, dynenum_error *err) {
-  char shown[QUOTE_SIZE];
+  char subject[SUBJECT_SIZE];
+  uint32_t cp = 0;
   int code = dynenum_check_dynamic_name(s, n);
   if (code == DYNENUM_OK) return code;
-  dynenum_quote(shown, sizeof shown, s, n);
-  switch (code) {
-    case DYNENUM_EMPTY: return set_error(err, code, "empty name in enum '%s'", e->shown);
-    case DYNENUM_TOOLONG:
-      return set_error(err, code, "name '%s' too long (%zu bytes, at most %d) in enum '%s'", shown, n,
-                       DYNENUM_MAX_BYTES, e->shown);
-    case DYNENUM_MALFORMED: return set_error(err, code, "malformed UTF-8 in name '%s' in enum '%s'", shown, e->shown);
-    case DYNENUM_RESERVED: return set_error(err, code, "reserved name '%s' in enum '%s'", shown, e->shown);
-    default: {
-      uint32_t cp = 0;
-      find_code_point(s, n, dynenum_is_space_or_control, &cp);
-      return set_error(err, code, "whitespace or control character U+%04X in name '%s' in enum '%s'", (unsigned)cp,
-                       shown, e->shown);
-    }
-  }
+  describe_text(subject, s, n, 1, NULL, 0);
+  if (code == DYNENUM_BADCHAR) find_code_point(s, n, dynenum_is_space_or_control, &cp);
+  return refuse_text(e, code, subject, n, cp, 1, err);
 }
 
 /* The rule of dynenum_enum_check_new_member for one text: a name
@@ -553,8 +559,7 @@ static int check_new_text(const dynenum_enum *e, const char *s, size_t n, int is
   uint32_t cp;
   if (!find_code_point(s, n, dynenum_is_default_ignorable, &cp)) return DYNENUM_OK;
   describe_text(subject, s, n, is_name, member, member_len);
-  return set_error(err, DYNENUM_IGNORABLE, "default-ignorable character U+%04X in %s in enum '%s'", (unsigned)cp,
-                   subject, e->shown);
+  return refuse_text(e, DYNENUM_IGNORABLE, subject, n, cp, 0, err);
 }
 
 int dynenum_enum_check_new_member(const dynenum_enum *e, const char *name, size_t name_len, const char *value,
@@ -587,87 +592,136 @@ static int reserve_member(dynenum_enum *e) {
   return DYNENUM_OK;
 }
 
-int dynenum_enum_add(dynenum_enum *e, const char *name, size_t name_len, const char *value,
-                     size_t value_len, const dynenum_member **out, dynenum_error *err) {
+/* A member about to be added: its texts and their keys, checked. */
+typedef struct candidate {
+  const char *name, *value;
+  size_t name_len, value_len;
   char name_key[DYNENUM_MAX_KEY_BYTES], value_key[DYNENUM_MAX_KEY_BYTES];
   size_t name_key_len, value_key_len;
-  int rc;
-  if (!e || (!name && name_len)) return set_error(err, DYNENUM_MISUSE, "dynenum_enum_add(): NULL argument");
-  if (!name) name = "";
-  rc = check_member_text(e, name, name_len, 1, name, name_len, err);
+  int same_key; /* the name and the value have one key */
+  uint64_t name_hash, value_hash;
+} candidate;
+
+/* Checks the name and value of a new member by the rules of every member
+** and computes their keys into *c.  A NULL value is the key of the name. */
+static int prepare_candidate(const dynenum_enum *e, const char *name, size_t name_len, const char *value,
+                             size_t value_len, candidate *c, dynenum_error *err) {
+  int rc = check_member_text(e, name, name_len, 1, name, name_len, err);
   if (rc) return rc;
-  name_key_len = dynenum_key(name, name_len, name_key, sizeof name_key);
+  c->name = name;
+  c->name_len = name_len;
+  c->name_key_len = dynenum_key(name, name_len, c->name_key, sizeof c->name_key);
   if (value) {
     rc = check_member_text(e, value, value_len, 0, name, name_len, err);
     if (rc) return rc;
-    value_key_len = dynenum_key(value, value_len, value_key, sizeof value_key);
+    c->value = value;
+    c->value_len = value_len;
+    c->value_key_len = dynenum_key(value, value_len, c->value_key, sizeof c->value_key);
   } else {
     /* The value of a name is its key, which must obey the rules of values:
     ** folding can lengthen a 255-byte name past 255 bytes. */
-    rc = check_member_text(e, name_key, name_key_len, 0, name, name_len, err);
+    rc = check_member_text(e, c->name_key, c->name_key_len, 0, name, name_len, err);
     if (rc) return rc;
-    value = name_key;
-    value_len = name_key_len;
-    memcpy(value_key, name_key, name_key_len);
-    value_key_len = name_key_len;
+    memcpy(c->value_key, c->name_key, c->name_key_len);
+    c->value_key_len = c->name_key_len;
+    c->value = c->value_key;
+    c->value_len = c->value_key_len;
   }
-  int same_key = name_key_len == value_key_len && memcmp(name_key, value_key, name_key_len) == 0;
-  uint64_t name_hash = hash_bytes(e->seed, name_key, name_key_len);
-  uint64_t value_hash = hash_bytes(e->seed, value_key, value_key_len);
+  c->same_key = c->name_key_len == c->value_key_len && memcmp(c->name_key, c->value_key, c->name_key_len) == 0;
+  c->name_hash = hash_bytes(e->seed, c->name_key, c->name_key_len);
+  c->value_hash = hash_bytes(e->seed, c->value_key, c->value_key_len);
+  return DYNENUM_OK;
+}
 
-  if (pthread_mutex_lock(&e->writer)) return set_error(err, DYNENUM_LOCK, "cannot lock enum '%s'", e->shown);
-  table *real = atomic_load_explicit(&e->real, memory_order_relaxed);
-  const member_record *clash = table_find(real, name_key, name_key_len, name_hash);
-  int value_clash = 0;
-  if (!clash && !same_key) {
-    clash = table_find(real, value_key, value_key_len, value_hash);
-    value_clash = clash != NULL;
+/* The facts of a collision: how the candidate meets which member. */
+typedef enum collision_kind {
+  NO_COLLISION,
+  ALREADY_MEMBER, /* its name is byte for byte a member's */
+  NAME_COLLIDES,  /* its name has the key of a member's name or value */
+  VALUE_COLLIDES  /* its value has the key of a member's name or value */
+} collision_kind;
+
+typedef struct collision {
+  collision_kind kind;
+  const member_record *with;
+} collision;
+
+/* Which real member, if any, the candidate collides with (writer only). */
+static collision find_collision(const dynenum_enum *e, const candidate *c) {
+  const table *real = atomic_load_explicit(&e->real, memory_order_relaxed);
+  collision found = {NO_COLLISION, table_find(real, c->name_key, c->name_key_len, c->name_hash)};
+  if (found.with) {
+    int same = c->name_len == found.with->pub.name_len && memcmp(c->name, found.with->pub.name, c->name_len) == 0;
+    found.kind = same ? ALREADY_MEMBER : NAME_COLLIDES;
+  } else if (!c->same_key) {
+    found.with = table_find(real, c->value_key, c->value_key_len, c->value_hash);
+    if (found.with) found.kind = VALUE_COLLIDES;
   }
-  if (clash) {
-    char a[QUOTE_SIZE], b[QUOTE_SIZE], k[QUOTE_SIZE];
-    dynenum_quote(a, sizeof a, name, name_len);
-    dynenum_quote(b, sizeof b, clash->pub.name, clash->pub.name_len);
-    if (value_clash) {
-      char v[QUOTE_SIZE];
-      dynenum_quote(v, sizeof v, value, value_len);
-      dynenum_quote(k, sizeof k, value_key, value_key_len);
-      set_error(err, DYNENUM_COLLISION, "value '%s' of member '%s' collides with member '%s' in enum '%s' (same key '%s')",
-                v, a, b, e->shown, k);
-    } else if (name_len == clash->pub.name_len && memcmp(name, clash->pub.name, name_len) == 0) {
-      set_error(err, DYNENUM_COLLISION, "member '%s' is already in enum '%s'", a, e->shown);
-    } else {
-      dynenum_quote(k, sizeof k, name_key, name_key_len);
-      set_error(err, DYNENUM_COLLISION, "member '%s' collides with member '%s' in enum '%s' (same key '%s')", a, b,
-                e->shown, k);
-    }
-    unlock_writer(&e->writer);
-    return DYNENUM_COLLISION;
+  return found;
+}
+
+/* The one place the words for a collision are chosen. */
+static int report_collision(const dynenum_enum *e, const candidate *c, collision found, dynenum_error *err) {
+  char name[QUOTE_SIZE], other[QUOTE_SIZE], key[QUOTE_SIZE], value[QUOTE_SIZE];
+  dynenum_quote(name, sizeof name, c->name, c->name_len);
+  dynenum_quote(other, sizeof other, found.with->pub.name, found.with->pub.name_len);
+  switch (found.kind) {
+    case ALREADY_MEMBER:
+      return set_error(err, DYNENUM_COLLISION, "member '%s' is already in enum '%s'", name, e->shown);
+    case VALUE_COLLIDES:
+      dynenum_quote(value, sizeof value, c->value, c->value_len);
+      dynenum_quote(key, sizeof key, c->value_key, c->value_key_len);
+      return set_error(err, DYNENUM_COLLISION,
+                       "value '%s' of member '%s' collides with member '%s' in enum '%s' (same key '%s')", value, name,
+                       other, e->shown, key);
+    default:
+      dynenum_quote(key, sizeof key, c->name_key, c->name_key_len);
+      return set_error(err, DYNENUM_COLLISION, "member '%s' collides with member '%s' in enum '%s' (same key '%s')",
+                       name, other, e->shown, key);
   }
-  /* Allocate everything first, so that failure changes nothing readers see
-  ** (a grown table or array holds the same entries as the one it replaces). */
-  rc = table_reserve(&e->config, &e->real, 2, &e->retired_tables);
+}
+
+/* Allocates the candidate's record and publishes it as the next member
+** (writer only).  Everything is allocated first, so that a failure changes
+** nothing readers see (a grown table or array holds the same entries as the
+** one it replaces). */
+static int append_member(dynenum_enum *e, const candidate *c, member_record **out) {
+  int rc = table_reserve(&e->config, &e->real, 2, &e->retired_tables);
   if (rc == DYNENUM_OK) rc = reserve_member(e);
-  member_record *m = NULL;
-  if (rc == DYNENUM_OK) {
-    m = member_new(&e->config, name, name_len, value, value_len, name_key, name_key_len, value_key, value_key_len);
-    if (!m) rc = DYNENUM_NOMEM;
-  }
-  if (rc != DYNENUM_OK) {
-    unlock_writer(&e->writer);
-    return set_error(err, rc, "out of memory adding a member to enum '%s'", e->shown);
-  }
+  if (rc != DYNENUM_OK) return rc;
+  member_record *m = member_new(&e->config, c->name, c->name_len, c->value, c->value_len, c->name_key,
+                                c->name_key_len, c->value_key, c->value_key_len);
+  if (!m) return DYNENUM_NOMEM;
   size_t count = atomic_load_explicit(&e->count, memory_order_relaxed);
   m->pub.ordinal = (int64_t)count + 1;
   /* The member goes into the array before the count says it is there, and
   ** is complete before any table entry points at it. */
   atomic_load_explicit(&e->members, memory_order_relaxed)->items[count] = m;
   atomic_store_explicit(&e->count, count + 1, memory_order_release);
-  real = atomic_load_explicit(&e->real, memory_order_relaxed);
-  table_put(real, m->name_key, name_key_len, name_hash, m);
-  if (!same_key) table_put(real, m->value_key, value_key_len, value_hash, m);
-  unlock_writer(&e->writer);
-  if (out) *out = &m->pub;
+  table *real = atomic_load_explicit(&e->real, memory_order_relaxed);
+  table_put(real, m->name_key, c->name_key_len, c->name_hash, m);
+  if (!c->same_key) table_put(real, m->value_key, c->value_key_len, c->value_hash, m);
+  *out = m;
   return DYNENUM_OK;
+}
+
+int dynenum_enum_add(dynenum_enum *e, const char *name, size_t name_len, const char *value,
+                     size_t value_len, const dynenum_member **out, dynenum_error *err) {
+  candidate c;
+  member_record *m = NULL;
+  if (!e || (!name && name_len)) return set_error(err, DYNENUM_MISUSE, "dynenum_enum_add(): NULL argument");
+  int rc = prepare_candidate(e, name ? name : "", name_len, value, value_len, &c, err);
+  if (rc) return rc;
+  if (pthread_mutex_lock(&e->writer)) return set_error(err, DYNENUM_LOCK, "cannot lock enum '%s'", e->shown);
+  collision found = find_collision(e, &c);
+  if (found.kind != NO_COLLISION) {
+    rc = report_collision(e, &c, found, err);
+  } else if ((rc = append_member(e, &c, &m)) != DYNENUM_OK) {
+    set_error(err, rc, "out of memory adding a member to enum '%s'", e->shown);
+  }
+  unlock_writer(&e->writer);
+  if (rc == DYNENUM_OK && out) *out = &m->pub;
+  return rc;
 }
 
 size_t dynenum_enum_size(dynenum_enum *e) { return atomic_load_explicit(&e->count, memory_order_acquire); }

@@ -97,12 +97,10 @@ typedef struct dynenum_error {
 ** the C library's allocator and DYNENUM_DEFAULT_DYNAMIC_CAP.  malloc_fn and
 ** free_fn go together: both NULL means the C library's, and one without the
 ** other is DYNENUM_MISUSE from dynenum_registry_open and dynenum_enum_new.
-** realloc_fn is reserved: the core never calls it, and it may be NULL.  The
-** binding passes SQLite's allocator so that SQLite's memory accounting and
+** The binding passes SQLite's allocator so that SQLite's memory accounting and
 ** fault injection cover the core. */
 typedef struct dynenum_config {
   void *(*malloc_fn)(size_t size);
-  void *(*realloc_fn)(void *ptr, size_t size);
   void (*free_fn)(void *ptr);
   size_t dynamic_cap;  /* dynamic members interned per enum at most */
 } dynenum_config;

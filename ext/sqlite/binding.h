@@ -1,11 +1,23 @@
 /*
-** sqlite/binding.h: what the files of the SQLite binding share.  Not a public
-** header: applications load the extension, or link it in and include
-** dynenum_extension.h, which declares dynenum_register() and
-** sqlite3_dynenum_init() for them.
+** sqlite/binding.h: what the files of the SQLite binding share.  Private:
+** never installed, and included only by the binding and by the tests and
+** fuzzers that link it in (for sqlite3.h and the entry points).
+** Applications load the extension, or link it in and include
+** dynenum_extension.h.
+**
+** The files, lowest layer first; each calls only the core, SQLite and the
+** files above it in this list (ARCHITECTURE.md, "Where things are"):
+**
+**   messages.c, sql_token.c, connection.c   shared words, the tokeniser,
+**                                           the per-connection state
+**   shadow.c                                the members table and its SQL
+**   cache.c                                 finding and caching enums
+**   create_args.c                           CREATE VIRTUAL TABLE arguments
+**   functions.c, enum_module.c, catalog.c   what SQL calls
+**   extension.c                             registration and entry points
 */
-#ifndef DYNENUM_SQLITE_H
-#define DYNENUM_SQLITE_H
+#ifndef DYNENUM_BINDING_H
+#define DYNENUM_BINDING_H
 
 #include "sqlite3ext.h"
 #include "dynenum.h"
@@ -20,9 +32,55 @@
 #define DYNENUM_MIN_SQLITE_VERSION "3.34.0"
 #endif
 
-/* The state of one database connection: the enums it has loaded from its
-** databases.  Each registered function and module holds a reference; the
-** last destructor SQLite calls frees it. */
+/* ---- messages.c: words more than one file says -------------------------- */
+
+/* Describes a value that should have been text, for an error message:
+** "integer 42", "real 1.5", "blob of 3 bytes", "NULL".  sqlite3_malloc'd. */
+char *dynenum_describe_value(sqlite3_value *v);
+
+/* The one way a virtual table reports an error: sets vtab's message (taking
+** over message, an sqlite3_malloc'd string) and returns rc, or SQLITE_NOMEM
+** when message is NULL because it could not be made. */
+int dynenum_vtab_error(sqlite3_vtab *vtab, int rc, char *message);
+
+/* "cannot read enum '<shown_enum>': <what SQLite said><hint>", the message
+** for SQLite refusing something while dynenum reads an enum.  shown_enum is
+** already quoted; hint may be NULL.  sqlite3_malloc'd. */
+char *dynenum_cannot_read(sqlite3 *db, const char *shown_enum, const char *hint);
+
+/* ---- sql_token.c: the tokeniser ----------------------------------------- */
+
+/* What text is being read: the CREATE VIRTUAL TABLE statement sqlite_schema
+** holds (comments are space, bare words are SQL identifiers, '$' included),
+** or one argument of it (no comments; a bare member name holds '-'). */
+typedef enum sql_dialect { SQL_SCHEMA_TEXT, SQL_MEMBER_ARGUMENT } sql_dialect;
+
+/* A token: a bare word (word set), a quoted name or string (quote set to
+** its opening character, closed clear when the text ends first), or one
+** other byte. */
+typedef struct sql_token {
+  const char *start;
+  size_t len;
+  int word;
+  char quote;
+  int closed;
+} sql_token;
+
+/* Reads the token at *z into t and advances *z; returns 0 at the end. */
+int dynenum_sql_next_token(const char **z, sql_dialect dialect, sql_token *t);
+
+/* Whether t is the bare word word, ASCII case-insensitively. */
+int dynenum_sql_token_is(const sql_token *t, const char *word);
+
+/* The text between the quotes of t (a closed token quoted with " or '),
+** each doubled quote made one; sqlite3_malloc'd, its length in *len. */
+char *dynenum_sql_unquote(const sql_token *t, size_t *len);
+
+/* ---- connection.c: the state of one database connection ----------------- */
+
+/* The enums a connection has loaded from its databases.  Each registered
+** function and module holds a reference; the last destructor SQLite calls
+** frees it. */
 typedef struct dynenum_connection {
   sqlite3 *db;
   int refs;
@@ -34,17 +92,15 @@ typedef struct dynenum_connection {
                               since the connection was last in autocommit */
 } dynenum_connection;
 
-void dynenum_connection_unref(void *connection);
+/* The allocator the core uses inside SQLite: SQLite's own, so that its memory
+** accounting and fault injection see every byte. */
+extern const dynenum_config dynenum_sqlite_config;
 
-/* Finds the enum that name (a table name, optionally schema-qualified) denotes
-** for this connection, loading it from the database or bringing the cached
-** copy up to date, and returns a new reference.  With verify set, the cached
-** copy is checked against the database even when the cheap checks say it is
-** current (for writes, which must never trust a stale copy).  On failure
-** returns an SQLite result code and, unless out of memory, sets *error to a
-** message to be freed with sqlite3_free. */
-int dynenum_connection_enum(dynenum_connection *c, const char *name, size_t n, int verify, dynenum_enum **out,
-                            char **error);
+/* A new state for db with one reference, in *out; SQLITE_NOMEM. */
+int dynenum_connection_open(sqlite3 *db, dynenum_connection **out);
+
+/* Drops a reference (the destructor given to SQLite with each registration). */
+void dynenum_connection_unref(void *connection);
 
 /* Forgets every cached enum: the next use reloads from the database.  Called
 ** after a rollback and after the module creates, drops or renames an enum
@@ -52,9 +108,37 @@ int dynenum_connection_enum(dynenum_connection *c, const char *name, size_t n, i
 ** the module, so until the transaction ends every use checks the database). */
 void dynenum_connection_changed(dynenum_connection *c, int ddl);
 
-/* Marks the cached enum fresh again after this connection added a member to
-** it through the module (and bumped the generation). */
-void dynenum_connection_touch(dynenum_connection *c, dynenum_enum *e);
+/* ---- shadow.c: the members table ---------------------------------------- */
+
+/* The statements the binding runs on an enum's members table. */
+typedef enum members_statement {
+  MEMBERS_CREATE, /* the table, with its three columns */
+  MEMBERS_INSERT, /* one row: ?1 ordinal, ?2 name, ?3 value */
+  MEMBERS_SELECT, /* every row, by ordinal */
+  MEMBERS_DROP,   /* the table, if it exists */
+  MEMBERS_RENAME  /* to the members table of new_table */
+} members_statement;
+
+/* "<table>_members", sqlite3_malloc'd. */
+char *dynenum_members_name(const char *table);
+
+/* Whether suffix is the one that makes "<enum>_<suffix>" a shadow table. */
+int dynenum_is_members_suffix(const char *suffix);
+
+/* The SQL of one statement on the members table of schema.table;
+** new_table is used by MEMBERS_RENAME only.  sqlite3_malloc'd. */
+char *dynenum_members_sql(members_statement which, const char *schema, const char *table, const char *new_table);
+
+/* Prepares one (*out is NULL on failure), or runs one with sqlite3_exec. */
+int dynenum_members_prepare(sqlite3 *db, members_statement which, const char *schema, const char *table,
+                            sqlite3_stmt **out);
+int dynenum_members_run(sqlite3 *db, members_statement which, const char *schema, const char *table,
+                        const char *new_table);
+
+/* Writes m with a prepared MEMBERS_INSERT, leaving it reset and unbound.
+** SQLITE_OK, or the error with *error set to SQLite's message (not for
+** SQLITE_NOMEM). */
+int dynenum_members_write(sqlite3 *db, sqlite3_stmt *insert, const dynenum_member *m, char **error);
 
 /* Checks that the enum schema.table still has a members table of the right
 ** shape: a table, not a view, with the columns ordinal, name and value.
@@ -72,6 +156,26 @@ int dynenum_members_table_problem(sqlite3 *db, const char *schema, const char *t
 #define DYNENUM_MEMBERS_NOT_TABLE "is not a table"
 #define DYNENUM_MEMBERS_COLUMNS "does not have the columns ordinal, name and value"
 
+/* ---- cache.c: the connection's enums ------------------------------------ */
+
+/* Finds the enum that name (a table name, optionally schema-qualified) denotes
+** for this connection, loading it from the database or bringing the cached
+** copy up to date, and returns a new reference.  With verify set, the cached
+** copy is checked against the database even when the cheap checks say it is
+** current (for writes, which must never trust a stale copy).  On failure
+** returns an SQLite result code and, unless out of memory, sets *error to a
+** message to be freed with sqlite3_free. */
+int dynenum_connection_enum(dynenum_connection *c, const char *name, size_t n, int verify, dynenum_enum **out,
+                            char **error);
+
+/* The same for the enum schema.table, as a virtual table knows itself. */
+int dynenum_connection_table_enum(dynenum_connection *c, const char *schema, const char *table, int verify,
+                                  dynenum_enum **out, char **error);
+
+/* Marks the cached enum fresh again after this connection added a member to
+** it through the module (and bumped the generation). */
+void dynenum_connection_touch(dynenum_connection *c, dynenum_enum *e);
+
 /* Reads the members table of the enum schema.table into a scratch enum,
 ** checking everything a reader checks (the table's shape, ordinals 1, 2,
 ** ... without a gap, valid names and values, no two sharing a key), and
@@ -84,16 +188,25 @@ int dynenum_verify_enum(sqlite3 *db, const char *schema, const char *table, char
 ** table with the dynenum module. */
 int dynenum_is_enum_sql(const char *sql);
 
-/* The allocator the core uses inside SQLite: SQLite's own, so that its memory
-** accounting and fault injection see every byte. */
-extern const dynenum_config dynenum_sqlite_config;
+/* ---- create_args.c: the arguments of CREATE VIRTUAL TABLE --------------- */
 
-/* Describes a value that should have been text, for an error message:
-** "integer 42", "real 1.5", "blob of 3 bytes", "NULL".  sqlite3_malloc'd. */
-char *dynenum_describe_value(sqlite3_value *v);
+/* Builds a scratch enum called name from the member definitions argv[3..argc)
+** (NAME or NAME = 'value' each), checked as new members are.  SQLITE_OK with
+** a reference in *out; SQLITE_NOMEM; SQLITE_ERROR with *error set. */
+int dynenum_enum_from_arguments(const char *name, int argc, const char *const *argv, dynenum_enum **out,
+                                char **error);
 
-/* Registers the dynenum and dynenum_members modules. */
-int dynenum_register_modules(sqlite3 *db, dynenum_connection *c);
+/* ---- functions.c, enum_module.c, catalog.c: what SQL calls -------------- */
+
+/* Registers the five dynenum_* functions, each holding a reference to c. */
+int dynenum_register_functions(sqlite3 *db, dynenum_connection *c);
+
+/* The module dynenum (one enum = one virtual table) and the eponymous
+** catalog dynenum_members. */
+extern const sqlite3_module *const dynenum_enum_module;
+extern const sqlite3_module *const dynenum_catalog_module;
+
+/* ---- extension.c: the entry points -------------------------------------- */
 
 /* What the loadable module exports; everything else it builds hidden, so
 ** that its copy of the core never clashes with another in the process. */
@@ -121,7 +234,4 @@ DYNENUM_EXPORT int sqlite3_dynenum_init(sqlite3 *db, char **error, const sqlite3
 DYNENUM_EXPORT int sqlite3_dynenum_auto_init(sqlite3 *db, char **error, const sqlite3_api_routines *api);
 #endif
 
-/* The name of the shadow table holding an enum's members: "<table>_members". */
-#define DYNENUM_SHADOW_SUFFIX "members"
-
-#endif /* DYNENUM_SQLITE_H */
+#endif /* DYNENUM_BINDING_H */

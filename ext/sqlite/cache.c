@@ -27,7 +27,7 @@
 ** member added by another connection visible from this connection's next
 ** statement.  When SQLite lets go of a schema (deserialize, restore,
 ** detach), it disconnects the enums' virtual tables, and the whole cache is
-** forgotten (enum_disconnect in sqlite/modules.c).
+** forgotten (enum_disconnect in sqlite/enum_module.c).
 **
 ** The data version is only current inside a read transaction; when the
 ** calling statement has none open on the enum's schema, a PRAGMA opens one
@@ -95,94 +95,36 @@ static void spelling_free(void *p) {
 
 /* ---- Recognising enum tables ------------------------------------------- */
 
-/* A token of SQL text: a bare word, a quoted name or one punctuation byte. */
-typedef struct sql_token {
-  const char *start;
-  size_t len;
-  char quote; /* the opening quote character, or 0 */
-} sql_token;
-
-static const char *skip_space_and_comments(const char *z) {
-  for (;;) {
-    while (*z == ' ' || (*z >= '\t' && *z <= '\r')) z++;
-    if (z[0] == '-' && z[1] == '-') {
-      while (*z && *z != '\n') z++;
-    } else if (z[0] == '/' && z[1] == '*') {
-      const char *end = strstr(z + 2, "*/");
-      z = end ? end + 2 : z + strlen(z);
-    } else {
-      return z;
-    }
-  }
-}
-
-static int is_word_byte(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
-         c >= 0x80;
-}
-
-/* Reads the token at *z into t and advances *z; returns 0 at the end. */
-static int next_token(const char **z, sql_token *t) {
-  const char *p = skip_space_and_comments(*z);
-  t->start = p;
-  t->quote = 0;
-  if (!*p) return 0;
-  if (*p == '"' || *p == '\'' || *p == '`' || *p == '[') {
-    char close = *p == '[' ? ']' : *p;
-    t->quote = *p;
-    for (p++;; p++) {
-      if (!*p) break;
-      if (*p == close) {
-        if (close != ']' && p[1] == close) {
-          p++;
-          continue;
-        }
-        p++;
-        break;
-      }
-    }
-  } else if (is_word_byte((unsigned char)*p)) {
-    while (is_word_byte((unsigned char)*p)) p++;
-  } else {
-    p++;
-  }
-  t->len = (size_t)(p - t->start);
-  *z = p;
-  return 1;
-}
-
-static int token_is(const sql_token *t, const char *word) {
-  return !t->quote && strlen(word) == t->len && sqlite3_strnicmp(t->start, word, (int)t->len) == 0;
-}
-
 /* A module name is a bare word or a name in any of SQL's quotes. */
 static int token_names(const sql_token *t, const char *word) {
-  if (!t->quote) return token_is(t, word);
+  if (!t->quote) return dynenum_sql_token_is(t, word);
   size_t n = strlen(word);
   return t->len == n + 2 && sqlite3_strnicmp(t->start + 1, word, (int)n) == 0;
+}
+
+/* The next token of the schema text, which must be the bare word word. */
+static int next_is(const char **sql, sql_token *t, const char *word) {
+  return dynenum_sql_next_token(sql, SQL_SCHEMA_TEXT, t) && dynenum_sql_token_is(t, word);
 }
 
 int dynenum_is_enum_sql(const char *sql) {
   sql_token t;
   if (!sql) return 0;
-  if (!next_token(&sql, &t) || !token_is(&t, "create")) return 0;
-  if (!next_token(&sql, &t) || !token_is(&t, "virtual")) return 0;
-  if (!next_token(&sql, &t) || !token_is(&t, "table")) return 0;
-  if (!next_token(&sql, &t)) return 0;
-  if (token_is(&t, "if")) {
-    if (!next_token(&sql, &t) || !token_is(&t, "not")) return 0;
-    if (!next_token(&sql, &t) || !token_is(&t, "exists")) return 0;
-    if (!next_token(&sql, &t)) return 0;
+  if (!next_is(&sql, &t, "create") || !next_is(&sql, &t, "virtual") || !next_is(&sql, &t, "table")) return 0;
+  if (!dynenum_sql_next_token(&sql, SQL_SCHEMA_TEXT, &t)) return 0;
+  if (dynenum_sql_token_is(&t, "if")) {
+    if (!next_is(&sql, &t, "not") || !next_is(&sql, &t, "exists")) return 0;
+    if (!dynenum_sql_next_token(&sql, SQL_SCHEMA_TEXT, &t)) return 0;
   }
   /* t is the table name, or its schema followed by '.' and the name. */
   const char *after_name = sql;
-  if (next_token(&sql, &t) && t.len == 1 && !t.quote && *t.start == '.') {
-    if (!next_token(&sql, &t)) return 0;
+  if (dynenum_sql_next_token(&sql, SQL_SCHEMA_TEXT, &t) && t.len == 1 && !t.quote && *t.start == '.') {
+    if (!dynenum_sql_next_token(&sql, SQL_SCHEMA_TEXT, &t)) return 0;
   } else {
     sql = after_name;
   }
-  if (!next_token(&sql, &t) || !token_is(&t, "using")) return 0;
-  return next_token(&sql, &t) && token_names(&t, "dynenum");
+  if (!next_is(&sql, &t, "using")) return 0;
+  return dynenum_sql_next_token(&sql, SQL_SCHEMA_TEXT, &t) && token_names(&t, "dynenum");
 }
 
 /* ---- Finding an enum by name ------------------------------------------- */
@@ -446,73 +388,14 @@ static int spelling_fresh(dynenum_connection *c, const spelling_origin *sp) {
 
 /* When the fast check could not tell for want of a read transaction on the
 ** enum's schema (a statement that reads no table of it, like SELECT
-** dynenum_resolve('e', ?)), one PRAGMA opens one, and inside it the check
-** can tell: far cheaper than locating and reading the enum again. */
+** dynenum_resolve('e', ?)), reading the versions opens one, and with the
+** version it saw the check can tell: far cheaper than locating and reading
+** the enum again. */
 static int confirm_fresh(dynenum_connection *c, const enum_origin *o) {
-  sqlite3_stmt *stmt;
-  char *sql = sqlite3_mprintf("PRAGMA \"%w\".schema_version", o->schema);
-  int fresh = 0;
-  if (!sql) return 0;
-  if (sqlite3_prepare_v2(c->db, sql, -1, &stmt, NULL) == SQLITE_OK) {
-    if (sqlite3_step(stmt) == SQLITE_ROW) {
-      fresh = sqlite3_column_int(stmt, 0) == o->schema_version && still_fresh(c, o, 1) == FRESH;
-    }
-    sqlite3_finalize(stmt);
-  }
-  sqlite3_free(sql);
-  return fresh;
-}
-
-int dynenum_members_table_problem(sqlite3 *db, const char *schema, const char *table, const char **problem) {
-  sqlite3_stmt *stmt;
-  char *members = sqlite3_mprintf("%s_" DYNENUM_SHADOW_SUFFIX, table);
-  char *sql = sqlite3_mprintf("SELECT type FROM \"%w\".sqlite_schema WHERE name = ?1 COLLATE NOCASE", schema);
-  int rc = members && sql ? sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) : SQLITE_NOMEM;
-  *problem = NULL;
-  sqlite3_free(sql);
-  if (rc == SQLITE_OK) {
-    rc = sqlite3_bind_text(stmt, 1, members, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
-    if (rc == SQLITE_ROW) {
-      const char *type = (const char *)sqlite3_column_text(stmt, 0);
-      if (type && strcmp(type, "table") != 0) {
-        *problem = strcmp(type, "view") == 0 ? DYNENUM_MEMBERS_VIEW : DYNENUM_MEMBERS_NOT_TABLE;
-      }
-      rc = SQLITE_OK;
-    } else if (rc == SQLITE_DONE) {
-      *problem = DYNENUM_MEMBERS_MISSING;
-      rc = SQLITE_OK;
-    }
-    sqlite3_finalize(stmt);
-  }
-  /* The columns: a statement naming them prepares. */
-  if (rc == SQLITE_OK && !*problem) {
-    sql = sqlite3_mprintf("SELECT ordinal, name, value FROM \"%w\".\"%w\"", schema, members);
-    rc = sql ? sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) : SQLITE_NOMEM;
-    sqlite3_free(sql);
-    if (rc == SQLITE_OK) {
-      sqlite3_finalize(stmt);
-    } else if (rc == SQLITE_ERROR) {
-      *problem = DYNENUM_MEMBERS_COLUMNS;
-      rc = SQLITE_OK;
-    }
-  }
-  sqlite3_free(members);
-  return rc;
-}
-
-int dynenum_check_members_table(sqlite3 *db, const char *schema, const char *table, char **error) {
-  const char *problem;
-  int rc = dynenum_members_table_problem(db, schema, table, &problem);
-  if (rc != SQLITE_OK || !problem) return rc;
-  char shown_enum[DYNENUM_QUOTE_SIZE], shown_table[DYNENUM_QUOTE_SIZE];
-  char *members = sqlite3_mprintf("%s_" DYNENUM_SHADOW_SUFFIX, table);
-  if (!members) return SQLITE_NOMEM;
-  dynenum_quote(shown_enum, sizeof shown_enum, table, strlen(table));
-  dynenum_quote(shown_table, sizeof shown_table, members, strlen(members));
-  sqlite3_free(members);
-  *error = sqlite3_mprintf("enum '%s' is corrupt: its members table '%s' %s", shown_enum, shown_table, problem);
-  return *error ? SQLITE_CORRUPT : SQLITE_NOMEM;
+  unsigned data_version;
+  int schema_version;
+  return read_versions(c->db, o->schema, &data_version, &schema_version) == SQLITE_OK &&
+         schema_version == o->schema_version && still_fresh(c, o, 1) == FRESH;
 }
 
 /* The result of load_members: up to date, an error, or changed under us. */
@@ -541,17 +424,10 @@ static int load_members(sqlite3 *db, dynenum_enum *e, const enum_origin *o, char
   size_t known = dynenum_enum_size(e), seen = 0;
   int rc = dynenum_check_members_table(db, o->schema, o->table, error);
   if (rc != SQLITE_OK) return rc;
-  char *sql = sqlite3_mprintf("SELECT ordinal, name, value FROM \"%w\".\"%w_" DYNENUM_SHADOW_SUFFIX
-                              "\" ORDER BY ordinal",
-                              o->schema, o->table);
-  if (!sql) return SQLITE_NOMEM;
-  rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
-  sqlite3_free(sql);
+  rc = dynenum_members_prepare(db, MEMBERS_SELECT, o->schema, o->table, &stmt);
   if (rc != SQLITE_OK) {
-    char shown[DYNENUM_QUOTE_SIZE];
-    const char *message = sqlite3_errmsg(db);
-    dynenum_quote(shown, sizeof shown, message, strlen(message));
-    *error = sqlite3_mprintf("cannot read enum '%s': %s", dynenum_enum_label(e), shown);
+    if (rc == SQLITE_NOMEM) return rc;
+    *error = dynenum_cannot_read(db, dynenum_enum_label(e), NULL);
     return *error ? rc : SQLITE_NOMEM;
   }
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -588,10 +464,7 @@ static int load_members(sqlite3 *db, dynenum_enum *e, const enum_origin *o, char
   }
   if (rc == SQLITE_DONE) rc = seen < known ? LOAD_RELOAD : SQLITE_OK; /* known members gone */
   if (rc != SQLITE_OK && rc != LOAD_RELOAD && !*error && rc != SQLITE_NOMEM) {
-    char shown[DYNENUM_QUOTE_SIZE];
-    const char *message = sqlite3_errmsg(db);
-    dynenum_quote(shown, sizeof shown, message, strlen(message));
-    *error = sqlite3_mprintf("cannot read enum '%s': %s", dynenum_enum_label(e), shown);
+    *error = dynenum_cannot_read(db, dynenum_enum_label(e), NULL);
   }
   sqlite3_finalize(stmt);
   return rc;
@@ -798,13 +671,11 @@ int dynenum_connection_enum(dynenum_connection *c, const char *name, size_t n, i
   ** PRAGMAs read above, a lowered length limit, a damaged file), the error
   ** names the enum and says what SQLite said. */
   if (rc != SQLITE_OK && rc != SQLITE_NOMEM && !*error) {
-    char shown[DYNENUM_QUOTE_SIZE], said[DYNENUM_QUOTE_SIZE];
-    const char *message = sqlite3_errmsg(c->db);
+    char shown[DYNENUM_QUOTE_SIZE];
     dynenum_quote(shown, sizeof shown, name, n);
-    dynenum_quote(said, sizeof said, message, strlen(message));
-    *error = sqlite3_mprintf("cannot read enum '%s': %s%s", shown, said,
-                             rc == SQLITE_AUTH ? " (dynenum reads the schema with PRAGMA database_list and schema_version)"
-                                               : "");
+    *error = dynenum_cannot_read(c->db, shown,
+                                 rc == SQLITE_AUTH ? " (dynenum reads the schema with PRAGMA database_list and schema_version)"
+                                                   : NULL);
   }
   dynenum_enum_release(e);
   free_location(&l);
@@ -813,11 +684,15 @@ int dynenum_connection_enum(dynenum_connection *c, const char *name, size_t n, i
   return rc;
 }
 
-void dynenum_connection_changed(dynenum_connection *c, int ddl) {
-  c->generation++;
-  if (ddl && !sqlite3_get_autocommit(c->db)) c->ddl_in_transaction = 1;
-  dynenum_registry_clear(c->spellings);
-  dynenum_registry_clear(c->enums);
+int dynenum_connection_table_enum(dynenum_connection *c, const char *schema, const char *table, int verify,
+                                  dynenum_enum **out, char **error) {
+  char *qualified = sqlite3_mprintf("%s.%s", schema, table);
+  *out = NULL;
+  *error = NULL;
+  if (!qualified) return SQLITE_NOMEM;
+  int rc = dynenum_connection_enum(c, qualified, strlen(qualified), verify, out, error);
+  sqlite3_free(qualified);
+  return rc;
 }
 
 void dynenum_connection_touch(dynenum_connection *c, dynenum_enum *e) {

@@ -1,0 +1,99 @@
+/*
+** sqlite/create_args.c: the arguments of CREATE VIRTUAL TABLE ... USING
+** dynenum(...), read into a scratch core enum.
+**
+** Each argument is NAME or NAME = 'value'.  NAME is a bare word (ASCII
+** letters, digits, '_', '-' and any non-ASCII byte) or a double-quoted
+** identifier; the value is a single-quoted SQL string.  The rules for the
+** names and values themselves are the core's: each definition is checked as
+** a new member (dynenum_enum_check_new_member) and added (dynenum_enum_add),
+** so an enum is created only when every one of its members could be.
+*/
+#include "binding.h"
+SQLITE_EXTENSION_INIT3
+
+#include <string.h>
+
+/* One definition, unquoted: name and value sqlite3_malloc'd, value NULL
+** when the definition has none. */
+typedef struct member_definition {
+  char *name;
+  size_t name_len;
+  char *value;
+  size_t value_len;
+} member_definition;
+
+static void free_definition(member_definition *d) {
+  sqlite3_free(d->name);
+  sqlite3_free(d->value);
+}
+
+/* Parses one member definition into *d (to be freed by the caller whatever
+** the result).  SQLITE_OK, SQLITE_NOMEM, or SQLITE_ERROR when the text is not
+** NAME or NAME = 'value'. */
+static int parse_definition(const char *arg, member_definition *d) {
+  sql_token t;
+  memset(d, 0, sizeof *d);
+  if (!dynenum_sql_next_token(&arg, SQL_MEMBER_ARGUMENT, &t)) return SQLITE_ERROR;
+  if (t.quote == '"' && t.closed) {
+    d->name = dynenum_sql_unquote(&t, &d->name_len);
+  } else if (t.word) {
+    d->name_len = t.len;
+    d->name = sqlite3_mprintf("%.*s", (int)t.len, t.start);
+  } else {
+    return SQLITE_ERROR;
+  }
+  if (!d->name) return SQLITE_NOMEM;
+  if (!dynenum_sql_next_token(&arg, SQL_MEMBER_ARGUMENT, &t)) return SQLITE_OK;
+  if (t.quote || t.word || *t.start != '=') return SQLITE_ERROR;
+  if (!dynenum_sql_next_token(&arg, SQL_MEMBER_ARGUMENT, &t) || t.quote != '\'' || !t.closed) return SQLITE_ERROR;
+  d->value = dynenum_sql_unquote(&t, &d->value_len);
+  if (!d->value) return SQLITE_NOMEM;
+  return dynenum_sql_next_token(&arg, SQL_MEMBER_ARGUMENT, &t) ? SQLITE_ERROR : SQLITE_OK;
+}
+
+/* The message for an argument that is not a member definition.  The
+** argument often holds quotes itself, so it comes last, unquoted. */
+static char *unparsable(int position, const dynenum_enum *scratch, const char *arg) {
+  char shown[DYNENUM_QUOTE_SIZE];
+  dynenum_quote(shown, sizeof shown, arg, strlen(arg));
+  return sqlite3_mprintf("dynenum: cannot parse argument %d of enum '%s' (expected NAME or NAME = 'value'): %s",
+                         position, dynenum_enum_label(scratch), shown);
+}
+
+/* Parses one argument and adds its member to scratch as a new member. */
+static int add_definition(dynenum_enum *scratch, int position, const char *arg, char **error) {
+  member_definition d;
+  dynenum_error err;
+  int rc = parse_definition(arg, &d);
+  if (rc == SQLITE_ERROR) {
+    *error = unparsable(position, scratch, arg);
+  } else if (rc == SQLITE_OK) {
+    int added = dynenum_enum_check_new_member(scratch, d.name, d.name_len, d.value, d.value_len, &err);
+    if (added == DYNENUM_OK) added = dynenum_enum_add(scratch, d.name, d.name_len, d.value, d.value_len, NULL, &err);
+    if (added == DYNENUM_NOMEM) {
+      rc = SQLITE_NOMEM;
+    } else if (added != DYNENUM_OK) {
+      *error = sqlite3_mprintf("dynenum: %s", err.message);
+      rc = SQLITE_ERROR;
+    }
+  }
+  free_definition(&d);
+  /* A message that could not be made leaves out of memory. */
+  return rc == SQLITE_ERROR && !*error ? SQLITE_NOMEM : rc;
+}
+
+int dynenum_enum_from_arguments(const char *name, int argc, const char *const *argv, dynenum_enum **out,
+                                char **error) {
+  dynenum_enum *scratch;
+  *out = NULL;
+  if (dynenum_enum_new(&dynenum_sqlite_config, name, strlen(name), &scratch) != DYNENUM_OK) return SQLITE_NOMEM;
+  int rc = SQLITE_OK;
+  for (int i = 3; i < argc && rc == SQLITE_OK; i++) rc = add_definition(scratch, i - 2, argv[i], error);
+  if (rc != SQLITE_OK) {
+    dynenum_enum_release(scratch);
+    return rc;
+  }
+  *out = scratch;
+  return SQLITE_OK;
+}

@@ -149,6 +149,11 @@ build/fold_test_table.c: tools/mktables.tcl $(FOLD_TEST_DATA)
 	tclsh tools/mktables.tcl casefold $(FOLD_TEST_DATA) $(FOLD_TEST_VERSION) dynenum_fold_dynenum_test > $@.tmp
 	@mv $@.tmp $@
 
+# A program linked to the system SQLite that loads the extension.
+build/load_oom_test: tests/load_oom_test.c tests/ctest.h
+	@mkdir -p $(@D)
+	$(BUILD_CC) $(BUILD_CFLAGS) -Itests -o $@ $< -lsqlite3
+
 build/bench: bench/bench.c $(CORE_SOURCES) $(HEADERS)
 	@mkdir -p $(@D)
 	$(BUILD_CC) $(BUILD_CFLAGS) -o $@ bench/bench.c $(CORE_SOURCES) -lsqlite3
@@ -194,8 +199,8 @@ demo: deps
 	@sh tools/demo.sh $(EXTENSION)
 
 test: deps
-	@$(MAKE) --no-print-directory $(EXTENSION) $(CORE_TESTS) build/fold_table_test
-	tclsh tests/run.tcl $(CORE_TESTS) build/fold_table_test
+	@$(MAKE) --no-print-directory $(EXTENSION) $(CORE_TESTS) build/fold_table_test build/load_oom_test
+	tclsh tests/run.tcl $(CORE_TESTS) build/fold_table_test build/load_oom_test
 
 # Each ends with "test-NAME: N passed, N failed" and fails on any report
 # (tools/sanitize.sh).

@@ -200,6 +200,9 @@ int dynenum_enum_from_arguments(const char *name, int argc, const char *const *a
 
 /* Registers the five dynenum_* functions, each holding a reference to c. */
 int dynenum_register_functions(sqlite3 *db, dynenum_connection *c);
+/* Sets *taken to the name of the first of them that db already has a
+** function for (the application's own), or NULL; SQLITE_NOMEM or OK. */
+int dynenum_function_taken(sqlite3 *db, const char **taken);
 
 /* The module dynenum (one enum = one virtual table) and the eponymous
 ** catalog dynenum_members. */

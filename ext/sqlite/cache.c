@@ -231,25 +231,32 @@ static int find_table(sqlite3 *db, const char *schema, const char *table, size_t
 /* Resolves name the way SQLite resolves a table name: "schema.table" when
 ** name starts with the name of an attached schema and a '.', otherwise the
 ** first schema (temp, main, attached) that has a table or view of that name,
-** which must then be a dynenum table. */
-static int locate_enum(sqlite3 *db, const char *name, size_t n, location *out) {
+** which must then be a dynenum table.  With a schema given (a virtual table
+** asking for itself), name is a table of that schema and nothing else: a
+** dot in it separates nothing. */
+static int locate_enum(sqlite3 *db, const char *schema, const char *name, size_t n, location *out) {
   char **schemas;
   int rc = list_schemas(db, &schemas);
   memset(out, 0, sizeof *out);
   if (rc != SQLITE_OK) return rc;
-  /* The longest schema name that prefixes name, so that "we.ird.t" finds
-  ** table t in schema "we.ird". */
+  /* The schema given, or the longest schema name that prefixes name, so
+  ** that "we.ird.t" finds table t in schema "we.ird". */
   int only = -1;
   size_t prefix = 0;
   for (int i = 0; schemas[i]; i++) {
     size_t len = strlen(schemas[i]);
-    if (len < n && name[len] == '.' && len >= prefix && sqlite3_strnicmp(schemas[i], name, (int)len) == 0) {
+    if (schema ? sqlite3_stricmp(schemas[i], schema) == 0
+               : len < n && name[len] == '.' && len >= prefix && sqlite3_strnicmp(schemas[i], name, (int)len) == 0) {
       only = i;
       prefix = len;
     }
   }
-  const char *wanted = only >= 0 ? name + prefix + 1 : name;
-  size_t wanted_len = only >= 0 ? n - prefix - 1 : n;
+  if (schema && only < 0) { /* detached while its table was open: no enum */
+    free_schemas(schemas);
+    return SQLITE_OK;
+  }
+  const char *wanted = schema ? name : only >= 0 ? name + prefix + 1 : name;
+  size_t wanted_len = schema ? n : only >= 0 ? n - prefix - 1 : n;
   int i = only >= 0 ? only : 0;
   for (; schemas[i]; i++) {
     int is_view, is_enum;
@@ -624,21 +631,19 @@ static int remember_spelling(dynenum_connection *c, const char *key, size_t n, d
   return SQLITE_OK;
 }
 
-int dynenum_connection_enum(dynenum_connection *c, const char *name, size_t n, int verify, dynenum_enum **out,
-                            char **error) {
+/* The enum name (n bytes) names, in schema when schema is not NULL; key (k
+** bytes, owned by the caller) is the spelling's key in c->spellings. */
+static int find_enum(dynenum_connection *c, const char *schema, const char *name, size_t n, const char *key, size_t k,
+                     int verify, dynenum_enum **out, char **error) {
   dynenum_enum *e = NULL;
   location l;
-  char *key = ascii_lower_copy(name, n), *table_key = NULL;
+  char *table_key = NULL;
   size_t table_key_len = 0;
   int rc;
   *out = NULL;
   *error = NULL;
-  if (!key) return SQLITE_NOMEM;
-  if (!verify && (*out = cached_enum(c, key, n)) != NULL) {
-    sqlite3_free(key);
-    return SQLITE_OK;
-  }
-  rc = locate_enum(c->db, name, n, &l);
+  if (!verify && (*out = cached_enum(c, key, k)) != NULL) return SQLITE_OK;
+  rc = locate_enum(c->db, schema, name, n, &l);
   if (rc == SQLITE_OK && !l.schema) {
     *error = no_such_enum(name, n, &l);
     rc = *error ? SQLITE_ERROR : SQLITE_NOMEM;
@@ -662,7 +667,7 @@ int dynenum_connection_enum(dynenum_connection *c, const char *name, size_t n, i
     }
   }
   if (rc == SQLITE_OK && !*out) rc = load_enum(c, &l, table_key, table_key_len, out, error);
-  if (rc == SQLITE_OK) rc = remember_spelling(c, key, n, *out, &l);
+  if (rc == SQLITE_OK) rc = remember_spelling(c, key, k, *out, &l);
   if (rc != SQLITE_OK && *out) {
     dynenum_enum_release(*out);
     *out = NULL;
@@ -680,18 +685,41 @@ int dynenum_connection_enum(dynenum_connection *c, const char *name, size_t n, i
   dynenum_enum_release(e);
   free_location(&l);
   sqlite3_free(table_key);
+  return rc;
+}
+
+int dynenum_connection_enum(dynenum_connection *c, const char *name, size_t n, int verify, dynenum_enum **out,
+                            char **error) {
+  char *key = ascii_lower_copy(name, n);
+  *out = NULL;
+  *error = NULL;
+  if (!key) return SQLITE_NOMEM;
+  int rc = find_enum(c, NULL, name, n, key, n, verify, out, error);
   sqlite3_free(key);
   return rc;
 }
 
+/* A virtual table asks for itself by schema and table, never by one string
+** "schema.table": in a connection with a schema "main.x", main's table
+** "x.e" and that schema's table "e" would both be spelled "main.x.e".  Its
+** spelling key starts with a NUL, which no spelling a function is given
+** can begin with the same way, and holds schema and table apart. */
 int dynenum_connection_table_enum(dynenum_connection *c, const char *schema, const char *table, int verify,
                                   dynenum_enum **out, char **error) {
-  char *qualified = sqlite3_mprintf("%s.%s", schema, table);
+  size_t k;
+  char *table_key = enum_key(schema, table, &k);
+  char *key = table_key ? sqlite3_malloc64(k + 2) : NULL;
   *out = NULL;
   *error = NULL;
-  if (!qualified) return SQLITE_NOMEM;
-  int rc = dynenum_connection_enum(c, qualified, strlen(qualified), verify, out, error);
-  sqlite3_free(qualified);
+  if (!key) {
+    sqlite3_free(table_key);
+    return SQLITE_NOMEM;
+  }
+  key[0] = 0;
+  memcpy(key + 1, table_key, k + 1);
+  sqlite3_free(table_key);
+  int rc = find_enum(c, schema, table, strlen(table), key, k + 1, verify, out, error);
+  sqlite3_free(key);
   return rc;
 }
 

@@ -36,6 +36,8 @@
 #include <dlfcn.h>
 #endif
 #include "binding.h"
+
+#include <string.h>
 SQLITE_EXTENSION_INIT1
 
 /* ---- The collation ------------------------------------------------------ */
@@ -76,18 +78,38 @@ static int reparse_schema(sqlite3 *db) {
 
 static int sqlite_is_new_enough(void) { return sqlite3_libversion_number() >= DYNENUM_MIN_SQLITE_VERSION_NUMBER; }
 
+/* Whether a statement compiles on db (the probe of what db already has):
+** 1 or 0, or -1 when SQLite ran out of memory trying. */
+static int compiles(sqlite3 *db, const char *sql) {
+  sqlite3_stmt *probe = NULL;
+  int rc = sqlite3_prepare_v2(db, sql, -1, &probe, NULL);
+  sqlite3_finalize(probe);
+  return rc == SQLITE_OK ? 1 : rc == SQLITE_NOMEM ? -1 : 0;
+}
+
 /* Registers the collation, the functions and the modules, each function and
-** module holding a reference to one new connection state. */
-static int register_all(sqlite3 *db) {
+** module holding a reference to one new connection state.  A connection
+** that has a function or collation of one of dynenum's names of its own is
+** refused before anything is registered, *taken naming it: SQLite would
+** refuse to replace a function while a statement runs (load_extension() is
+** one), leaving half of dynenum registered. */
+static int register_all(sqlite3 *db, const char **taken) {
+  *taken = NULL;
   /* Loading again on a connection that has dynenum changes nothing.
-  ** Registering anew would fail while a statement runs (load_extension()
-  ** is one), and would split the connection's state in two: tables opened
-  ** before would keep the old state while the functions used the new. */
-  sqlite3_stmt *probe;
-  if (sqlite3_prepare_v2(db, "SELECT dynenum_version()", -1, &probe, NULL) == SQLITE_OK) {
-    return sqlite3_finalize(probe);
+  ** Registering anew would fail while a statement runs, and would split the
+  ** connection's state in two: tables opened before would keep the old
+  ** state while the functions used the new. */
+  int loaded = compiles(db, "SELECT dynenum_version()");
+  if (loaded) return loaded > 0 ? SQLITE_OK : SQLITE_NOMEM;
+  int rc = dynenum_function_taken(db, taken);
+  if (rc != SQLITE_OK || *taken) return rc == SQLITE_OK ? SQLITE_ERROR : rc;
+  int collation = compiles(db, "SELECT '' = '' COLLATE DYNENUM");
+  if (collation) {
+    if (collation < 0) return SQLITE_NOMEM;
+    *taken = "DYNENUM";
+    return SQLITE_ERROR;
   }
-  int rc = sqlite3_create_collation_v2(db, "DYNENUM", SQLITE_UTF8, NULL, dynenum_collation, NULL);
+  rc = sqlite3_create_collation_v2(db, "DYNENUM", SQLITE_UTF8, NULL, dynenum_collation, NULL);
   if (rc != SQLITE_OK) return rc;
   dynenum_connection *c;
   rc = dynenum_connection_open(db, &c);
@@ -104,26 +126,18 @@ static int register_all(sqlite3 *db) {
 }
 
 /* Registers everything on db.  Also the entry point for static builds. */
-int dynenum_register(sqlite3 *db) { return sqlite_is_new_enough() ? register_all(db) : SQLITE_ERROR; }
-
-int sqlite3_dynenum_init(sqlite3 *db, char **error, const sqlite3_api_routines *api) {
-  SQLITE_EXTENSION_INIT2(api);
-  (void)api; /* unused in static builds, where the line above is empty */
-  if (!sqlite_is_new_enough()) {
-    *error = sqlite3_mprintf("dynenum needs SQLite " DYNENUM_MIN_SQLITE_VERSION " or newer, this is %s",
-                             sqlite3_libversion());
-    return SQLITE_ERROR;
-  }
-  int rc = register_all(db);
-  if (rc != SQLITE_OK && rc != SQLITE_NOMEM) *error = sqlite3_mprintf("dynenum: cannot register: %s", sqlite3_errstr(rc));
-  return rc;
+int dynenum_register(sqlite3 *db) {
+  const char *taken;
+  return sqlite_is_new_enough() ? register_all(db, &taken) : SQLITE_ERROR;
 }
 
 #ifndef SQLITE_CORE
-/* SQLite closes a loaded extension's shared object with the connection that
-** loaded it, but an auto-extension is called for connections opened later:
-** so the object opens itself once more, RTLD_NODELETE, before registering.
-** Registering twice is harmless (SQLite keeps one entry per function). */
+/* SQLite closes a loaded extension's shared object when the load fails and
+** with the connection that loaded it.  Whatever is registered must not
+** outlive the code it points to: an auto-extension is called for
+** connections opened later, and a registration that failed half-way leaves
+** functions on the connection.  So in those cases the object opens itself
+** once more, RTLD_NODELETE, which keeps it loaded for the process. */
 static int keep_loaded(char **error) {
   Dl_info self;
   if (!dladdr((void *)sqlite3_dynenum_auto_init, &self) || !self.dli_fname) {
@@ -136,7 +150,35 @@ static int keep_loaded(char **error) {
   }
   return SQLITE_OK;
 }
+#endif
 
+int sqlite3_dynenum_init(sqlite3 *db, char **error, const sqlite3_api_routines *api) {
+  SQLITE_EXTENSION_INIT2(api);
+  (void)api; /* unused in static builds, where the line above is empty */
+  if (!sqlite_is_new_enough()) {
+    *error = sqlite3_mprintf("dynenum needs SQLite " DYNENUM_MIN_SQLITE_VERSION " or newer, this is %s",
+                             sqlite3_libversion());
+    return SQLITE_ERROR;
+  }
+  const char *taken;
+  int rc = register_all(db, &taken);
+  if (rc == SQLITE_OK) return rc;
+  if (taken) {
+    *error = sqlite3_mprintf("dynenum: cannot register: this connection already has a %s %s%s of its own",
+                             strcmp(taken, "DYNENUM") == 0 ? "collation" : "function", taken,
+                             strcmp(taken, "DYNENUM") == 0 ? "" : "()");
+    return rc;
+  }
+#ifndef SQLITE_CORE
+  char *ignored = NULL;
+  keep_loaded(&ignored); /* best effort: the load has failed already */
+  sqlite3_free(ignored);
+#endif
+  if (rc != SQLITE_NOMEM) *error = sqlite3_mprintf("dynenum: cannot register: %s", sqlite3_errstr(rc));
+  return rc;
+}
+
+#ifndef SQLITE_CORE
 int sqlite3_dynenum_auto_init(sqlite3 *db, char **error, const sqlite3_api_routines *api) {
   int rc = sqlite3_dynenum_init(db, error, api);
   if (rc == SQLITE_OK) rc = keep_loaded(error);

@@ -218,6 +218,23 @@ static const struct {
     {"dynenum_version", 0, SQLITE_INNOCUOUS, version_function},
 };
 
+int dynenum_function_taken(sqlite3 *db, const char **taken) {
+  *taken = NULL;
+  for (size_t i = 0; !*taken && i < sizeof functions / sizeof functions[0]; i++) {
+    static const char *const nulls[] = {"", "NULL", "NULL, NULL"};
+    char *sql = sqlite3_mprintf("SELECT %s(%s)", functions[i].name, nulls[functions[i].args]);
+    if (!sql) return SQLITE_NOMEM;
+    sqlite3_stmt *probe = NULL;
+    /* Compiling a call succeeds exactly when a function would answer it. */
+    int rc = sqlite3_prepare_v2(db, sql, -1, &probe, NULL);
+    if (rc == SQLITE_OK) *taken = functions[i].name;
+    sqlite3_finalize(probe);
+    sqlite3_free(sql);
+    if (rc == SQLITE_NOMEM) return rc;
+  }
+  return SQLITE_OK;
+}
+
 int dynenum_register_functions(sqlite3 *db, dynenum_connection *c) {
   int rc = SQLITE_OK;
   /* Each registration holds a reference, released by SQLite through the

@@ -32,7 +32,9 @@ extern "C" {
 
 /* Registers the DYNENUM collation, the dynenum_* functions and the dynenum
 ** and dynenum_members modules on db.  Returns SQLITE_OK, or an SQLite result
-** code (SQLITE_ERROR when the running SQLite is older than 3.34.0).
+** code (SQLITE_ERROR when the running SQLite is older than 3.34.0, or when
+** db has a function or collation of one of dynenum's names of its own; then
+** nothing is registered).
 ** Registering on a connection that already has dynenum changes nothing. */
 int dynenum_register(sqlite3 *db);
 

@@ -10,6 +10,8 @@
 #                       under PREFIX (/usr/local), staged in DESTDIR;
 #                       make uninstall removes them
 #   make python-wheel   the Python package: build/wheel/dynenum-*.whl
+#   make dqlite         build/dynenum-dqlite, a dqlite node with dynenum
+#                       built in, and build/dynenum-dqlite-client
 #
 # Longer checks, all run by .ci/run:
 #   make test-asan      the C tests and the Tcl suite with AddressSanitizer
@@ -31,6 +33,9 @@
 #   make test-install   install, build examples/embed.c with pkg-config,
 #                       uninstall, in a temporary DESTDIR
 #   make test-sqlite-versions  the Tcl suite on a newer SQLite as well
+#   make test-dqlite    a 3-node dqlite cluster on loopback: failover,
+#                       catch-up, and clients under load while leaders are
+#                       killed (tests/cluster/)
 #   make test-fresh     the README's quick start (make demo, make test) on
 #                       fresh Debian 12 roots made with mmdebstrap
 #   make warnings       everything compiled by gcc and clang, warnings as
@@ -375,6 +380,29 @@ test-stress: deps
 .PHONY: test-fresh
 test-fresh:
 	@sh tools/fresh.sh
+
+# The replicated SQLite (cluster/): Go programs on go-dqlite, built with
+# Debian's Go and Debian's go-dqlite sources in GOPATH mode, so nothing is
+# downloaded.  The node links build/libdynenum.a.  Go's build cache does
+# not notice a change of a C library named in #cgo LDFLAGS, so the
+# library's checksum goes into the link (-X), which makes Go relink when it
+# changes.  go-dqlite asks for -Wl,-z,now, which cgo allows only when told.
+.PHONY: dqlite test-dqlite
+DQLITE_PROGRAMS := build/dynenum-dqlite build/dynenum-dqlite-client
+GO_ENV := GO111MODULE=off GOPATH=/usr/share/gocode GOFLAGS= GOCACHE=$(CURDIR)/build/go-cache \
+	CGO_LDFLAGS_ALLOW='-Wl,-z,now'
+
+dqlite: deps
+	@sh tools/deps.sh --only dqlite
+	@$(MAKE) --no-print-directory $(STATIC_LIBRARY)
+	$(GO_ENV) go build -ldflags "-X main.staticLibrary=$$(sha256sum $(STATIC_LIBRARY) | cut -c1-16)" \
+	  -o build/dynenum-dqlite ./cluster/node
+	$(GO_ENV) go build -o build/dynenum-dqlite-client ./cluster/client
+
+# Runs tests/cluster/*.test; ends with "test-dqlite: N passed, N failed".
+test-dqlite: dqlite
+	@$(MAKE) --no-print-directory $(EXTENSION)
+	@tclsh tests/run.tcl -dir tests/cluster -label test-dqlite
 
 # Fuzzing (make fuzz) lives in its own file.
 include fuzz/fuzz.mk

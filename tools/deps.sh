@@ -41,6 +41,11 @@
 #              `make test-static`
 #   fuzz       clang and its libFuzzer runtime, for `make fuzz`:
 #              libclang-rt-N-dev for clang N (14 on Debian 12)
+#   dqlite     what `make dqlite` and `make test-dqlite` need: golang-go,
+#              Debian's Go; golang-github-canonical-go-dqlite-dev, the Go
+#              client and app packages of dqlite (source, for GOPATH mode),
+#              which bring libdqlite-dev and libraft-dev; go-dqlite, the
+#              `dqlite` shell the test uses as a client
 #
 # Every check loads or runs what it checks and trusts only an exit status
 # that means what it says; tests/deps.test makes each thing missing in turn
@@ -48,11 +53,12 @@
 # tests and for unusual machines: CC (cc) and CPPFLAGS, the compiler and
 # flags that must find the headers; DYNENUM_PYTHON (/usr/bin/python3);
 # DYNENUM_UNICODE_DATA (/usr/share/unicode), where the Unicode data files
-# are.
+# are; DYNENUM_GOCODE (/usr/share/gocode), where Debian puts Go sources.
 cc=${CC:-cc}
 python=${DYNENUM_PYTHON:-/usr/bin/python3}
 unicode_data=${DYNENUM_UNICODE_DATA:-/usr/share/unicode}
-groups="bench valgrind coverage install python clients fresh clang fuzz"
+gocode=${DYNENUM_GOCODE:-/usr/share/gocode}
+groups="bench valgrind coverage install python clients fresh clang fuzz dqlite"
 usage="usage: sh tools/deps.sh [--missing] [--only] [--all | GROUP...], GROUP one of: $groups"
 
 list_only=0
@@ -163,6 +169,13 @@ check_group() {
       else
         need clang libclang-rt-14-dev
       fi
+      ;;
+    dqlite)
+      command -v go >/dev/null 2>&1 || need golang-go
+      command -v dqlite >/dev/null 2>&1 || need go-dqlite
+      compiles dqlite.h || need libdqlite-dev
+      [ -f "$gocode/src/github.com/canonical/go-dqlite/app/app.go" ] ||
+        need golang-github-canonical-go-dqlite-dev
       ;;
   esac
 }

@@ -28,7 +28,8 @@
 #                       branches
 #   make fuzz           libFuzzer targets, FUZZ_SECONDS (60) each
 #   make test-clients   the sqlite3 shell, Python's sqlite3, Node's
-#                       better-sqlite3 and the Python wheel as clients
+#                       better-sqlite3 and the Python wheel as clients;
+#                       enum_class() and the npm package
 #   make test-static    examples/embed.c against build/libdynenum.a
 #   make test-install   install, build examples/embed.c with pkg-config,
 #                       uninstall, in a temporary DESTDIR
@@ -352,9 +353,10 @@ python-wheel: deps
 	  --disable-pip-version-check -w build/wheel build/python
 	@ls build/wheel/*.whl
 
-# Real clients: the sqlite3 shell, Python's sqlite3 module, Node with
-# better-sqlite3 (installed by npm ci into tests/clients/node/), the Python
-# wheel in a fresh venv, and examples/*_quickstart.*; ends with
+# Real clients: the sqlite3 shell, Python's sqlite3 module and
+# dynenum.enum_class(), Node with better-sqlite3 (installed by npm ci into
+# tests/clients/node/), the npm package of node/ from its tarball, the
+# Python wheel in fresh venvs, and examples/*_quickstart.*; ends with
 # "test-clients: N passed, N failed" (tests/clients/run.sh).
 test-clients: deps
 	@sh tools/deps.sh --only clients

@@ -36,6 +36,9 @@
 #              npm; g++, with which better-sqlite3 compiles its addon when
 #              no prebuilt binary can be downloaded.  better-sqlite3 12
 #              wants Node 20 or newer, which is checked after installing.
+#              python3-pydantic (1.x), which the enum class's Pydantic
+#              fields are tested with; mypy, which checks the stubs of
+#              `python3 -m dynenum stubs`
 #   fresh      mmdebstrap, which makes the Debian roots of `make test-fresh`
 #   clang      clang, the second compiler of `make warnings` and
 #              `make test-static`
@@ -160,6 +163,10 @@ check_group() {
       command -v node >/dev/null 2>&1 || need nodejs
       command -v npm >/dev/null 2>&1 || need npm
       command -v g++ >/dev/null 2>&1 || need g++
+      # Pydantic 2 validates otherwise; the tests are of 1.x, Debian 12's.
+      "$python" -c 'import sys, pydantic; sys.exit(not pydantic.VERSION.startswith("1."))' >/dev/null 2>&1 ||
+        need python3-pydantic
+      mypy --version >/dev/null 2>&1 || need mypy
       ;;
     fresh) command -v mmdebstrap >/dev/null 2>&1 || need mmdebstrap ;;
     clang) command -v clang >/dev/null 2>&1 || need clang ;;

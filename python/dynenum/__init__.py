@@ -7,11 +7,20 @@
     dynenum.load(conn)
     conn.execute("SELECT dynenum_resolve('endpoint_type', 'OpenAI-Chat')")
 
+    EndpointType = dynenum.enum_class(conn, "endpoint_type")
+    EndpointType("OpenAI-Chat") is EndpointType.OPENAI_CHAT
+
+`python3 -m dynenum stubs DATABASE ENUM` writes type stubs of an enum's
+class (see dynenum.stubs).
+
 The package carries the compiled extension (dynenum.so, .dylib or .dll) next
 to this file.  The SQL it adds is documented in the repository's README.
 """
+import importlib.util
 import os
 import sqlite3
+
+from .database_enum import DatabaseEnum, enum_class, refresh, register
 
 try:
     from importlib.metadata import PackageNotFoundError, version as _version
@@ -22,7 +31,7 @@ try:
 except ImportError:  # Python < 3.8 has no importlib.metadata
     __version__ = None
 
-__all__ = ["load", "loadable_path"]
+__all__ = ["DatabaseEnum", "enum_class", "load", "loadable_path", "refresh", "register"]
 
 
 def loadable_path():
@@ -45,13 +54,23 @@ def load(conn):
     sqlite3.OperationalError when SQLite cannot load the library.
     """
     if not hasattr(conn, "enable_load_extension"):
-        raise sqlite3.NotSupportedError(
-            "dynenum: this Python's sqlite3 module cannot load extensions "
-            "(built without loadable extension support); use a Python whose "
-            "sqlite3 has Connection.enable_load_extension, such as Debian's "
-            "/usr/bin/python3")
+        raise sqlite3.NotSupportedError(cannot_load_message())
     conn.enable_load_extension(True)
     try:
         conn.load_extension(loadable_path())
     finally:
         conn.enable_load_extension(False)
+
+
+def cannot_load_message():
+    """What load() says of a connection that cannot load extensions: the
+    fix, and the modules of this Python that could load dynenum instead."""
+    message = ("dynenum: this Python's sqlite3 module cannot load extensions "
+               "(built without loadable extension support); use a Python whose "
+               "sqlite3 has Connection.enable_load_extension, such as Debian's "
+               "/usr/bin/python3")
+    present = [name for name in ("pysqlite3", "apsw") if importlib.util.find_spec(name) is not None]
+    if present:
+        message += ("; or, in this Python, %s, whose connections can: load "
+                    "loadable_path() with their load_extension()" % " or ".join(present))
+    return message

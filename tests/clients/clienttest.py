@@ -22,6 +22,13 @@ with open(os.path.join(ROOT, "VERSION"), encoding="utf-8") as _f:
 
 # The database the sqlite3 shell builds for the other clients to read.
 SHELL_DB_SQL = os.path.join(ROOT, "tests", "clients", "shell_db.sql")
+# The enum most Python client tests use.
+ENDPOINT_TYPE = """
+    CREATE VIRTUAL TABLE endpoint_type USING dynenum(
+      OPENAI_CHAT,
+      ANTHROPIC_CHAT = 'anthropic_chat',
+      "Legacy Completions" = 'completions'
+    )"""
 # The table of the enum endpoint_type that every client test uses.
 SCHEMA_SQL = os.path.join(ROOT, "tests", "clients", "schema.sql")
 

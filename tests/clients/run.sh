@@ -2,13 +2,19 @@
 # Runs the client tests and adds up their summary lines:
 #
 #   python     Python's sqlite3 module (test_python.py)
+#   enum       dynenum.enum_class() from python/, with Debian's Pydantic
+#              (test_enum.py)
 #   shell      the sqlite3 shell, and files passed between it and Python
 #              (test_shell.py)
 #   npm        installs better-sqlite3 into tests/clients/node/ (npm ci),
 #              unless the locked version is already there
 #   node       Node with better-sqlite3 (node/test_node.mjs)
+#   npm-package  packs node/ (npm pack), installs the tarball into a fresh
+#              project and uses it there (node/test_package.mjs)
 #   wheel      builds the Python wheel (make python-wheel), then installs it
-#              into a fresh venv and uses it (test_wheel.py)
+#              into fresh venvs and uses it: the README's enum_class()
+#              example and a program checked against SQL, stubs checked by
+#              mypy (test_wheel.py)
 #
 #   MAKE=make sh tests/clients/run.sh     (what `make test-clients` runs)
 #
@@ -80,9 +86,11 @@ install_better_sqlite3() {
 }
 
 run python $python tests/clients/test_python.py
+run enum $python tests/clients/test_enum.py
 run shell $python tests/clients/test_shell.py
 run npm install_better_sqlite3
 run node node tests/clients/node/test_node.mjs
+run npm-package node tests/clients/node/test_package.mjs
 run python-wheel "$make" --no-print-directory python-wheel
 run wheel $python tests/clients/test_wheel.py
 

@@ -12,14 +12,7 @@ import subprocess
 import sys
 import unittest
 
-from clienttest import EXTENSION, PYTHON, ROOT, SCHEMA_SQL, VERSION, connect, main, scratch
-
-ENDPOINT_TYPE = """
-    CREATE VIRTUAL TABLE endpoint_type USING dynenum(
-      OPENAI_CHAT,
-      ANTHROPIC_CHAT = 'anthropic_chat',
-      "Legacy Completions" = 'completions'
-    )"""
+from clienttest import ENDPOINT_TYPE, EXTENSION, PYTHON, ROOT, SCHEMA_SQL, VERSION, connect, main, scratch
 
 
 class Loading(unittest.TestCase):

@@ -1,12 +1,16 @@
 """The Python package (python/): the wheel `make python-wheel` built in
 build/wheel/ is platform-tagged and carries the compiled extension; installed
-into a fresh venv it gives `import dynenum; dynenum.load(conn)`.
+into a fresh venv it gives `import dynenum; dynenum.load(conn)`.  Installed
+into a venv that sees Debian's python3-pydantic, it runs the README's
+enum_class() example (examples/python_enum_quickstart.py) and a program
+written against it (readme_program.py), and its stubs pass Debian's mypy.
 
     make python-wheel && /usr/bin/python3 tests/clients/test_wheel.py
 """
 import glob
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import sysconfig
@@ -44,6 +48,54 @@ try:
     dynenum.load(object())
 except sqlite3.NotSupportedError as error:
     print(error)
+"""
+
+
+# A connection of a sqlite3 module built without extension loading: all
+# but enable_load_extension.
+WITHOUT_LOADING = """\
+import sqlite3, dynenum
+class Connection:
+    def __init__(self, conn):
+        self._conn = conn
+    def __getattr__(self, name):
+        if name in ("enable_load_extension", "load_extension"):
+            raise AttributeError(name)
+        return getattr(self._conn, name)
+try:
+    dynenum.load(Connection(sqlite3.connect(":memory:")))
+except sqlite3.NotSupportedError as error:
+    print(error)
+"""
+CANNOT_LOAD = ("dynenum: this Python's sqlite3 module cannot load extensions (built without loadable"
+               " extension support); use a Python whose sqlite3 has Connection.enable_load_extension,"
+               " such as Debian's /usr/bin/python3")
+
+# Type-checked with the stubs: real members pass, a misspelt one does not.
+ENUM_MODULE = """\
+import sqlite3
+import dynenum
+
+conn = sqlite3.connect("app.db")
+dynenum.load(conn)
+EndpointType = dynenum.enum_class(conn, "endpoint_type")
+"""
+GOOD_PROGRAM = """\
+from endpoint_types import EndpointType
+
+
+def describe(endpoint: EndpointType) -> str:
+    return endpoint.value
+
+
+print(describe(EndpointType.OPENAI_CHAT), describe(EndpointType("Triton")), describe(EndpointType["groq"]))
+print(EndpointType.ANTHROPIC_CHAT.ordinal, len(EndpointType))
+"""
+BAD_PROGRAM = """\
+from endpoint_types import EndpointType
+
+print(EndpointType.OPENAI_CHAT.value.upper())
+print(EndpointType.OPEN_AI_CHAT)
 """
 
 
@@ -94,6 +146,98 @@ class Wheel(unittest.TestCase):
             "dynenum: this Python's sqlite3 module cannot load extensions (built without loadable"
             " extension support); use a Python whose sqlite3 has Connection.enable_load_extension,"
             " such as Debian's /usr/bin/python3"])
+
+    def site_venv(self):
+        """A venv that also sees Debian's packages (python3-pydantic), with
+        the wheel installed; made once."""
+        venv = os.path.join(WORK, "venv-site")
+        python = os.path.join(venv, "bin", "python")
+        if not os.path.exists(os.path.join(venv, "installed")):
+            shutil.rmtree(venv, ignore_errors=True)
+            made = run([PYTHON, "-m", "venv", "--system-site-packages", venv])
+            self.assertEqual(made.returncode, 0, made.stderr)
+            installed = run([python, "-m", "pip", "install", "--no-index", "--disable-pip-version-check",
+                             "--quiet", self.wheel()])
+            self.assertEqual(installed.returncode, 0, installed.stderr)
+            open(os.path.join(venv, "installed"), "w").close()
+        return python
+
+    def test_readme_enum_example(self):
+        python = self.site_venv()
+        example = run([python, os.path.join(ROOT, "examples", "python_enum_quickstart.py")], cwd=WORK)
+        self.assertEqual((example.returncode, example.stderr), (0, ""))
+        with open(os.path.join(ROOT, "examples", "python_enum_quickstart.out"), encoding="utf-8") as expected:
+            self.assertEqual(example.stdout, expected.read())
+
+    def test_program_agrees_with_sql(self):
+        python = self.site_venv()
+        for seed in (1, 2):
+            program = run([python, os.path.join(ROOT, "tests", "clients", "readme_program.py"), str(seed)], cwd=WORK)
+            self.assertEqual((program.returncode, program.stderr), (0, ""), program.stdout)
+            lines = program.stdout.splitlines()
+            self.assertRegex(lines[0], r"^spellings 3000 groups [0-9]+ pairs 3000$")
+            self.assertEqual(lines[1:], [
+                "same grouping True disagreements [] 0",
+                "members [('ANTHROPIC_CHAT', 2), ('NVIDIA_OPTIMIZED', 3), ('OPENAI_CHAT', 1)] 3"])
+
+    def test_cannot_load_names_the_fix(self):
+        python = self.site_venv()
+        plain = run([python, "-c", WITHOUT_LOADING], cwd=WORK)
+        self.assertEqual((plain.returncode, plain.stdout, plain.stderr), (0, CANNOT_LOAD + "\n", ""))
+        # With pysqlite3 or apsw importable, the message offers them.
+        modules = os.path.join(WORK, "fake-modules")
+        os.makedirs(modules, exist_ok=True)
+        for name in ("pysqlite3", "apsw"):
+            with open(os.path.join(modules, name + ".py"), "w", encoding="utf-8") as f:
+                f.write("# stands for the real module: only found, never imported\n")
+        offered = run([python, "-c", WITHOUT_LOADING], cwd=WORK, env=dict(os.environ, PYTHONPATH=modules))
+        self.assertEqual((offered.returncode, offered.stderr), (0, ""))
+        self.assertEqual(offered.stdout, CANNOT_LOAD + "; or, in this Python, pysqlite3 or apsw, whose connections"
+                         " can: load loadable_path() with their load_extension()\n")
+
+    def test_stubs_checked_by_mypy(self):
+        python = self.site_venv()
+        folder = os.path.join(WORK, "stubs")
+        shutil.rmtree(folder, ignore_errors=True)
+        os.makedirs(folder)
+        database = os.path.join(folder, "app.db")
+        conn = sqlite3.connect(database)
+        conn.enable_load_extension(True)
+        conn.load_extension(os.path.join(ROOT, "build", "dynenum"))
+        conn.execute("""CREATE VIRTUAL TABLE endpoint_type USING dynenum(OPENAI_CHAT, ANTHROPIC_CHAT,
+                        "Legacy Completions" = 'completions')""")
+        conn.commit()
+        conn.close()
+        stubs = run([python, "-m", "dynenum", "stubs", "app.db", "endpoint_type", "--output", "endpoint_types.pyi"],
+                    cwd=folder)
+        self.assertEqual((stubs.returncode, stubs.stdout, stubs.stderr), (0, "", ""))
+        with open(os.path.join(folder, "endpoint_types.pyi"), encoding="utf-8") as f:
+            self.assertEqual(f.read(), "\n".join([
+                "# Type stubs of the dynenum enum 'endpoint_type' of app.db, written by",
+                "# `python3 -m dynenum stubs`: its real members when it ran.",
+                "from dynenum import DatabaseEnum",
+                "",
+                "class EndpointType(DatabaseEnum):",
+                "    OPENAI_CHAT = 'openai_chat'",
+                "    ANTHROPIC_CHAT = 'anthropic_chat'",
+                "    # 'Legacy Completions' = 'completions': not an attribute name; EndpointType('Legacy Completions')",
+                ""]))
+        for name, text in [("endpoint_types.py", ENUM_MODULE), ("good.py", GOOD_PROGRAM), ("bad.py", BAD_PROGRAM)]:
+            with open(os.path.join(folder, name), "w", encoding="utf-8") as f:
+                f.write(text)
+        mypy = ["mypy", "--python-executable", python, "--strict", "--cache-dir", os.path.join(WORK, "mypy-cache")]
+        good = run(mypy + ["good.py"], cwd=folder)
+        self.assertEqual((good.returncode, good.stdout), (0, "Success: no issues found in 1 source file\n"))
+        bad = run(mypy + ["bad.py"], cwd=folder)
+        self.assertEqual((bad.returncode, bad.stdout), (1, "\n".join([
+            'bad.py:4: error: "Type[EndpointType]" has no attribute "OPEN_AI_CHAT"  [attr-defined]',
+            "Found 1 error in 1 file (checked 1 source file)", ""])))
+        # And the program mypy passed runs.
+        ran = run([python, "good.py"], cwd=folder)
+        self.assertEqual((ran.returncode, ran.stdout, ran.stderr), (0, "openai_chat triton groq\n2 3\n", ""))
+        missing = run([python, "-m", "dynenum", "stubs", "app.db", "colour"], cwd=folder)
+        self.assertEqual((missing.returncode, missing.stdout, missing.stderr),
+                         (1, "", "python3 -m dynenum stubs: app.db: no such enum: 'colour'\n"))
 
     def test_system_pip_refuses_as_the_readme_says(self):
         # Why the README installs into a venv: Debian's Python belongs to apt

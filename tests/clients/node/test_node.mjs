@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { finish, test } from './suite.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..', '..');
@@ -33,18 +34,6 @@ const ENDPOINT_TYPE = `
     "Legacy Completions" = 'completions'
   )`;
 
-let passed = 0;
-let failed = 0;
-function test(name, body) {
-  try {
-    body();
-    passed += 1;
-    console.log(`ok ${name}`);
-  } catch (error) {
-    failed += 1;
-    console.log(`FAIL ${name}\n${String(error.stack || error).replace(/^/gm, '    ')}`);
-  }
-}
 
 function open(file = ':memory:') {
   const db = new Database(file);
@@ -352,6 +341,4 @@ test('node-quickstart', () => {
   assert.equal(output, fs.readFileSync(path.join(root, 'examples', 'node_quickstart.out'), 'utf8'));
 });
 
-if (passed + failed === 0) failed = 1;
-console.log(`node: ${passed} passed, ${failed} failed`);
-process.exitCode = failed ? 1 : 0;
+finish('node');

@@ -1,0 +1,5 @@
+/** The full path of the native SQLite extension this package carries. */
+export declare function getLoadablePath(): string;
+
+/** Loads the extension into db (a better-sqlite3 Database or any object with loadExtension()); returns db. */
+export declare function load<Db extends { loadExtension(path: string): unknown }>(db: Db): Db;

@@ -3,7 +3,9 @@
 # that nobody prepared.  For each root it extracts a clean Debian 12 made by
 # mmdebstrap, clones this repository's HEAD into it, and runs `make demo`,
 # then `make test`, inside it with chroot, as root (so the quick start's own
-# tools/deps.sh installs what is missing, as it would for a new user).
+# tools/deps.sh installs what is missing, as it would for a new user).  In
+# the bare root it then builds the Python wheel, installs it with pip into
+# a venv made from /usr/bin/python3 and runs tools/fresh_wheel.py there.
 #
 #     sh tools/fresh.sh [bare|tcl]...      (both when none is named)
 #
@@ -167,6 +169,19 @@ for kind in "$@"; do
     grep -E 'FAILED|^!!|error' "$output" | head -n 40
     tail -n 5 "$output"
     fail "make test in the $kind root"
+  fi
+  # The README's Python package: the wheel, pip-installed into a venv made
+  # from Debian's Python, and its enum class used there.
+  if [ "$kind" = bare ]; then
+    if in_root 'cd /root/dynenum && make python-wheel && /usr/bin/python3 -m venv /root/venv &&
+        /root/venv/bin/pip install --no-index --disable-pip-version-check --quiet build/wheel/dynenum-*.whl &&
+        /root/venv/bin/python /root/dynenum/tools/fresh_wheel.py' >"$output" 2>&1 &&
+        [ "$(tail -n 1 "$output")" = "enum_class: ok" ]; then
+      pass "the wheel installed with pip into a venv in the $kind root, and enum_class() used"
+    else
+      tail -n 30 "$output"
+      fail "the wheel in a venv in the $kind root"
+    fi
   fi
   cleanup
 done

@@ -8,6 +8,7 @@ falls back to build/dynenum and a temporary folder.
 """
 import os
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -40,6 +41,18 @@ def connect(path=":memory:"):
     conn.load_extension(EXTENSION)
     conn.enable_load_extension(False)
     return conn
+
+
+def shell(database, script, load=EXTENSION):
+    """Runs SCRIPT in `sqlite3 -batch DATABASE` from the repository root,
+    with the extension loaded unless LOAD is None; returns (status, stdout,
+    stderr)."""
+    command = ["sqlite3", "-batch"]
+    if load is not None:
+        command += ["-cmd", ".load " + load]
+    run = subprocess.run(command + [database], input=script, cwd=ROOT,
+                         capture_output=True, text=True, timeout=60)
+    return run.returncode, run.stdout, run.stderr
 
 
 def scratch(name):

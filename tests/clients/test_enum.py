@@ -13,7 +13,7 @@ import sys
 import threading
 import unittest
 
-from clienttest import ENDPOINT_TYPE, EXTENSION, ROOT, main, scratch
+from clienttest import ENDPOINT_TYPE, EXTENSION, ROOT, main, scratch, shell
 
 sys.path.insert(0, os.path.join(ROOT, "python"))
 import dynenum  # noqa: E402  (the source tree's package, found above)
@@ -191,12 +191,16 @@ class Equality(WithEnum):
 
 
 class Registering(unittest.TestCase):
-    def test_register_in_the_callers_transaction(self):
-        path = scratch("enum-register.db")
+    def enum_on_file(self, name):
+        """A file NAME with the enum ENDPOINT_TYPE committed: (path, conn, class)."""
+        path = scratch(name)
         conn = connect(path)
         conn.execute(ENDPOINT_TYPE)
         conn.commit()
-        E = dynenum.enum_class(conn, "endpoint_type")
+        return path, conn, dynenum.enum_class(conn, "endpoint_type")
+
+    def test_register_in_the_callers_transaction(self):
+        path, conn, E = self.enum_on_file("enum-register.db")
         before = E("NVIDIA-Optimized")
         conn.execute("BEGIN")
         member = dynenum.register(E, "NVIDIA_OPTIMIZED")
@@ -229,11 +233,7 @@ class Registering(unittest.TestCase):
         self.assertEqual(len(E), 3)
 
     def test_another_connection_adds_a_member(self):
-        path = scratch("enum-other.db")
-        conn = connect(path)
-        conn.execute(ENDPOINT_TYPE)
-        conn.commit()
-        E = dynenum.enum_class(conn, "endpoint_type")
+        path, conn, E = self.enum_on_file("enum-other.db")
         dynamic = E("Groq")
         other = connect(path)
         with other:
@@ -245,6 +245,14 @@ class Registering(unittest.TestCase):
         self.assertEqual((repr(member), member.ordinal, len(E), member == dynamic),
                          ("<EndpointType.GROQ: 'groq'>", 4, 4, True))
         self.assertIs(E.Groq, member)
+
+    def test_another_process_adds_a_member(self):
+        path, conn, E = self.enum_on_file("enum-process.db")
+        self.assertTrue(E("Mistral").dynamic)
+        self.assertEqual(shell(path, "INSERT INTO endpoint_type(name) VALUES ('MISTRAL');"), (0, "", ""))
+        member = E["mistral"]
+        self.assertEqual((repr(member), member.ordinal, [m.name for m in E][-1]),
+                         ("<EndpointType.MISTRAL: 'mistral'>", 4, "MISTRAL"))
 
 
 class Pydantic(WithEnum):

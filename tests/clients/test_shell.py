@@ -6,10 +6,9 @@ shell's output for the demo and the README's examples.)
 
     /usr/bin/python3 tests/clients/test_shell.py
 """
-import subprocess
 import unittest
 
-from clienttest import EXTENSION, ROOT, SHELL_DB_SQL, VERSION, connect, main, scratch
+from clienttest import SHELL_DB_SQL, VERSION, connect, main, scratch, shell
 
 MEMBERS = [
     (1, "OPENAI_CHAT", "openai_chat"),
@@ -17,18 +16,6 @@ MEMBERS = [
     (3, "Legacy Completions", "completions"),
     (4, "NVIDIA_Optimized", "nvidia_optimized"),
 ]
-
-
-def shell(database, script, load=EXTENSION):
-    """Runs SCRIPT in `sqlite3 -batch DATABASE` from the repository root,
-    with the extension loaded unless LOAD is None; returns (status, stdout,
-    stderr)."""
-    command = ["sqlite3", "-batch"]
-    if load is not None:
-        command += ["-cmd", ".load " + load]
-    run = subprocess.run(command + [database], input=script, cwd=ROOT,
-                         capture_output=True, text=True, timeout=60)
-    return run.returncode, run.stdout, run.stderr
 
 
 def shell_database(name):

@@ -44,6 +44,10 @@ class EnumState:
     def key(self, text):
         found = self.keys.get(text)
         if found is None:
+            # Raises UnicodeEncodeError for a lone surrogate before SQLite
+            # sees it: Python's sqlite3 may run a cached statement with its
+            # previous parameters after failing to bind one.
+            text.encode("utf-8")
             found = listing.key(self.conn, text)
             if len(self.keys) >= KEY_CACHE_SIZE:
                 self.keys.clear()
@@ -129,6 +133,10 @@ class DatabaseEnum(str, enum.Enum, metaclass=DatabaseEnumType):
                 value, ordinal = listing.resolve(state.conn, state.enum_name, text)
             except sqlite3.OperationalError as error:
                 raise LookupFailed(str(error)) from None
+            except UnicodeEncodeError:
+                # A lone surrogate: no UTF-8 text, so SQLite never sees it.
+                raise LookupFailed("malformed UTF-8 in name %s in enum '%s'"
+                                   % (ascii(text), state.enum_name)) from None
             if ordinal is not None:
                 # A member this class has not seen: added by another
                 # connection, or in this transaction.
@@ -151,7 +159,10 @@ class DatabaseEnum(str, enum.Enum, metaclass=DatabaseEnumType):
         if isinstance(other, str):
             state = type(self)._dynenum_state
             with state.lock:
-                return self._dynenum_key == state.key(other)
+                try:
+                    return self._dynenum_key == state.key(other)
+                except UnicodeEncodeError:  # not text SQLite can hold, so no member's
+                    return False
         return NotImplemented
 
     def __ne__(self, other):

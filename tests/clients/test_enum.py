@@ -116,6 +116,11 @@ class Lookups(WithEnum):
         with self.assertRaises(ValueError) as caught:
             E("")
         self.assertEqual(str(caught.exception), "dynenum_resolve(): empty name in enum 'endpoint_type'")
+        with self.assertRaises(ValueError) as caught:
+            E("ab\ud800")
+        self.assertEqual(str(caught.exception), "malformed UTF-8 in name 'ab\\ud800' in enum 'endpoint_type'")
+        self.assertFalse(E.OPENAI_CHAT == "\ud800")
+        self.assertTrue(E.OPENAI_CHAT != "\ud800")
 
     def test_underscore_attributes_raise_attribute_error(self):
         E = self.E

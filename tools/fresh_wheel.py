@@ -5,21 +5,18 @@ import sqlite3
 
 import dynenum
 
-conn = sqlite3.connect(":memory:")
-dynenum.load(conn)
-conn.executescript("""
-    CREATE VIRTUAL TABLE endpoint_type USING dynenum(OPENAI_CHAT, ANTHROPIC_CHAT);
-    CREATE TABLE requests(endpoint TEXT NOT NULL COLLATE DYNENUM);
-""")
-EndpointType = dynenum.enum_class(conn, "endpoint_type")
-assert EndpointType("OpenAI-Chat") is EndpointType.OPENAI_CHAT is EndpointType["openai_chat"]
-assert EndpointType("\u03c3x") is EndpointType("\u03c2X") and EndpointType("\u212a") == "k"
-with conn:
-    member = dynenum.register(EndpointType, "NVIDIA_OPTIMIZED")
-    conn.executemany("INSERT INTO requests VALUES (?)",
-                     [(EndpointType(s),) for s in ["openai_chat", "Nvidia-Optimized", "nvidia_OPTIMIZED"]])
-assert [m.name for m in EndpointType] == ["OPENAI_CHAT", "ANTHROPIC_CHAT", "NVIDIA_OPTIMIZED"]
-rows = conn.execute("SELECT endpoint, count(*) FROM requests GROUP BY endpoint ORDER BY 1").fetchall()
-assert [(EndpointType(e), n) for e, n in rows] == [(member, 2), (EndpointType.OPENAI_CHAT, 1)], rows
+db = sqlite3.connect(":memory:")
+dynenum.load(db)
+db.execute("CREATE VIRTUAL TABLE colour USING dynenum(RED, GREEN = 'green-ish', \"Sky Blue\" = 'sky')")
+Colour = dynenum.enum_class(db, "colour")
+assert Colour("Red") is Colour.RED is Colour["red"] and Colour("GREEN_ISH") is Colour.GREEN
+assert Colour("\u03c3x") is Colour("\u03c2X") and Colour("\u212a") == "k" and Colour("k").dynamic
+with db:
+    violet = dynenum.register(Colour, "Ultra-Violet")
+    db.execute("CREATE TABLE paint(colour TEXT COLLATE DYNENUM)")
+    db.executemany("INSERT INTO paint VALUES (?)", [(Colour(s),) for s in ["red", "ULTRA_VIOLET", "sky"]])
+assert [(m.name, m.ordinal) for m in Colour] == [("RED", 1), ("GREEN", 2), ("Sky Blue", 3), ("Ultra-Violet", 4)]
+counted = db.execute("SELECT colour, count(*) FROM paint GROUP BY colour ORDER BY 1").fetchall()
+assert [(Colour(c), n) for c, n in counted] == [(Colour.RED, 1), (Colour("Sky Blue"), 1), (violet, 1)], counted
 print(dynenum.__version__)
 print("enum_class: ok")

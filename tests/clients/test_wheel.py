@@ -118,7 +118,9 @@ class Wheel(unittest.TestCase):
         with zipfile.ZipFile(self.wheel()) as wheel:
             names = set(wheel.namelist())
             info = "dynenum-%s.dist-info/" % VERSION
-            self.assertLessEqual({"dynenum/__init__.py", "dynenum/dynenum.so", info + "LICENSE",
+            self.assertLessEqual({"dynenum/__init__.py", "dynenum/__main__.py", "dynenum/database_enum.py",
+                                  "dynenum/listing.py", "dynenum/pydantic_support.py", "dynenum/stubs.py",
+                                  "dynenum/py.typed", "dynenum/dynenum.so", info + "LICENSE",
                                   info + "METADATA", info + "WHEEL", info + "RECORD"}, names)
             with open(EXTENSION_FILE, "rb") as f:
                 self.assertEqual(wheel.read("dynenum/dynenum.so"), f.read(),

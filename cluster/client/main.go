@@ -243,8 +243,18 @@ func run(c *cluster, args []string) error {
 			return err
 		}
 		defer db.Close()
+		// One connection for every statement: database/sql re-runs a
+		// statement on another connection when the driver reports a bad
+		// connection, which go-dqlite does when leadership was lost
+		// while the statement committed, so a write could be applied
+		// twice.  A sql.Conn never retries a statement.
+		conn, err := db.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
 		for _, statement := range args {
-			if _, err := db.ExecContext(ctx, statement); err != nil {
+			if _, err := conn.ExecContext(ctx, statement); err != nil {
 				return err
 			}
 		}

@@ -402,9 +402,11 @@ dqlite: deps
 	$(GO_ENV) go build -o build/dynenum-dqlite-client ./cluster/client
 
 # Runs tests/cluster/*.test; ends with "test-dqlite: N passed, N failed".
+# Every wait in them is bounded; the timeout bounds the whole, and the
+# processes a file starts die with it.
 test-dqlite: dqlite
 	@$(MAKE) --no-print-directory $(EXTENSION)
-	@tclsh tests/run.tcl -dir tests/cluster -label test-dqlite
+	@timeout 1200 tclsh tests/run.tcl -dir tests/cluster -label test-dqlite
 
 # Fuzzing (make fuzz) lives in its own file.
 include fuzz/fuzz.mk

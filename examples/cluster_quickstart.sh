@@ -8,6 +8,7 @@ a1=127.0.0.1:$port a2=127.0.0.1:$((port + 1)) a3=127.0.0.1:$((port + 2))
 dir=$(mktemp -d)
 pids=""
 trap 'kill $pids 2>/dev/null; wait; rm -rf "$dir"' EXIT
+trap 'exit 1' INT TERM HUP
 
 node() { # NUMBER ADDRESS [--join ADDRESS]: start a node, wait for "ready"
   n=$1; shift

@@ -10,11 +10,20 @@
 //	transfer ADDRESS      makes the node at ADDRESS the leader
 //	assign ADDRESS ROLE   gives the node at ADDRESS the role voter, standby
 //	                      or spare
+//	remove ADDRESS        removes the node at ADDRESS from the cluster (for a
+//	                      node whose directory was lost: it may then join
+//	                      again at that address with a new directory)
 //	dump ADDRESS DIR      writes that node's own copy of the database (the
 //	                      database file and its WAL) into DIR
 //	probe SINCE_MS        repeats a write until one is acknowledged and prints
 //	                      the milliseconds since SINCE_MS (Unix time)
 //	load ...              a load generator (load.go)
+//
+// Each exec runs its statements on one connection, which never runs a
+// statement twice.  database/sql's pool (a program's *sql.DB) re-runs a
+// statement on another connection when go-dqlite reports a bad connection,
+// which it does when leadership is lost while a statement commits: a write
+// can then be applied twice and acknowledged once.
 //
 // Statements go to the leader, whichever node -c lists first (the driver
 // asks the nodes in order who leads).  Errors are printed on stderr and the
@@ -40,7 +49,7 @@ import (
 )
 
 const usage = `usage: dynenum-dqlite-client -c HOST:PORT[,HOST:PORT...] [-d DATABASE] [-timeout DURATION] COMMAND ...
-commands: exec SQL... | query SQL | leader | cluster | transfer ADDRESS | assign ADDRESS ROLE |
+commands: exec SQL... | query SQL | leader | cluster | transfer ADDRESS | assign ADDRESS ROLE | remove ADDRESS |
           dump ADDRESS DIR |
           probe SINCE_MS | load -seconds N -worker W -names N -log FILE`
 
@@ -299,6 +308,13 @@ func run(c *cluster, args []string) error {
 		return transfer(ctx, c, args[0])
 	case command == "assign" && len(args) == 2:
 		return assign(ctx, c, args[0], args[1])
+	case command == "remove" && len(args) == 1:
+		cli, id, err := nodeID(ctx, c, args[0])
+		if err != nil {
+			return err
+		}
+		defer cli.Close()
+		return cli.Remove(ctx, id)
 	case command == "dump" && len(args) == 2:
 		return dump(ctx, c, args[0], args[1])
 	case command == "probe" && len(args) == 1:

@@ -29,8 +29,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -84,12 +86,63 @@ func parseArgs(args []string) (config, error) {
 	if c.threshold > 0 && (c.trailing < c.threshold || c.trailing < 4) {
 		return c, errors.New("--snapshot-trailing must be at least --snapshot-threshold and at least 4")
 	}
+	if err := checkAddress("--address", c.address); err != nil {
+		return c, err
+	}
 	for _, a := range strings.Split(join, ",") {
 		if a = strings.TrimSpace(a); a != "" {
+			if err := checkAddress("--join", a); err != nil {
+				return c, err
+			}
 			c.join = append(c.join, a)
 		}
 	}
 	return c, nil
+}
+
+// checkAddress refuses what dqlite would take and then fail on for minutes
+// or with a bare error number: an address must be an IP and a port.
+func checkAddress(flagName, address string) error {
+	host, port, err := net.SplitHostPort(address)
+	if err == nil && net.ParseIP(host) == nil {
+		err = errors.New("not an IP address")
+	}
+	if err == nil {
+		if n, perr := strconv.Atoi(port); perr != nil || n < 1 || n > 65535 {
+			err = errors.New("not a port from 1 to 65535")
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("%s %q: expected IP:PORT (%v)", flagName, address, err)
+	}
+	return nil
+}
+
+// checkPlace fails with a message naming the problem when the node could
+// not use its directory or its address; dqlite reports either only as a
+// number, or (an unwritable directory, as root) crashes.
+func checkPlace(c config) error {
+	if err := os.MkdirAll(c.dir, 0o755); err != nil {
+		return fmt.Errorf("--dir %q: %v", c.dir, err)
+	}
+	// raft refuses a directory without the owner's write bit even to
+	// root, who could write there, and go-dqlite then crashes.
+	if info, err := os.Stat(c.dir); err != nil || info.Mode().Perm()&0o200 == 0 {
+		return fmt.Errorf("--dir %q: not writable", c.dir)
+	}
+	probe, err := os.CreateTemp(c.dir, ".write-test-")
+	if err != nil {
+		return fmt.Errorf("--dir %q: cannot write there: %v", c.dir, err)
+	}
+	probe.Close()
+	if err := os.Remove(probe.Name()); err != nil {
+		return fmt.Errorf("--dir %q: %v", c.dir, err)
+	}
+	listener, err := net.Listen("tcp", c.address)
+	if err != nil {
+		return fmt.Errorf("--address %q: cannot listen there: %v", c.address, err)
+	}
+	return listener.Close()
 }
 
 func run(c config) error {
@@ -97,9 +150,12 @@ func run(c config) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(c.dir, 0o755); err != nil {
+	if err := checkPlace(c); err != nil {
 		return err
 	}
+	// SIGTERM while joining stops the node cleanly too.
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
 	logf := func(l client.LogLevel, format string, a ...interface{}) {
 		if c.verbose || l >= client.LogWarn {
 			fmt.Fprintf(os.Stderr, "%s %s: %s\n", c.address, l, fmt.Sprintf(format, a...))
@@ -126,17 +182,25 @@ func run(c config) error {
 	// while, for instance, dqlite reports a configuration change in
 	// progress); the bound is only for a cluster that never answers.
 	ready, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	err = node.Ready(ready)
-	cancel()
-	if err != nil {
-		node.Close()
-		return fmt.Errorf("not ready: %w", err)
+	defer cancel()
+	joined := make(chan error, 1)
+	go func() { joined <- node.Ready(ready) }()
+	select {
+	case err = <-joined:
+		if err != nil {
+			node.Close()
+			return fmt.Errorf("not ready: %w", err)
+		}
+		fmt.Printf("ready %s %d dynenum %s\n", node.Address(), node.ID(), version)
+		<-stop
+	case <-stop:
+		// Not in the cluster yet: nothing to hand over.
+		if err := node.Close(); err != nil {
+			return err
+		}
+		fmt.Println("stopped")
+		return nil
 	}
-	fmt.Printf("ready %s %d dynenum %s\n", node.Address(), node.ID(), version)
-
-	stop := make(chan os.Signal, 1)
-	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
-	<-stop
 
 	// Without a quorum (the last node of a cluster stopping) there is no
 	// one to hand over to; the bound keeps that from holding up the stop.

@@ -15,8 +15,9 @@
 #   cluster_run SCRIPT          runs a file's tests and finishes the file
 #
 # Every process started is remembered by PID and killed when the file
-# ends, however it ends (cluster_stop, called by finish_test's exit and by
-# the exit handler below).  Every wait is bounded.
+# ends (cluster_stop, called by cluster_run and by the exit handler below),
+# and dies with the file's tclsh if that is killed (setpriv --pdeathsig).
+# Every wait is bounded.
 
 namespace eval ::cluster {
   variable root $::harness::root
@@ -24,15 +25,26 @@ namespace eval ::cluster {
   variable client [file join $root build dynenum-dqlite-client]
   variable ports {}
   variable pids [dict create]
+  variable starts [dict create]
   variable others {}
 }
 
-# A loopback port nothing listens on now.
+# A loopback port nothing listens on now and none of the cluster's yet,
+# below the ephemeral range (ip_local_port_range), from which outgoing
+# connections take theirs: a port of a node that is down could otherwise be
+# taken by any connection on the machine.
 proc ::cluster::free_port {} {
-  set s [socket -server {apply {{c a p} {close $c}}} -myaddr 127.0.0.1 0]
-  set port [lindex [fconfigure $s -sockname] 2]
-  close $s
-  return $port
+  set low 32768
+  catch {set low [lindex [read_text /proc/sys/net/ipv4/ip_local_port_range] 0]}
+  for {set attempt 0} {$attempt < 200} {incr attempt} {
+    set port [expr {10000 + int(rand() * ($low - 10000))}]
+    if {$port in $::cluster::ports || [catch {socket -server {apply {{c a p} {close $c}}} -myaddr 127.0.0.1 $port} s]} {
+      continue
+    }
+    close $s
+    return $port
+  }
+  error "no free loopback port below $low"
 }
 
 proc node_address {i} {
@@ -75,6 +87,12 @@ proc wait_for {condition seconds} {
   return [uplevel 1 [list expr $condition]]
 }
 
+# Every process a file starts dies with the tclsh that started it
+# (setpriv --pdeathsig, util-linux), however that tclsh ends.
+proc ::cluster::spawn {args} {
+  exec setpriv --pdeathsig KILL {*}$args &
+}
+
 # Starts node I; OPTIONS are more arguments of dynenum-dqlite, ENV a list
 # of NAME=VALUE for its environment.  Output goes to nodeI.out and
 # nodeI.err, appended.
@@ -82,8 +100,9 @@ proc node_start {i {options {}} {env {}}} {
   set args [list --address [node_address $i] --dir [node_dir $i] {*}$options]
   if {$i > 1} {lappend args --join [node_address 1]}
   set out [testdb_path node$i.out]
-  set pid [exec env {*}$env $::cluster::node {*}$args >> $out 2>> [testdb_path node$i.err] &]
+  set pid [::cluster::spawn env {*}$env $::cluster::node {*}$args >> $out 2>> [testdb_path node$i.err]]
   dict set ::cluster::pids $i $pid
+  dict incr ::cluster::starts $i
   return $pid
 }
 
@@ -94,7 +113,10 @@ proc node_ready_count {i} {
   return [regexp -all -line {^ready } [read_text $path]]
 }
 
-proc node_wait_ready {i count {seconds 60}} {
+# Waits until node I printed "ready" once for each time it was started
+# (COUNT, when given, instead).
+proc node_wait_ready {i {count {}} {seconds 60}} {
+  if {$count eq ""} {set count [dict get $::cluster::starts $i]}
   wait_for {[node_ready_count $i] >= $count} $seconds
 }
 
@@ -102,10 +124,10 @@ proc cluster_start {n {options {}} {env {}}} {
   set ::cluster::ports {}
   for {set i 1} {$i <= $n} {incr i} {lappend ::cluster::ports [::cluster::free_port]}
   node_start 1 $options $env
-  if {![node_wait_ready 1 1]} {error "node 1 did not start: [read_text [testdb_path node1.err]]"}
+  if {![node_wait_ready 1]} {error "node 1 did not start: [read_text [testdb_path node1.err]]"}
   for {set i 2} {$i <= $n} {incr i} {node_start $i $options $env}
   for {set i 2} {$i <= $n} {incr i} {
-    if {![node_wait_ready $i 1]} {error "node $i did not join: [read_text [testdb_path node$i.err]]"}
+    if {![node_wait_ready $i]} {error "node $i did not join: [read_text [testdb_path node$i.err]]"}
   }
 }
 
@@ -119,7 +141,7 @@ proc node_kill {i {signal KILL}} {
 # Starts a process that is not a node (a load worker), remembered to be
 # killed at the end like the nodes; returns its PID.
 proc cluster_spawn {args} {
-  set pid [exec {*}$args &]
+  set pid [::cluster::spawn {*}$args]
   lappend ::cluster::others $pid
   return $pid
 }
@@ -184,6 +206,10 @@ proc cluster_run {script} {
     ::harness::record cluster-aborted 0 {} $message
     puts $::errorInfo
   }
+  # The nodes' directories and logs are kept for a file that failed, and
+  # removed (a load run leaves about 100 MB) when every test passed.
+  cluster_stop
+  if {$::harness::errors == 0} {file delete -force $::harness::dir}
   finish_test
 }
 

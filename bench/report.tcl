@@ -536,7 +536,7 @@ set logscale y
 set grid
 set xlabel \"rows\"
 set ylabel \"ns per row\"
-set key left top
+set key left top reverse Left
 plot [join $plots {, }]"
 
 set lines {}
@@ -559,7 +559,7 @@ set logscale y
 set grid
 set xlabel \"bytes\"
 set ylabel \"ns per row (one comparison)\"
-set key left top
+set key left top reverse Left
 set multiplot layout 2,2 title \"One comparison against string length, a pair differing at its first or its last character\"
 [join $panels \n]
 unset multiplot"
@@ -573,6 +573,6 @@ set grid
 set xlabel \"members\"
 set ylabel \"ns per call\"
 set yrange \[0:*\]
-set key left top
+set key left top reverse Left
 plot [join $plots {, }]"
 foreach name {ratios index_rows compare_length resolve_size} { file delete [file join $out_dir $name.dat] }

@@ -143,6 +143,7 @@ proc figure_row {name spec} {
   lassign $spec title kind target unit
   set command "`[command_of $name]`"
   if {![dict exists $::rows $name]} {
+    lappend ::missing_figures $name
     return "| $title | missing | [target_text $kind $target $unit] | **no result** | | | | $command |"
   }
   lassign [dict get $::rows $name] - value a b rounds note
@@ -322,6 +323,7 @@ proc pool_table {} {
 # ---- The report --------------------------------------------------------------------
 
 set chart {}
+set missing_figures {}
 set out {}
 lappend out "# dynenum benchmarks"
 lappend out ""
@@ -576,3 +578,10 @@ set yrange \[0:*\]
 set key left top reverse Left
 plot [join $plots {, }]"
 foreach name {ratios index_rows compare_length resolve_size} { file delete [file join $out_dir $name.dat] }
+
+# A figure the drivers did not print fails the run, after the report that
+# shows it missing is written.
+if {[llength $missing_figures]} {
+  puts stderr "report.tcl: no result for [join $missing_figures {, }]"
+  exit 1
+}

@@ -9,8 +9,9 @@
 #
 # Each driver prints lines "figure ratio a b rounds note" and "curve ..."
 # (see bench/bench.h); bench/report.tcl turns them into the report.  Any
-# driver that fails (the ICU build, a missing row file) fails the run:
-# a figure never goes missing quietly.
+# driver that fails (the ICU build, a missing row file) fails the run, and
+# so does report.tcl when a figure it expects has no result: a figure never
+# goes missing quietly.
 set -e
 extension=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 out=${2:-build/bench-report}

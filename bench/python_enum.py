@@ -8,9 +8,10 @@ compare with lower(), and a lookup by any other spelling than the declared
 value goes through _missing_, which scans the members.  The SQL side is the
 cost of one dynenum_resolve() call as a query pays it per row (a statement
 over 100,000 rows, less the same statement without the call), and, reported
-beside it, a whole statement per value from Python.
+beside it, a whole statement per value from Python.  Times are the
+process's CPU time (time.process_time), as in bench/common.c.
 
-Prints lines of the bench format (see bench/bench.c):
+Prints lines of the bench format (see bench/bench.h):
     figure  ratio  a_median_seconds  b_median_seconds  rounds  note
 """
 import enum
@@ -51,11 +52,11 @@ INPUTS = [f"ENDPOINT_{i:03d}" for i in range(MEMBERS)]
 
 
 def python_lookup_seconds():
-    start = time.perf_counter()
+    start = time.process_time()
     for _ in range(100):
         for text in INPUTS:
             Endpoint(text)
-    return (time.perf_counter() - start) / (100 * len(INPUTS))
+    return (time.process_time() - start) / (100 * len(INPUTS))
 
 
 def main():
@@ -70,18 +71,18 @@ def main():
     without = "SELECT count(x) FROM calls"
 
     def per_row_seconds():
-        start = time.perf_counter()
+        start = time.process_time()
         db.execute(with_call).fetchone()
-        middle = time.perf_counter()
+        middle = time.process_time()
         db.execute(without).fetchone()
-        end = time.perf_counter()
+        end = time.process_time()
         return max((middle - start) - (end - middle), 1e-12) / 100000
 
     def per_statement_seconds():
-        start = time.perf_counter()
+        start = time.process_time()
         for text in INPUTS * 10:
             db.execute("SELECT dynenum_resolve('endpoint', ?)", (text,)).fetchone()
-        return (time.perf_counter() - start) / (10 * len(INPUTS))
+        return (time.process_time() - start) / (10 * len(INPUTS))
 
     python_lookup_seconds(), per_row_seconds(), per_statement_seconds()  # warm up
     py, row, statement = [], [], []

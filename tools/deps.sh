@@ -20,9 +20,12 @@
 #   unicode-data    CaseFolding.txt and DerivedCoreProperties.txt, to prove
 #                   the generated tables
 # and for each GROUP named:
-#   bench      gnuplot-nox, the chart of `make bench`'s report; python3,
+#   bench      gnuplot-nox, the charts of `make bench`'s report; python3,
 #              Debian's Python (with sqlite3 and load_extension), for the
-#              Python enum the benchmark compares with
+#              Python enum and casefold collation the benchmark compares
+#              with; libicu-dev, ICU's headers and libraries, and npm, which
+#              fetches better-sqlite3's amalgamation, to build the
+#              ICU-enabled SQLite of the peers (bench/icu_sqlite.sh)
 #   valgrind   valgrind, for `make test-valgrind`
 #   coverage   gcovr, for `make coverage`
 #   install    pkg-config, for `make test-install`
@@ -153,6 +156,8 @@ check_group() {
     bench)
       command -v gnuplot >/dev/null 2>&1 || need gnuplot-nox
       [ -x "$python" ] || need python3
+      compiles unicode/ucol.h || need libicu-dev
+      command -v npm >/dev/null 2>&1 || need npm
       ;;
     valgrind) command -v valgrind >/dev/null 2>&1 || need valgrind ;;
     coverage) command -v gcovr >/dev/null 2>&1 || need gcovr ;;

@@ -125,21 +125,12 @@ build_sqlite() { # SOURCE_DIR LIB_DIR VERSION
 lib_dir=$root/build/sqlite-$new_version
 build_sqlite "$source_dir" "$lib_dir" "$new_version"
 
-# 1b. The amalgamation better-sqlite3 bundles (deps/sqlite3/, with a patch of
-# its own), the SQLite Node users of dynenum run.  It has no shell.c, so its
+# 1b. The amalgamation better-sqlite3 bundles (tools/better_sqlite.sh), the
+# SQLite Node users of dynenum run.  It has no shell.c, so its
 # shell is the tarball's shell.c compiled against the amalgamation's
 # sqlite3.h: the shell's version check compares against that header.
 bs_package=${DYNENUM_BETTER_SQLITE_NPM:-better-sqlite3@12.11.1}
-bs_source=$work/better-sqlite3
-if [ ! -f "$bs_source/sqlite3.c" ]; then
-  rm -rf "$work/npm-better" "$work/unpack-better" "$bs_source"
-  mkdir -p "$work/npm-better" "$work/unpack-better"
-  (cd "$work/npm-better" && npm pack --silent "$bs_package" >/dev/null) || die "npm pack $bs_package failed"
-  tar -xzf "$work"/npm-better/*.tgz -C "$work/unpack-better" || die "cannot unpack $bs_package"
-  [ -f "$work/unpack-better/package/deps/sqlite3/sqlite3.c" ] || die "$bs_package ships no deps/sqlite3/sqlite3.c"
-  mv "$work/unpack-better/package/deps/sqlite3" "$bs_source" || die "cannot move the amalgamation of $bs_package"
-  rm -rf "$work/unpack-better"
-fi
+bs_source=$(sh tools/better_sqlite.sh "$work") || die "cannot fetch the amalgamation of $bs_package"
 bs_version=$(sed -n 's/^#define SQLITE_VERSION  *"\(.*\)"/\1/p' "$bs_source/sqlite3.h")
 [ -n "$bs_version" ] || die "no SQLITE_VERSION in $bs_source/sqlite3.h"
 echo "== SQLite $bs_version from $bs_package"

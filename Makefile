@@ -70,7 +70,7 @@ CORE_SOURCES := $(sort $(wildcard ext/core/*.c))
 BINDING_SOURCES := $(sort $(wildcard ext/sqlite/*.c))
 HEADERS := $(sort $(wildcard ext/include/*.h ext/core/*.h ext/sqlite/*.h))
 EXTENSION := build/dynenum.$(SO)
-CORE_TESTS := build/core_test build/key_test build/edge_test build/ignorable_test
+CORE_TESTS := build/core_test build/key_test build/edge_test build/ignorable_test build/alias_test
 
 .PHONY: all demo test test-asan test-tsan test-valgrind test-oom test-limits bench bench-report deps warnings clean
 .PHONY: coverage print-sources tables

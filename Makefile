@@ -120,7 +120,7 @@ COVERAGE_TESTS := $(patsubst build/%,build/coverage/%,$(CORE_TESTS))
 TSAN_TESTS := build/tsan/core_test build/tsan/edge_test
 .SECONDEXPANSION:
 $(CORE_TESTS) $(ASAN_TESTS) $(VALGRIND_TESTS) $(COVERAGE_TESTS) $(TSAN_TESTS): \
-    tests/$$(notdir $$@).c tests/ctest.h $(CORE_SOURCES) $(HEADERS)
+    tests/$$(notdir $$@).c tests/ctest.h tests/counting_heap.h $(CORE_SOURCES) $(HEADERS)
 	@mkdir -p $(@D)
 	$(BUILD_CC) $(BUILD_CFLAGS) -Itests -o $@ $< $(CORE_SOURCES)
 

@@ -24,27 +24,7 @@
 
 #define LIT(s) (s), (sizeof(s) - 1)
 
-/* ---- A counting allocator that fails on demand ------------------------------ */
-
-static struct {
-  long calls, fail_at, injected, live;
-} heap;
-
-static void *test_malloc(size_t size) {
-  heap.calls++;
-  if (heap.calls == heap.fail_at) {
-    heap.injected++;
-    return NULL;
-  }
-  void *p = malloc(size);
-  if (p) heap.live++;
-  return p;
-}
-
-static void test_free(void *p) {
-  if (p) heap.live--;
-  free(p);
-}
+#include "counting_heap.h"
 
 /* ---- Helpers ------------------------------------------------------------------ */
 
@@ -357,7 +337,7 @@ static void test_strict_lists(void) {
 /* ---- Allocation failures ------------------------------------------------------ */
 
 static void alias_script(void) {
-  dynenum_config config = {test_malloc, test_free, 0};
+  dynenum_config config = counting_config(0);
   dynenum_enum *e = NULL;
   char name[32];
   if (dynenum_enum_new(&config, LIT("colour"), &e) != DYNENUM_OK) return;
@@ -379,8 +359,7 @@ static void test_alias_allocation_failures(void) {
   long clean = 0, failures = 0;
   ctest_group("allocation failure at every allocation of adding aliases");
   for (long fail_at = 1;; fail_at++) {
-    memset(&heap, 0, sizeof heap);
-    heap.fail_at = fail_at;
+    heap_reset(fail_at);
     alias_script();
     CHECK_INT_EQ(0, heap.live, "no leak when allocation %ld fails", fail_at);
     CHECK(heap.injected < 1000, "only NOMEM, and nothing half added, when allocation %ld fails", fail_at);

@@ -77,7 +77,7 @@ CORE_SOURCES := $(sort $(wildcard ext/core/*.c))
 BINDING_SOURCES := $(sort $(wildcard ext/sqlite/*.c))
 HEADERS := $(sort $(wildcard ext/include/*.h ext/core/*.h ext/sqlite/*.h))
 EXTENSION := build/dynenum.$(SO)
-CORE_TESTS := build/core_test build/key_test build/edge_test build/ignorable_test
+CORE_TESTS := build/core_test build/key_test build/edge_test build/ignorable_test build/alias_test
 
 .PHONY: all demo test test-asan test-tsan test-valgrind test-oom test-limits bench bench-report deps warnings clean
 .PHONY: coverage print-sources tables
@@ -127,7 +127,7 @@ COVERAGE_TESTS := $(patsubst build/%,build/coverage/%,$(CORE_TESTS))
 TSAN_TESTS := build/tsan/core_test build/tsan/edge_test
 .SECONDEXPANSION:
 $(CORE_TESTS) $(ASAN_TESTS) $(VALGRIND_TESTS) $(COVERAGE_TESTS) $(TSAN_TESTS): \
-    tests/$$(notdir $$@).c tests/ctest.h $(CORE_SOURCES) $(HEADERS)
+    tests/$$(notdir $$@).c tests/ctest.h tests/counting_heap.h $(CORE_SOURCES) $(HEADERS)
 	@mkdir -p $(@D)
 	$(BUILD_CC) $(BUILD_CFLAGS) -Itests -o $@ $< $(CORE_SOURCES)
 

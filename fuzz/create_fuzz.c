@@ -30,11 +30,14 @@
 ** And when the input uses only bare words, quoted strings, '=', ',' and
 ** whitespace (no comments, parentheses or other punctuation, so that
 ** splitting it is simple), an oracle parses it independently: it splits
-** the arguments, reads NAME or NAME = 'value' (doubled quotes inside), and
-** applies the rules of docs/SPEC.md sections 2.2.2-2.2.3 and of new members; the CREATE must
-** succeed exactly when the oracle accepts, with exactly the oracle's members
-** in declaration order (value = key of the name when none is given), and
-** fail with dynenum's own message otherwise.
+** the arguments, reads NAME, NAME = 'value' (doubled quotes inside) or
+** NAME = OTHER (an alias, docs/SPEC.md section 11.4), and applies the rules
+** of docs/SPEC.md sections 2.2.2-2.2.3, 9.1 and of new members; the CREATE
+** must succeed exactly when the oracle accepts, with exactly the oracle's
+** members in declaration order (value = key of the name when none is
+** given) and its aliases, each of the member it names, and fail with
+** dynenum's own message otherwise.  Every alias the catalog lists resolves
+** to its member's value and ordinal.
 **
 ** Build and run (make fuzz runs every target; FUZZ_SECONDS, default 60):
 **   make build/fuzz/create_fuzz
@@ -136,38 +139,115 @@ FUZZ_HARNESS static char *unquote(const char *s, size_t n, size_t *len) {
   return out;
 }
 
-/* Reads one argument, NAME or NAME = 'value' with NAME a bare word or a
-** double-quoted identifier (docs/SPEC.md section 2.2.2).  0 when it is not
-** that. */
-FUZZ_HARNESS static int parse_argument(const char *s, size_t n, char **name, size_t *name_len, char **value,
-                                       size_t *value_len) {
-  size_t i = 0, end;
-  *name = *value = NULL;
-  while (i < n && is_blank((unsigned char)s[i])) i++;
-  if (i < n && s[i] == '"') {
-    end = i + quoted_end(s + i, n - i);
-    if (end == i) return 0;
-    *name = unquote(s + i, end - i, name_len);
-    i = end;
-  } else {
-    size_t start = i;
-    while (i < n && (is_word_byte((unsigned char)s[i]) || s[i] == '-')) i++;
-    if (i == start) return 0;
-    *name = fuzz_copy(s + start, i - start);
-    *name_len = i - start;
+/* Reads a bare word or a double-quoted identifier at s[*i..n) into *out;
+** 0 when there is none. */
+FUZZ_HARNESS static int parse_name(const char *s, size_t n, size_t *i, char **out, size_t *len) {
+  if (*i < n && s[*i] == '"') {
+    size_t end = *i + quoted_end(s + *i, n - *i);
+    if (end == *i) return 0;
+    *out = unquote(s + *i, end - *i, len);
+    *i = end;
+    return 1;
   }
+  size_t start = *i;
+  while (*i < n && (is_word_byte((unsigned char)s[*i]) || s[*i] == '-')) (*i)++;
+  if (*i == start) return 0;
+  *out = fuzz_copy(s + start, *i - start);
+  *len = *i - start;
+  return 1;
+}
+
+/* Reads one argument, NAME, NAME = 'value' or NAME = OTHER with NAME and
+** OTHER bare words or double-quoted identifiers (docs/SPEC.md sections
+** 2.2.2 and 9.4).  0 when it is not that. */
+FUZZ_HARNESS static int parse_argument(const char *s, size_t n, char **name, size_t *name_len, char **value,
+                                       size_t *value_len, char **target, size_t *target_len) {
+  size_t i = 0, end;
+  *name = *value = *target = NULL;
+  while (i < n && is_blank((unsigned char)s[i])) i++;
+  if (!parse_name(s, n, &i, name, name_len)) return 0;
   while (i < n && is_blank((unsigned char)s[i])) i++;
   if (i < n && s[i] == '=') {
     i++;
     while (i < n && is_blank((unsigned char)s[i])) i++;
-    if (i == n || s[i] != '\'') return 0;
-    end = i + quoted_end(s + i, n - i);
-    if (end == i) return 0;
-    *value = unquote(s + i, end - i, value_len);
-    i = end;
+    if (i < n && s[i] == '\'') {
+      end = i + quoted_end(s + i, n - i);
+      if (end == i) return 0;
+      *value = unquote(s + i, end - i, value_len);
+      i = end;
+    } else if (!parse_name(s, n, &i, target, target_len)) {
+      return 0;
+    }
     while (i < n && is_blank((unsigned char)s[i])) i++;
   }
   return i == n;
+}
+
+/* The oracle's table of names: the key of every name, value and alias so
+** far, with the member it belongs to. */
+typedef struct name_entry {
+  ref_string key;
+  size_t owner;
+} name_entry;
+
+typedef struct name_table {
+  name_entry *items;
+  size_t count, capacity;
+} name_table;
+
+/* The entry with that key, or NULL (a scan: inputs are at most a few
+** thousand bytes, so a few thousand entries). */
+FUZZ_HARNESS static const name_entry *name_find(const name_table *t, ref_string key) {
+  for (size_t i = 0; i < t->count; i++) {
+    if (ref_order(t->items[i].key.bytes, t->items[i].key.len, key.bytes, key.len) == 0) return &t->items[i];
+  }
+  return NULL;
+}
+
+FUZZ_HARNESS static void name_add(name_table *t, ref_string key, size_t owner) {
+  if (t->count == t->capacity) {
+    t->capacity = t->capacity ? 2 * t->capacity : 16;
+    t->items = realloc(t->items, t->capacity * sizeof *t->items);
+    if (!t->items) abort();
+  }
+  t->items[t->count++] = (name_entry){key, owner};
+}
+
+FUZZ_HARNESS static void name_table_free(name_table *t) {
+  for (size_t i = 0; i < t->count; i++) free(t->items[i].key.bytes);
+  free(t->items);
+}
+
+/* The rules of docs/SPEC.md section 11.1 for alias name of the member that
+** target names, given the names so far; 1 when it is accepted (the alias
+** then goes into aliases, with its member's name as value). */
+FUZZ_HARNESS static int oracle_alias(name_table *names, const member_list *members, member_list *aliases,
+                                     const char *name, size_t name_len, const char *target, size_t target_len) {
+  if (!ref_new_member_text_ok(name, name_len, 1)) return 0;
+  ref_string target_key = ref_key_of(target, target_len), key = ref_key_of(name, name_len);
+  const name_entry *of = name_find(names, target_key), *hit = name_find(names, key);
+  free(target_key.bytes);
+  int ok = of != NULL;
+  if (ok && hit && hit->owner != of->owner) ok = 0; /* another member's key */
+  if (ok && hit) {
+    /* Its own member's key: refused only when it is byte for byte a name. */
+    const member *m = &members->items[of->owner];
+    if (name_len == m->name_len && memcmp(name, m->name, name_len) == 0) ok = 0;
+    for (size_t i = 0; ok && i < aliases->count; i++) {
+      const member *a = &aliases->items[i];
+      if (a->name_len == name_len && memcmp(a->name, name, name_len) == 0) ok = 0;
+    }
+  }
+  if (ok) {
+    const member *m = &members->items[of->owner];
+    list_add(aliases, name, name_len, m->name, m->name_len);
+    if (!hit) {
+      name_add(names, key, of->owner);
+      return 1;
+    }
+  }
+  free(key.bytes);
+  return ok;
 }
 
 /* A key and the member it belongs to. */
@@ -210,8 +290,9 @@ FUZZ_HARNESS static int shared_key(const member_list *l, size_t *first, size_t *
 }
 
 /* Predicts what CREATE VIRTUAL TABLE f USING dynenum(s) does, filling
-** expected with the members when it is accepted. */
-FUZZ_HARNESS static int oracle(const char *s, size_t n, member_list *expected) {
+** expected with the members and aliases with the aliases (each with its
+** member's name as value) when it is accepted. */
+FUZZ_HARNESS static int oracle(const char *s, size_t n, member_list *expected, member_list *aliases) {
   /* Split at commas outside quotes, checking the language on the way. */
   size_t starts[4096], ends[4096], count = 0, start = 0;
   for (size_t i = 0; i <= n; i++) {
@@ -250,32 +331,43 @@ FUZZ_HARNESS static int oracle(const char *s, size_t n, member_list *expected) {
     }
   }
   int verdict = ORACLE_ACCEPTED;
+  name_table names = {0};
   for (size_t a = 0; a < count && verdict == ORACLE_ACCEPTED; a++) {
     const char *arg = s + starts[a];
     size_t len = ends[a] - starts[a], i = 0;
     while (i < len && is_blank((unsigned char)arg[i])) i++;
     if (i == len) continue; /* SQLite drops an empty argument */
-    char *name, *value;
-    size_t name_len = 0, value_len = 0;
-    if (!parse_argument(arg, len, &name, &name_len, &value, &value_len)) {
+    char *name, *value, *target;
+    size_t name_len = 0, value_len = 0, target_len = 0;
+    if (!parse_argument(arg, len, &name, &name_len, &value, &value_len, &target, &target_len)) {
       verdict = ORACLE_REFUSED;
+    } else if (target) {
+      if (!oracle_alias(&names, expected, aliases, name, name_len, target, target_len)) verdict = ORACLE_REFUSED;
     } else {
       if (!value) {
         ref_string key = ref_key_of(name, name_len);
         value = (char *)key.bytes;
         value_len = key.len;
       }
-      if (!ref_new_member_text_ok(name, name_len, 1) || !ref_new_member_text_ok(value, value_len, 0)) {
+      ref_string name_key = ref_key_of(name, name_len), value_key = ref_key_of(value, value_len);
+      int same = ref_order(name_key.bytes, name_key.len, value_key.bytes, value_key.len) == 0;
+      if (!ref_new_member_text_ok(name, name_len, 1) || !ref_new_member_text_ok(value, value_len, 0) ||
+          name_find(&names, name_key) || name_find(&names, value_key)) {
         verdict = ORACLE_REFUSED;
+        free(name_key.bytes);
+        free(value_key.bytes);
       } else {
+        name_add(&names, name_key, expected->count);
+        if (same) free(value_key.bytes);
+        else name_add(&names, value_key, expected->count);
         list_add(expected, name, name_len, value, value_len);
       }
     }
     free(name);
     free(value);
+    free(target);
   }
-  size_t first, second;
-  if (verdict == ORACLE_ACCEPTED && shared_key(expected, &first, &second)) verdict = ORACLE_REFUSED;
+  name_table_free(&names);
   return verdict;
 }
 
@@ -385,7 +477,7 @@ static void check_created(sqlite3 *db, const member_list *rows) {
 
   /* The catalog lists the same rows. */
   member_list catalog = {0};
-  read_members(db, "SELECT ordinal, name, value FROM dynenum_members WHERE enum = 'f'", &catalog);
+  read_members(db, "SELECT ordinal, name, value FROM dynenum_members WHERE enum = 'f' AND alias_of IS NULL", &catalog);
   FUZZ_CHECK(catalog.count == rows->count, "the catalog lists %zu members, the table %zu", catalog.count,
              rows->count);
   for (size_t i = 0; i < rows->count; i++) {
@@ -397,8 +489,28 @@ static void check_created(sqlite3 *db, const member_list *rows) {
   list_free(&catalog);
 }
 
-static void check_against_oracle(int verdict, const member_list *expected, int created, const char *message,
-                                 const member_list *rows) {
+/* Reads the aliases the catalog lists (name, and the member's name as
+** value), checking that each resolves to its member's value and ordinal. */
+static void read_aliases(sqlite3 *db, member_list *out) {
+  sqlite3_stmt *stmt;
+  const char *sql = "SELECT name, alias_of, dynenum_resolve('f', name) IS value, dynenum_ordinal('f', name) IS ordinal, "
+                    "dynenum_ordinal('f', alias_of) IS ordinal FROM dynenum_members WHERE enum = 'f' AND alias_of "
+                    "IS NOT NULL";
+  FUZZ_CHECK(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK, "%s", sqlite3_errmsg(db));
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    FUZZ_CHECK(sqlite3_column_int(stmt, 2) && sqlite3_column_int(stmt, 3) && sqlite3_column_int(stmt, 4),
+               "alias %zu does not resolve to its member", out->count + 1);
+    list_add(out, sqlite3_column_text(stmt, 0), (size_t)sqlite3_column_bytes(stmt, 0), sqlite3_column_text(stmt, 1),
+             (size_t)sqlite3_column_bytes(stmt, 1));
+  }
+  FUZZ_CHECK(rc == SQLITE_DONE, "the aliases: %s", sqlite3_errmsg(db));
+  sqlite3_finalize(stmt);
+}
+
+static void check_against_oracle(int verdict, const member_list *expected, const member_list *expected_aliases,
+                                 int created, const char *message, const member_list *rows,
+                                 const member_list *aliases) {
   if (verdict == ORACLE_UNKNOWN) return;
   if (verdict == ORACLE_ACCEPTED) {
     FUZZ_CHECK(created, "the oracle accepts these arguments, the CREATE fails: %s", message);
@@ -414,6 +526,14 @@ static void check_against_oracle(int verdict, const member_list *expected, int c
         fuzz_print_hex("expected value", e->value, e->value_len);
         FUZZ_CHECK(0, "member %zu differs from the oracle's", i + 1);
       }
+    }
+    FUZZ_CHECK(aliases->count == expected_aliases->count, "%zu aliases created, the oracle expects %zu",
+               aliases->count, expected_aliases->count);
+    for (size_t i = 0; i < aliases->count; i++) {
+      const member *a = &aliases->items[i], *e = &expected_aliases->items[i];
+      FUZZ_CHECK(a->name_len == e->name_len && memcmp(a->name, e->name, a->name_len) == 0 &&
+                     a->value_len == e->value_len && memcmp(a->value, e->value, a->value_len) == 0,
+                 "alias %zu differs from the oracle's", i + 1);
     }
   } else {
     FUZZ_CHECK(!created, "the oracle refuses these arguments (%s), the CREATE succeeds",
@@ -468,10 +588,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   sqlite3_finalize(create);
   free(sql);
 
-  member_list rows = {0}, expected = {0};
+  member_list rows = {0}, expected = {0}, aliases = {0}, expected_aliases = {0};
   if (created) {
     read_members(db, "SELECT ordinal, name, value FROM f", &rows);
     check_created(db, &rows);
+    read_aliases(db, &aliases);
     FUZZ_CHECK(sqlite3_exec(db, "DROP TABLE f", NULL, NULL, NULL) == SQLITE_OK, "DROP TABLE f fails: %s",
                sqlite3_errmsg(db));
   } else {
@@ -481,10 +602,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
   }
   check_no_enum(db);
-  check_against_oracle(oracle((const char *)data, n, &expected), &expected, created, message ? message : "", &rows);
+  int verdict = oracle((const char *)data, n, &expected, &expected_aliases);
+  check_against_oracle(verdict, &expected, &expected_aliases, created, message ? message : "", &rows, &aliases);
 
   list_free(&rows);
   list_free(&expected);
+  list_free(&aliases);
+  list_free(&expected_aliases);
   free(message);
   FUZZ_CHECK(sqlite3_close(db) == SQLITE_OK, "cannot close: %s", sqlite3_errmsg(db));
   return 0;

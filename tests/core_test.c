@@ -34,44 +34,7 @@
 /* A string literal as the (pointer, length) pair the API takes. */
 #define LIT(s) (s), (sizeof(s) - 1)
 
-/* ---- A counting allocator that fails on demand ------------------------------ */
-
-/* Single-threaded use only (the concurrency test uses the C library's). */
-static struct {
-  long calls;    /* malloc calls so far */
-  long fail_at;  /* the call, counting from 1, that fails; 0 for none */
-  long injected; /* failures injected so far */
-  long live;     /* blocks allocated and not freed */
-} heap;
-
-static int injecting_failure(void) {
-  heap.calls++;
-  if (heap.calls != heap.fail_at) return 0;
-  heap.injected++;
-  return 1;
-}
-
-static void *test_malloc(size_t size) {
-  if (injecting_failure()) return NULL;
-  void *p = malloc(size);
-  if (p) heap.live++;
-  return p;
-}
-
-static void test_free(void *p) {
-  if (p) heap.live--;
-  free(p);
-}
-
-static void heap_reset(long fail_at) {
-  memset(&heap, 0, sizeof heap);
-  heap.fail_at = fail_at;
-}
-
-static dynenum_config counting_config(size_t dynamic_cap) {
-  dynenum_config c = {test_malloc, test_free, dynamic_cap};
-  return c;
-}
+#include "counting_heap.h"
 
 /* ---- Helpers ------------------------------------------------------------------ */
 

@@ -298,6 +298,21 @@ static const step script[] = {
     {STEP_SQL, "SELECT name FROM scratch2 WHERE ordinal = 2", "Dark Green\n", {9, 3, 8}, 1},
     {STEP_SQL, "DROP TABLE scratch2", NULL, {9, 3, 8}, 1},
     {STEP_CLOSE, "close", NULL, {9, 3, 8}, 1},
+    /* Part 6: aliases, retirement and the strict checks (docs/SPEC.md
+    ** section 11), in temp like part 5. */
+    {STEP_OPEN, "reopen", NULL, {9, 3, 8}, 1},
+    {STEP_SQL, "CREATE VIRTUAL TABLE temp.kinds USING dynenum(OPENAI_CHAT, OPENAI = OPENAI_CHAT, OTHER)", NULL,
+     {9, 3, 8}, 1},
+    {STEP_SQL, "INSERT INTO temp.kinds(name, alias_of) VALUES ('OpenAI-Chat', 'openai')", NULL, {9, 3, 8}, 1},
+    {STEP_SQL, "UPDATE temp.kinds SET retired = 1 WHERE ordinal = 2", NULL, {9, 3, 8}, 1},
+    {STEP_SQL,
+     "SELECT dynenum_strict('kinds', 'openai'), dynenum_current('kinds', 'OpenAI-Chat'), dynenum_resolve('kinds', "
+     "'Other'), (SELECT group_concat(name || ':' || ifnull(alias_of, '') || ':' || retired) FROM dynenum_members "
+     "WHERE enum = 'kinds')",
+     "openai_chat|openai_chat|other|OPENAI_CHAT::0,OTHER::1,OPENAI:OPENAI_CHAT:0,OpenAI-Chat:OPENAI_CHAT:0\n",
+     {9, 3, 8}, 1},
+    {STEP_SQL, "DROP TABLE kinds", NULL, {9, 3, 8}, 1},
+    {STEP_CLOSE, "close", NULL, {9, 3, 8}, 1},
 };
 #define SCRIPT_STEPS (int)(sizeof script / sizeof script[0])
 

@@ -322,7 +322,15 @@ typedef struct member_record {
   size_t name_key_len;
   const char *value_key;
   size_t value_key_len;
+  _Atomic int retired; /* a flag, not a field of pub: it changes while readers look */
 } member_record;
+
+/* An alias and, in the same allocation, its name and key. */
+typedef struct alias_record {
+  dynenum_alias pub;
+  const char *name_key;
+  size_t name_key_len;
+} alias_record;
 
 static member_record *member_new(const dynenum_config *c, const char *name, size_t name_len,
                                  const char *value, size_t value_len, const char *name_key,
@@ -349,16 +357,18 @@ static member_record *member_new(const dynenum_config *c, const char *name, size
   memcpy(text, value_key, value_key_len);
   m->value_key = text;
   m->value_key_len = value_key_len;
+  atomic_init(&m->retired, 0);
   return m;
 }
 
-/* The real members in declaration order; replaced by a bigger copy when
-** full, the old one retired like a table. */
-typedef struct member_array {
-  struct member_array *retired_next;
+/* The real members (member_record) or the aliases (alias_record) in the
+** order they were added; replaced by a bigger copy when full, the old one
+** retired like a table. */
+typedef struct record_array {
+  struct record_array *retired_next;
   size_t capacity;
-  member_record *items[];
-} member_array;
+  void *items[];
+} record_array;
 
 /* ---- Enums ----------------------------------------------------------------- */
 
@@ -370,13 +380,15 @@ struct dynenum_enum {
   char *name;
   size_t name_len;
   char shown[QUOTE_SIZE]; /* the name as error messages quote it */
-  _Atomic(member_array *) members;
+  _Atomic(record_array *) members;
   _Atomic size_t count;         /* real members, published after each is stored */
+  _Atomic(record_array *) aliases;
+  _Atomic size_t alias_count;   /* aliases, published like the members */
   _Atomic(table *) real;        /* key of a real member's name or value -> member */
   _Atomic(table *) dynamic;     /* key -> interned dynamic member */
   _Atomic size_t dynamic_count; /* interned dynamic members */
   table *retired_tables;        /* replaced by growth; freed with the enum */
-  member_array *retired_arrays;
+  record_array *retired_arrays;
   void *userdata;
   void (*destroy_userdata)(void *);
 };
@@ -405,11 +417,14 @@ static int config_defaults(dynenum_config *out, const dynenum_config *in) {
 
 static void enum_free(dynenum_enum *e) {
   const dynenum_config *c = &e->config;
-  member_array *members = atomic_load_explicit(&e->members, memory_order_acquire);
+  record_array *members = atomic_load_explicit(&e->members, memory_order_acquire);
+  record_array *aliases = atomic_load_explicit(&e->aliases, memory_order_acquire);
+  size_t alias_count = atomic_load_explicit(&e->alias_count, memory_order_acquire);
   table *dynamic = atomic_load_explicit(&e->dynamic, memory_order_acquire);
   size_t count = atomic_load_explicit(&e->count, memory_order_acquire);
   if (e->destroy_userdata) e->destroy_userdata(e->userdata);
   for (size_t i = 0; i < count; i++) release_memory(c, members->items[i]);
+  for (size_t i = 0; i < alias_count; i++) release_memory(c, aliases->items[i]);
   for (size_t i = 0; dynamic && i <= dynamic->mask; i++) {
     if (atomic_load_explicit(&dynamic->slots[i].key, memory_order_relaxed)) {
       release_memory(c, dynamic->slots[i].value);
@@ -419,8 +434,9 @@ static void enum_free(dynenum_enum *e) {
   free_tables(c, dynamic);
   free_tables(c, e->retired_tables);
   release_memory(c, members);
-  for (member_array *a = e->retired_arrays; a;) {
-    member_array *next = a->retired_next;
+  release_memory(c, aliases);
+  for (record_array *a = e->retired_arrays; a;) {
+    record_array *next = a->retired_next;
     c->free_fn(a);
     a = next;
   }
@@ -452,6 +468,8 @@ static int enum_new(const dynenum_config *c, const char *name, size_t n, dynenum
   atomic_init(&e->refs, 1);
   atomic_init(&e->members, NULL);
   atomic_init(&e->count, 0);
+  atomic_init(&e->aliases, NULL);
+  atomic_init(&e->alias_count, 0);
   atomic_init(&e->real, NULL);
   atomic_init(&e->dynamic, NULL);
   atomic_init(&e->dynamic_count, 0);
@@ -573,18 +591,18 @@ int dynenum_enum_check_new_member(const dynenum_enum *e, const char *name, size_
   return rc;
 }
 
-/* Makes room for one more real member in the array (writer only). */
-static int reserve_member(dynenum_enum *e) {
-  member_array *a = atomic_load_explicit(&e->members, memory_order_relaxed);
-  size_t count = atomic_load_explicit(&e->count, memory_order_relaxed);
+/* Makes room for one more record in the array *where that holds count
+** (the members or the aliases; writer only). */
+static int reserve_record(dynenum_enum *e, _Atomic(record_array *) *where, size_t count) {
+  record_array *a = atomic_load_explicit(where, memory_order_relaxed);
   if (a && count < a->capacity) return DYNENUM_OK;
   size_t capacity = a ? a->capacity * 2 : 8;
-  member_array *bigger = alloc(&e->config, sizeof *bigger + capacity * sizeof(member_record *));
+  record_array *bigger = alloc(&e->config, sizeof *bigger + capacity * sizeof(void *));
   if (!bigger) return DYNENUM_NOMEM;
   bigger->retired_next = NULL;
   bigger->capacity = capacity;
-  if (count) memcpy(bigger->items, a->items, count * sizeof(member_record *));
-  atomic_store_explicit(&e->members, bigger, memory_order_release);
+  if (count) memcpy(bigger->items, a->items, count * sizeof(void *));
+  atomic_store_explicit(where, bigger, memory_order_release);
   if (a) {
     a->retired_next = e->retired_arrays;
     e->retired_arrays = a;
@@ -636,48 +654,86 @@ static int prepare_candidate(const dynenum_enum *e, const char *name, size_t nam
 /* The facts of a collision: how the candidate meets which member. */
 typedef enum collision_kind {
   NO_COLLISION,
-  ALREADY_MEMBER, /* its name is byte for byte a member's */
-  NAME_COLLIDES,  /* its name has the key of a member's name or value */
-  VALUE_COLLIDES  /* its value has the key of a member's name or value */
+  ALREADY_MEMBER, /* its name is byte for byte a member's (or, for an alias, a name of its member) */
+  NAME_COLLIDES,  /* its name has the key of a member's name, value or alias */
+  VALUE_COLLIDES  /* its value has the key of a member's name, value or alias */
 } collision_kind;
 
 typedef struct collision {
   collision_kind kind;
   const member_record *with;
+  const alias_record *alias; /* the alias of with whose key it has, or NULL */
 } collision;
+
+static int same_bytes(const char *a, size_t a_len, const char *b, size_t b_len) {
+  return a_len == b_len && memcmp(a, b, a_len) == 0;
+}
+
+/* The alias of m that has the key, when the key is not m's name's or
+** value's; NULL otherwise (writer only, or an error path: a scan of the
+** aliases). */
+static const alias_record *alias_with_key(const dynenum_enum *e, const member_record *m, const char *key,
+                                          size_t len) {
+  if (same_bytes(key, len, m->name_key, m->name_key_len) || same_bytes(key, len, m->value_key, m->value_key_len)) {
+    return NULL;
+  }
+  size_t count = atomic_load_explicit(&e->alias_count, memory_order_acquire);
+  const record_array *a = atomic_load_explicit(&e->aliases, memory_order_acquire);
+  for (size_t i = 0; i < count; i++) {
+    const alias_record *r = a->items[i];
+    if (r->pub.member == &m->pub && same_bytes(key, len, r->name_key, r->name_key_len)) return r;
+  }
+  return NULL;
+}
 
 /* Which real member, if any, the candidate collides with (writer only). */
 static collision find_collision(const dynenum_enum *e, const candidate *c) {
   const table *real = atomic_load_explicit(&e->real, memory_order_relaxed);
-  collision found = {NO_COLLISION, table_find(real, c->name_key, c->name_key_len, c->name_hash)};
+  collision found = {NO_COLLISION, table_find(real, c->name_key, c->name_key_len, c->name_hash), NULL};
   if (found.with) {
-    int same = c->name_len == found.with->pub.name_len && memcmp(c->name, found.with->pub.name, c->name_len) == 0;
+    found.alias = alias_with_key(e, found.with, c->name_key, c->name_key_len);
+    int same = !found.alias && same_bytes(c->name, c->name_len, found.with->pub.name, found.with->pub.name_len);
     found.kind = same ? ALREADY_MEMBER : NAME_COLLIDES;
   } else if (!c->same_key) {
     found.with = table_find(real, c->value_key, c->value_key_len, c->value_hash);
-    if (found.with) found.kind = VALUE_COLLIDES;
+    if (found.with) {
+      found.kind = VALUE_COLLIDES;
+      found.alias = alias_with_key(e, found.with, c->value_key, c->value_key_len);
+    }
   }
   return found;
 }
 
-/* The one place the words for a collision are chosen. */
-static int report_collision(const dynenum_enum *e, const candidate *c, collision found, dynenum_error *err) {
-  char name[QUOTE_SIZE], other[QUOTE_SIZE], key[QUOTE_SIZE], value[QUOTE_SIZE];
+/* The one place the words for a collision are chosen.  word is what the
+** candidate is: "member" or "alias". */
+static int report_collision(const dynenum_enum *e, const char *word, const candidate *c, collision found,
+                            dynenum_error *err) {
+  char name[QUOTE_SIZE], member[QUOTE_SIZE], key[QUOTE_SIZE], value[QUOTE_SIZE], other[SUBJECT_SIZE];
   dynenum_quote(name, sizeof name, c->name, c->name_len);
-  dynenum_quote(other, sizeof other, found.with->pub.name, found.with->pub.name_len);
+  dynenum_quote(member, sizeof member, found.with->pub.name, found.with->pub.name_len);
+  if (found.alias) {
+    char alias[QUOTE_SIZE];
+    dynenum_quote(alias, sizeof alias, found.alias->pub.name, found.alias->pub.name_len);
+    snprintf(other, sizeof other, "alias '%s' of member '%s'", alias, member);
+  } else {
+    snprintf(other, sizeof other, "member '%s'", member);
+  }
   switch (found.kind) {
     case ALREADY_MEMBER:
+      if (strcmp(word, "alias") == 0) {
+        return set_error(err, DYNENUM_COLLISION, "alias '%s' is already a name of member '%s' in enum '%s'", name,
+                         member, e->shown);
+      }
       return set_error(err, DYNENUM_COLLISION, "member '%s' is already in enum '%s'", name, e->shown);
     case VALUE_COLLIDES:
       dynenum_quote(value, sizeof value, c->value, c->value_len);
       dynenum_quote(key, sizeof key, c->value_key, c->value_key_len);
-      return set_error(err, DYNENUM_COLLISION,
-                       "value '%s' of member '%s' collides with member '%s' in enum '%s' (same key '%s')", value, name,
-                       other, e->shown, key);
+      return set_error(err, DYNENUM_COLLISION, "value '%s' of member '%s' collides with %s in enum '%s' (same key '%s')",
+                       value, name, other, e->shown, key);
     default:
       dynenum_quote(key, sizeof key, c->name_key, c->name_key_len);
-      return set_error(err, DYNENUM_COLLISION, "member '%s' collides with member '%s' in enum '%s' (same key '%s')",
-                       name, other, e->shown, key);
+      return set_error(err, DYNENUM_COLLISION, "%s '%s' collides with %s in enum '%s' (same key '%s')", word, name,
+                       other, e->shown, key);
   }
 }
 
@@ -687,7 +743,7 @@ static int report_collision(const dynenum_enum *e, const candidate *c, collision
 ** one it replaces). */
 static int append_member(dynenum_enum *e, const candidate *c, member_record **out) {
   int rc = table_reserve(&e->config, &e->real, 2, &e->retired_tables);
-  if (rc == DYNENUM_OK) rc = reserve_member(e);
+  if (rc == DYNENUM_OK) rc = reserve_record(e, &e->members, atomic_load_explicit(&e->count, memory_order_relaxed));
   if (rc != DYNENUM_OK) return rc;
   member_record *m = member_new(&e->config, c->name, c->name_len, c->value, c->value_len, c->name_key,
                                 c->name_key_len, c->value_key, c->value_key_len);
@@ -715,7 +771,7 @@ int dynenum_enum_add(dynenum_enum *e, const char *name, size_t name_len, const c
   if (pthread_mutex_lock(&e->writer)) return set_error(err, DYNENUM_LOCK, "cannot lock enum '%s'", e->shown);
   collision found = find_collision(e, &c);
   if (found.kind != NO_COLLISION) {
-    rc = report_collision(e, &c, found, err);
+    rc = report_collision(e, "member", &c, found, err);
   } else if ((rc = append_member(e, &c, &m)) != DYNENUM_OK) {
     set_error(err, rc, "out of memory adding a member to enum '%s'", e->shown);
   }
@@ -731,7 +787,8 @@ const dynenum_member *dynenum_enum_member(dynenum_enum *e, size_t index) {
   ** holds every member it counts. */
   size_t count = atomic_load_explicit(&e->count, memory_order_acquire);
   if (index >= count) return NULL;
-  return &atomic_load_explicit(&e->members, memory_order_acquire)->items[index]->pub;
+  const member_record *m = atomic_load_explicit(&e->members, memory_order_acquire)->items[index];
+  return &m->pub;
 }
 
 size_t dynenum_enum_dynamic_count(dynenum_enum *e) {
@@ -812,6 +869,292 @@ int dynenum_enum_resolve(dynenum_enum *e, const char *s, size_t n, const dynenum
   unlock_writer(&e->writer);
   *out = &fresh->pub;
   return DYNENUM_OK;
+}
+
+/* ---- Aliases --------------------------------------------------------------- */
+
+/* Whether name is byte for byte m's name or one of its aliases (writer only). */
+static int is_name_of(const dynenum_enum *e, const member_record *m, const char *name, size_t n) {
+  if (same_bytes(name, n, m->pub.name, m->pub.name_len)) return 1;
+  size_t count = atomic_load_explicit(&e->alias_count, memory_order_relaxed);
+  const record_array *a = atomic_load_explicit(&e->aliases, memory_order_relaxed);
+  for (size_t i = 0; i < count; i++) {
+    const alias_record *r = a->items[i];
+    if (r->pub.member == &m->pub && same_bytes(name, n, r->pub.name, r->pub.name_len)) return 1;
+  }
+  return 0;
+}
+
+/* Allocates the alias's record and publishes it (writer only), with a table
+** entry for its key unless its member already has one (shares_key).  As for
+** members, everything is allocated before anything is published. */
+static int append_alias(dynenum_enum *e, const candidate *c, const member_record *m, int shares_key,
+                        alias_record **out) {
+  size_t count = atomic_load_explicit(&e->alias_count, memory_order_relaxed);
+  int rc = shares_key ? DYNENUM_OK : table_reserve(&e->config, &e->real, 1, &e->retired_tables);
+  if (rc == DYNENUM_OK) rc = reserve_record(e, &e->aliases, count);
+  if (rc != DYNENUM_OK) return rc;
+  alias_record *r = alloc(&e->config, sizeof *r + c->name_len + 1 + c->name_key_len);
+  if (!r) return DYNENUM_NOMEM;
+  char *text = (char *)(r + 1);
+  memcpy(text, c->name, c->name_len);
+  text[c->name_len] = 0;
+  memcpy(text + c->name_len + 1, c->name_key, c->name_key_len);
+  r->pub.name = text;
+  r->pub.name_len = c->name_len;
+  r->pub.member = &m->pub;
+  r->name_key = text + c->name_len + 1;
+  r->name_key_len = c->name_key_len;
+  atomic_load_explicit(&e->aliases, memory_order_relaxed)->items[count] = r;
+  atomic_store_explicit(&e->alias_count, count + 1, memory_order_release);
+  if (!shares_key) {
+    table_put(atomic_load_explicit(&e->real, memory_order_relaxed), r->name_key, c->name_key_len, c->name_hash,
+              (void *)m);
+  }
+  *out = r;
+  return DYNENUM_OK;
+}
+
+int dynenum_enum_add_alias(dynenum_enum *e, const char *name, size_t name_len, const char *target,
+                           size_t target_len, const dynenum_alias **out, dynenum_error *err) {
+  candidate c;
+  alias_record *r = NULL;
+  const dynenum_member *member;
+  if (!e || (!name && name_len) || (!target && target_len)) {
+    return set_error(err, DYNENUM_MISUSE, "dynenum_enum_add_alias(): NULL argument");
+  }
+  if (!name) name = "";
+  int rc = check_member_text(e, name, name_len, 1, name, name_len, err);
+  if (rc) return rc;
+  memset(&c, 0, sizeof c);
+  c.name = name;
+  c.name_len = name_len;
+  c.name_key_len = dynenum_key(name, name_len, c.name_key, sizeof c.name_key);
+  c.same_key = 1;
+  c.name_hash = hash_bytes(e->seed, c.name_key, c.name_key_len);
+  if (pthread_mutex_lock(&e->writer)) return set_error(err, DYNENUM_LOCK, "cannot lock enum '%s'", e->shown);
+  if (dynenum_enum_find(e, target ? target : "", target_len, &member) != DYNENUM_OK) {
+    char shown_name[QUOTE_SIZE], shown_target[QUOTE_SIZE];
+    unlock_writer(&e->writer);
+    dynenum_quote(shown_name, sizeof shown_name, name, name_len);
+    dynenum_quote(shown_target, sizeof shown_target, target ? target : "", target_len);
+    return set_error(err, DYNENUM_NOTFOUND, "alias '%s' of unknown member '%s' in enum '%s'", shown_name,
+                     shown_target, e->shown);
+  }
+  const member_record *m = (const member_record *)member;
+  collision found = find_collision(e, &c);
+  int shares_key = found.with == m;
+  if (shares_key) found.kind = is_name_of(e, m, name, name_len) ? ALREADY_MEMBER : NO_COLLISION;
+  if (found.kind != NO_COLLISION) {
+    rc = report_collision(e, "alias", &c, found, err);
+  } else if ((rc = append_alias(e, &c, m, shares_key, &r)) != DYNENUM_OK) {
+    set_error(err, rc, "out of memory adding an alias to enum '%s'", e->shown);
+  }
+  unlock_writer(&e->writer);
+  if (rc == DYNENUM_OK && out) *out = &r->pub;
+  return rc;
+}
+
+size_t dynenum_enum_alias_count(dynenum_enum *e) { return atomic_load_explicit(&e->alias_count, memory_order_acquire); }
+
+const dynenum_alias *dynenum_enum_alias(dynenum_enum *e, size_t index) {
+  size_t count = atomic_load_explicit(&e->alias_count, memory_order_acquire);
+  if (index >= count) return NULL;
+  const alias_record *r = atomic_load_explicit(&e->aliases, memory_order_acquire)->items[index];
+  return &r->pub;
+}
+
+/* ---- Retirement ------------------------------------------------------------ */
+
+int dynenum_enum_set_retired(dynenum_enum *e, const dynenum_member *m, int retired) {
+  if (!e || !m || m->dynamic || m->ordinal < 1 || dynenum_enum_member(e, (size_t)(m->ordinal - 1)) != m) {
+    return DYNENUM_MISUSE;
+  }
+  atomic_store_explicit(&((member_record *)m)->retired, retired != 0, memory_order_release);
+  return DYNENUM_OK;
+}
+
+int dynenum_member_is_retired(const dynenum_member *m) {
+  if (!m || m->dynamic) return 0;
+  return atomic_load_explicit(&((const member_record *)m)->retired, memory_order_acquire);
+}
+
+/* ---- Strict checks --------------------------------------------------------- */
+
+/* Suggestions: at most this many edits, and fewer than half of the input. */
+#define SUGGEST_MAX_EDITS 2
+#define SUGGEST_TOO_FAR (SUGGEST_MAX_EDITS + 1)
+
+/* Room for the list of names in a message, so that the input, the label,
+** the count and a suggestion (each quoted at most QUOTE_SIZE) still fit. */
+#define LIST_ROOM 300
+
+/* The code points of a key, a malformed byte standing for itself above
+** U+10FFFF so that it equals only itself.  Returns how many. */
+static size_t key_points(const char *key, size_t n, uint32_t *out) {
+  const unsigned char *at = (const unsigned char *)key, *end = at + n;
+  size_t count = 0;
+  while (at < end) {
+    int len = dynenum_utf8_decode(at, (size_t)(end - at), &out[count]);
+    if (len == 0) out[count] = 0x110000u + *at;
+    at += len ? len : 1;
+    count++;
+  }
+  return count;
+}
+
+/* The optimal string alignment distance (insertions, deletions,
+** substitutions and swaps of neighbours) of a and b, or SUGGEST_TOO_FAR
+** when it is more than SUGGEST_MAX_EDITS.  Only the band of cells within
+** SUGGEST_MAX_EDITS of the diagonal can hold a smaller distance, so only it
+** is computed: a few operations per code point. */
+static int edit_distance(const uint32_t *a, size_t la, const uint32_t *b, size_t lb) {
+  enum { WIDTH = DYNENUM_MAX_KEY_BYTES + 2 };
+  int rows[3][WIDTH];
+  if ((la > lb ? la - lb : lb - la) > SUGGEST_MAX_EDITS) return SUGGEST_TOO_FAR;
+  for (size_t j = 0; j <= lb + 1; j++) {
+    rows[0][j] = j <= SUGGEST_MAX_EDITS ? (int)j : SUGGEST_TOO_FAR;
+    rows[1][j] = rows[2][j] = SUGGEST_TOO_FAR;
+  }
+  for (size_t i = 1; i <= la; i++) {
+    int *row = rows[i % 3], *up = rows[(i + 2) % 3], *up2 = rows[(i + 1) % 3];
+    size_t from = i > SUGGEST_MAX_EDITS ? i - SUGGEST_MAX_EDITS : 1, to = i + SUGGEST_MAX_EDITS;
+    /* The cells next to the band, which the next rows read, hold no
+    ** distance of an older row (the three rows are reused in turn). */
+    row[from - 1] = from == 1 && i <= SUGGEST_MAX_EDITS ? (int)i : SUGGEST_TOO_FAR;
+    if (to + 1 <= lb + 1) row[to + 1] = SUGGEST_TOO_FAR;
+    for (size_t j = from; j <= lb && j <= to; j++) {
+      int best = up[j - 1] + (a[i - 1] != b[j - 1]);
+      if (up[j] + 1 < best) best = up[j] + 1;
+      if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && up2[j - 2] + 1 < best) {
+        best = up2[j - 2] + 1;
+      }
+      row[j] = best < SUGGEST_TOO_FAR ? best : SUGGEST_TOO_FAR;
+    }
+  }
+  return rows[la % 3][lb];
+}
+
+/* The closest spelling so far: its distance, member and text. */
+typedef struct suggestion {
+  int distance;
+  int ambiguous; /* two members are that close */
+  const member_record *member;
+  const char *text;
+  size_t text_len;
+} suggestion;
+
+static void consider(suggestion *best, const uint32_t *input, size_t input_len, const member_record *m,
+                     const char *text, size_t text_len, const char *key, size_t key_len) {
+  uint32_t points[DYNENUM_MAX_KEY_BYTES];
+  if (key_len > DYNENUM_MAX_KEY_BYTES) return;
+  int d = edit_distance(input, input_len, points, key_points(key, key_len, points));
+  if (d < best->distance) {
+    *best = (suggestion){d, 0, m, text, text_len};
+  } else if (d == best->distance && d < SUGGEST_TOO_FAR && m != best->member) {
+    best->ambiguous = 1;
+  }
+}
+
+/* The spelling of a member that is not retired closest to the key of s:
+** values first, then names, then aliases, the first one winning a tie
+** within a member. */
+static suggestion suggest(dynenum_enum *e, const char *s, size_t n) {
+  char key[DYNENUM_MAX_KEY_BYTES];
+  uint32_t input[DYNENUM_MAX_KEY_BYTES];
+  suggestion best = {SUGGEST_TOO_FAR, 0, NULL, NULL, 0};
+  size_t len = lookup_key(s, n, key);
+  if (len == SIZE_MAX) return best;
+  size_t input_len = key_points(key, len, input);
+  size_t count = dynenum_enum_size(e), aliases = dynenum_enum_alias_count(e);
+  for (size_t i = 0; i < count; i++) {
+    const member_record *m = (const member_record *)dynenum_enum_member(e, i);
+    if (dynenum_member_is_retired(&m->pub)) continue;
+    consider(&best, input, input_len, m, m->pub.value, m->pub.value_len, m->value_key, m->value_key_len);
+    consider(&best, input, input_len, m, m->pub.name, m->pub.name_len, m->name_key, m->name_key_len);
+  }
+  for (size_t i = 0; i < aliases; i++) {
+    const alias_record *r = (const alias_record *)dynenum_enum_alias(e, i);
+    const member_record *m = (const member_record *)r->pub.member;
+    if (dynenum_member_is_retired(&m->pub)) continue;
+    consider(&best, input, input_len, m, r->pub.name, r->pub.name_len, r->name_key, r->name_key_len);
+  }
+  if (best.ambiguous || 2 * (size_t)best.distance >= input_len) best.distance = SUGGEST_TOO_FAR;
+  return best;
+}
+
+/* Writes into list (LIST_ROOM + 8 bytes) "one of A, B, ... (N members)", the
+** members that are not retired, and returns N. */
+static size_t list_current(dynenum_enum *e, char *list) {
+  size_t count = dynenum_enum_size(e), current = 0, used = 0;
+  int cut = 0;
+  list[0] = 0;
+  for (size_t i = 0; i < count; i++) {
+    const dynenum_member *m = dynenum_enum_member(e, i);
+    char shown[QUOTE_SIZE];
+    if (dynenum_member_is_retired(m)) continue;
+    current++;
+    if (cut) continue;
+    dynenum_quote(shown, sizeof shown, m->name, m->name_len);
+    size_t need = strlen(shown) + (used ? 2 : 0);
+    if (current > DYNENUM_LISTED_NAMES || used + need > LIST_ROOM) {
+      cut = 1;
+      continue;
+    }
+    used += (size_t)snprintf(list + used, LIST_ROOM + 8 - used, "%s%s", used ? ", " : "", shown);
+  }
+  if (cut) snprintf(list + used, LIST_ROOM + 8 - used, ", \xe2\x80\xa6");
+  return current;
+}
+
+/* The message of a strict check that refused s: subject says what was
+** refused ("invalid value 'x' for enum 'E'"), then what is expected. */
+static int refuse_strictly(dynenum_enum *e, int code, const char *subject, const suggestion *hint,
+                           dynenum_error *err) {
+  char list[LIST_ROOM + 8], advice[QUOTE_SIZE + 24] = "";
+  size_t current = list_current(e, list);
+  if (current == 0) {
+    return set_error(err, code, "%s: it has no members%s", subject, dynenum_enum_size(e) ? " that are not retired" : "");
+  }
+  if (hint && hint->distance < SUGGEST_TOO_FAR) {
+    char shown[QUOTE_SIZE];
+    dynenum_quote(shown, sizeof shown, hint->text, hint->text_len);
+    snprintf(advice, sizeof advice, "; did you mean '%s'?", shown);
+  }
+  return set_error(err, code, "%s: expected %s%s (%zu member%s)%s", subject, current == 1 ? "" : "one of ", list,
+                   current, current == 1 ? "" : "s", advice);
+}
+
+static int check_strictly(dynenum_enum *e, const char *s, size_t n, int refuse_retired, const dynenum_member **out,
+                          dynenum_error *err) {
+  const dynenum_member *m;
+  char subject[2 * QUOTE_SIZE + 64], shown[QUOTE_SIZE];
+  if (!e || !out || (!s && n)) return set_error(err, DYNENUM_MISUSE, "dynenum_enum_check_member(): NULL argument");
+  if (!s) s = "";
+  if (dynenum_enum_find(e, s, n, &m) == DYNENUM_OK) {
+    if (!refuse_retired || !dynenum_member_is_retired(m)) {
+      *out = m;
+      return DYNENUM_OK;
+    }
+    dynenum_quote(shown, sizeof shown, m->name, m->name_len);
+    snprintf(subject, sizeof subject, "member '%s' of enum '%s' is retired", shown, e->shown);
+    return refuse_strictly(e, DYNENUM_RETIRED, subject, NULL, err);
+  }
+  suggestion hint = suggest(e, s, n);
+  dynenum_quote(shown, sizeof shown, s, n);
+  snprintf(subject, sizeof subject, "invalid value '%s' for enum '%s'", shown, e->shown);
+  return refuse_strictly(e, DYNENUM_NOTFOUND, subject, &hint, err);
+}
+
+int dynenum_enum_check_member(dynenum_enum *e, const char *s, size_t n, const dynenum_member **out,
+                              dynenum_error *err) {
+  return check_strictly(e, s, n, 0, out, err);
+}
+
+int dynenum_enum_check_current(dynenum_enum *e, const char *s, size_t n, const dynenum_member **out,
+                               dynenum_error *err) {
+  return check_strictly(e, s, n, 1, out, err);
 }
 
 /* ---- Registry -------------------------------------------------------------- */

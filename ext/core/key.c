@@ -477,6 +477,7 @@ const char *dynenum_errstr(int code) {
     case DYNENUM_LOCK: return "lock failed";
     case DYNENUM_MISUSE: return "misuse";
     case DYNENUM_IGNORABLE: return "default-ignorable character";
+    case DYNENUM_RETIRED: return "retired member";
     default: return "unknown error";
   }
 }

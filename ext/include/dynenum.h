@@ -62,6 +62,7 @@ extern "C" {
 #define DYNENUM_LOCK      11  /* a lock could not be taken (system limit) */
 #define DYNENUM_MISUSE    12  /* a NULL pointer where an object is required */
 #define DYNENUM_IGNORABLE 13  /* a default-ignorable character in a new member */
+#define DYNENUM_RETIRED   14  /* a retired member, refused for new data */
 
 /* Longest name or value, in bytes. */
 #define DYNENUM_MAX_BYTES 255
@@ -86,6 +87,16 @@ typedef struct dynenum_member {
   int64_t ordinal;  /* 1, 2, ... in declaration order; 0 when dynamic */
   int dynamic;      /* 1 for an interned dynamic member */
 } dynenum_member;
+
+/* An alias: a second name of a real member, which resolves to that member
+** (its value, its ordinal).  Read-only for callers; name is also
+** NUL-terminated.  Aliases are not members: dynenum_enum_size and
+** dynenum_enum_member never count or list them. */
+typedef struct dynenum_alias {
+  const char *name;
+  size_t name_len;
+  const dynenum_member *member;
+} dynenum_alias;
 
 /* An error: a DYNENUM_* code and a message naming what was wrong. */
 typedef struct dynenum_error {
@@ -297,6 +308,61 @@ int dynenum_enum_check_name(const dynenum_enum *e, const char *s, size_t n, dyne
 ** load. */
 int dynenum_enum_check_new_member(const dynenum_enum *e, const char *name, size_t name_len, const char *value,
                                   size_t value_len, dynenum_error *err);
+
+/* ---- Aliases ---------------------------------------------------------------- */
+
+/* Adds name as an alias of the real member that target names (by key, as
+** dynenum_enum_find finds it: by a name, value or alias of that member).
+** The alias obeys every rule of a member's name (empty, too long,
+** malformed, reserved, control character, in that order) and must not share
+** its key with a name, value or alias of any other member; it may share one
+** with its own member (another spelling, which changes no result), unless it
+** is byte for byte that member's name or one of its aliases.  On success *out
+** (if not NULL) is the alias.  Errors: DYNENUM_MISUSE, EMPTY, TOOLONG,
+** MALFORMED, RESERVED, BADCHAR, NOTFOUND (target names no real member),
+** COLLISION, LOCK, NOMEM; a failed add changes nothing.  As for members,
+** the rule of new names (dynenum_enum_check_new_member with value NULL) is
+** the caller's to apply first. */
+int dynenum_enum_add_alias(dynenum_enum *e, const char *name, size_t name_len, const char *target,
+                           size_t target_len, const dynenum_alias **out, dynenum_error *err);
+
+/* Aliases, in the order they were added. */
+size_t dynenum_enum_alias_count(dynenum_enum *e);
+const dynenum_alias *dynenum_enum_alias(dynenum_enum *e, size_t index);
+
+/* ---- Retirement -------------------------------------------------------------- */
+
+/* Marks the real member m of e retired (retired set) or not.  A retired
+** member is still a member: it is found, resolved, iterated and counted as
+** before, so that data stored under it stays right; only
+** dynenum_enum_check_current refuses it.  Reversible.  DYNENUM_OK, or
+** DYNENUM_MISUSE when m is not a real member of e. */
+int dynenum_enum_set_retired(dynenum_enum *e, const dynenum_member *m, int retired);
+
+/* Whether the real member m is retired (0 for a dynamic member). */
+int dynenum_member_is_retired(const dynenum_member *m);
+
+/* ---- Strict checks ------------------------------------------------------------ */
+
+/* How many names the messages of the two checks below list at most. */
+#define DYNENUM_LISTED_NAMES 8
+
+/* Finds the real member s names, retired or not, like dynenum_enum_find,
+** but explains a miss: DYNENUM_NOTFOUND with the message "invalid value
+** 'S' for enum 'E': expected one of A, B, ... (N members)", listing up to
+** DYNENUM_LISTED_NAMES names of members that are not retired, and ending
+** "; did you mean 'X'?" when exactly one member has a value, name or alias
+** (X) within a small edit distance of s's key (at most 2 code points
+** inserted, removed, replaced or swapped, and fewer than half of the key).
+** Also DYNENUM_MISUSE. */
+int dynenum_enum_check_member(dynenum_enum *e, const char *s, size_t n, const dynenum_member **out,
+                              dynenum_error *err);
+
+/* The same, and a retired member is refused too: DYNENUM_RETIRED with
+** "member 'M' of enum 'E' is retired: expected one of ..." (M the member's
+** name, whatever spelling s was). */
+int dynenum_enum_check_current(dynenum_enum *e, const char *s, size_t n, const dynenum_member **out,
+                               dynenum_error *err);
 
 /* Number of dynamic members interned so far. */
 size_t dynenum_enum_dynamic_count(dynenum_enum *e);

@@ -116,13 +116,37 @@ typedef enum members_statement {
   MEMBERS_INSERT, /* one row: ?1 ordinal, ?2 name, ?3 value */
   MEMBERS_SELECT, /* every row, by ordinal */
   MEMBERS_DROP,   /* the table, if it exists */
-  MEMBERS_RENAME  /* to the members table of new_table */
+  MEMBERS_RENAME, /* to the members table of new_table */
+  ALIASES_CREATE, /* the aliases table (name, ordinal) */
+  ALIASES_INSERT, /* one row: ?1 name, ?2 ordinal */
+  ALIASES_SELECT, /* every row, in the order added */
+  ALIASES_DROP,
+  ALIASES_RENAME,
+  RETIRED_CREATE, /* the table of retired ordinals */
+  RETIRED_INSERT, /* ?1, if not there yet */
+  RETIRED_DELETE, /* ?1 */
+  RETIRED_SELECT, /* every retired ordinal */
+  RETIRED_DROP,
+  RETIRED_RENAME
 } members_statement;
+
+/* The shadow tables of an enum: the members table, and the two that exist
+** only once an alias or a retirement needs them. */
+typedef enum shadow_table { SHADOW_MEMBERS, SHADOW_ALIASES, SHADOW_RETIRED } shadow_table;
+
+/* "<table>_members", "<table>_aliases" or "<table>_retired", sqlite3_malloc'd. */
+char *dynenum_shadow_name(shadow_table which, const char *table);
+
+/* What sqlite_schema holds under that shadow table's name: *problem NULL
+** for a table, else DYNENUM_MEMBERS_MISSING, _VIEW or _NOT_TABLE. */
+int dynenum_shadow_problem(sqlite3 *db, const char *schema, const char *table, shadow_table which,
+                           const char **problem);
 
 /* "<table>_members", sqlite3_malloc'd. */
 char *dynenum_members_name(const char *table);
 
-/* Whether suffix is the one that makes "<enum>_<suffix>" a shadow table. */
+/* Whether suffix is one that makes "<enum>_<suffix>" a shadow table
+** (members, aliases, retired). */
 int dynenum_is_members_suffix(const char *suffix);
 
 /* The SQL of one statement on the members table of schema.table;
@@ -139,6 +163,9 @@ int dynenum_members_run(sqlite3 *db, members_statement which, const char *schema
 ** SQLITE_OK, or the error with *error set to SQLite's message (not for
 ** SQLITE_NOMEM). */
 int dynenum_members_write(sqlite3 *db, sqlite3_stmt *insert, const dynenum_member *m, char **error);
+
+/* The same for one alias, with a prepared ALIASES_INSERT. */
+int dynenum_aliases_write(sqlite3 *db, sqlite3_stmt *insert, const dynenum_alias *a, char **error);
 
 /* Checks that the enum schema.table still has a members table of the right
 ** shape: a table, not a view, with the columns ordinal, name and value.
@@ -198,7 +225,7 @@ int dynenum_enum_from_arguments(const char *name, int argc, const char *const *a
 
 /* ---- functions.c, enum_module.c, catalog.c: what SQL calls -------------- */
 
-/* Registers the five dynenum_* functions, each holding a reference to c. */
+/* Registers the seven dynenum_* functions, each holding a reference to c. */
 int dynenum_register_functions(sqlite3 *db, dynenum_connection *c);
 /* Sets *taken to the name of the first of them that db already has a
 ** function for (the application's own), or NULL; SQLITE_NOMEM or OK. */

@@ -58,6 +58,12 @@ typedef struct enum_origin {
   unsigned data_version; /* SQLITE_FCNTL_DATA_VERSION of the schema */
   int schema_version;    /* PRAGMA schema_version of the schema */
   int superseded;        /* loaded afresh since: spellings must look again */
+  /* Whether the aliases and the retired table were tables when the enum
+  ** was loaded (optional_known set): the schema cookie cannot change
+  ** without a reload afresh (refresh_enum), so a refresh need not look in
+  ** sqlite_schema again. */
+  int optional_known;
+  int optional_present[2]; /* [SHADOW_ALIASES - 1], [SHADOW_RETIRED - 1] */
 } enum_origin;
 
 /* What one spelling of an enum name (as a function or the module was given
@@ -418,6 +424,134 @@ static int row_is_member(sqlite3_stmt *stmt, const dynenum_member *m) {
          memcmp(sqlite3_column_text(stmt, 2), m->value, m->value_len) == 0;
 }
 
+/* What a stored row the core refused (added, not DYNENUM_OK) makes of a
+** load: SQLITE_NOMEM, or SQLITE_CORRUPT with *error naming the enum. */
+static int refused_row(dynenum_enum *e, int added, const dynenum_error *err, char **error) {
+  if (added == DYNENUM_NOMEM) return SQLITE_NOMEM;
+  *error = sqlite3_mprintf("enum '%s' is corrupt: %s", dynenum_enum_label(e), err->message);
+  return *error ? SQLITE_CORRUPT : SQLITE_NOMEM;
+}
+
+/* "enum 'E' is corrupt: its <what> table 'E_<what>' <problem>", for a
+** shadow table that is there but not a table. */
+static int corrupt_shadow(dynenum_enum *e, const enum_origin *o, shadow_table which, const char *problem,
+                          char **error) {
+  char shown[DYNENUM_QUOTE_SIZE];
+  char *name = dynenum_shadow_name(which, o->table);
+  if (!name) return SQLITE_NOMEM;
+  dynenum_quote(shown, sizeof shown, name, strlen(name));
+  sqlite3_free(name);
+  *error = sqlite3_mprintf("enum '%s' is corrupt: its %s table '%s' %s", dynenum_enum_label(e),
+                           which == SHADOW_ALIASES ? "aliases" : "retired", shown, problem);
+  return *error ? SQLITE_CORRUPT : SQLITE_NOMEM;
+}
+
+/* Prepares the SELECT of an optional shadow table: SQLITE_OK with *stmt
+** NULL when the table does not exist (nothing to read). */
+static int prepare_optional(sqlite3 *db, dynenum_enum *e, enum_origin *o, shadow_table which,
+                            members_statement select, sqlite3_stmt **stmt, char **error) {
+  const char *problem = NULL;
+  int *present = &o->optional_present[which - 1], rc = SQLITE_OK;
+  *stmt = NULL;
+  if (!o->optional_known) {
+    rc = dynenum_shadow_problem(db, o->schema, o->table, which, &problem);
+    if (rc != SQLITE_OK) return rc;
+    if (problem && strcmp(problem, DYNENUM_MEMBERS_MISSING) != 0) return corrupt_shadow(e, o, which, problem, error);
+    *present = !problem;
+  }
+  if (!*present) return SQLITE_OK;
+  rc = dynenum_members_prepare(db, select, o->schema, o->table, stmt);
+  if (rc == SQLITE_ERROR) {
+    return corrupt_shadow(e, o, which,
+                          which == SHADOW_ALIASES ? "does not have the columns name and ordinal"
+                                                  : "does not have the column ordinal",
+                          error);
+  }
+  return rc;
+}
+
+/* The member with that ordinal, or NULL. */
+static const dynenum_member *member_at(dynenum_enum *e, sqlite3_stmt *stmt, int column) {
+  sqlite3_int64 ordinal = sqlite3_column_int64(stmt, column);
+  if (sqlite3_column_type(stmt, column) != SQLITE_INTEGER || ordinal < 1 ||
+      (size_t)ordinal > dynenum_enum_size(e)) {
+    return NULL;
+  }
+  return dynenum_enum_member(e, (size_t)ordinal - 1);
+}
+
+/* Brings e's aliases up to date with its aliases table, as load_members does
+** its members: the known ones must come back as they were, in order, and
+** the rest are added through the core's rules. */
+static int load_aliases(sqlite3 *db, dynenum_enum *e, enum_origin *o, char **error) {
+  sqlite3_stmt *stmt;
+  size_t known = dynenum_enum_alias_count(e), seen = 0;
+  int rc = prepare_optional(db, e, o, SHADOW_ALIASES, ALIASES_SELECT, &stmt, error);
+  if (rc != SQLITE_OK) return rc;
+  if (!stmt) return known ? LOAD_RELOAD : SQLITE_OK;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    const dynenum_member *m = member_at(e, stmt, 1);
+    const char *name = (const char *)sqlite3_column_text(stmt, 0);
+    size_t name_len = (size_t)sqlite3_column_bytes(stmt, 0);
+    if (!name && sqlite3_column_type(stmt, 0) == SQLITE_TEXT) {
+      rc = SQLITE_NOMEM;
+      break;
+    }
+    if (!m || sqlite3_column_type(stmt, 0) != SQLITE_TEXT) {
+      *error = sqlite3_mprintf("enum '%s' is corrupt: an alias names no member (ordinal %lld)", dynenum_enum_label(e),
+                               sqlite3_column_int64(stmt, 1));
+      rc = SQLITE_CORRUPT;
+      break;
+    }
+    if (seen < known) {
+      const dynenum_alias *a = dynenum_enum_alias(e, seen++);
+      if (a->member != m || a->name_len != name_len || memcmp(a->name, name, name_len) != 0) {
+        rc = LOAD_RELOAD;
+        break;
+      }
+      continue;
+    }
+    dynenum_error err;
+    int added = dynenum_enum_add_alias(e, name, name_len, m->name, m->name_len, NULL, &err);
+    if (added != DYNENUM_OK) {
+      rc = refused_row(e, added, &err, error);
+      break;
+    }
+  }
+  if (rc == SQLITE_DONE) rc = seen < known ? LOAD_RELOAD : SQLITE_OK;
+  sqlite3_finalize(stmt);
+  return rc;
+}
+
+/* Sets every member's retired flag from the retired table (none without
+** one): the one thing of an enum that changes in place, so it is read
+** whole each time. */
+static int load_retired(sqlite3 *db, dynenum_enum *e, enum_origin *o, char **error) {
+  sqlite3_stmt *stmt;
+  size_t count = dynenum_enum_size(e), next = 0;
+  int rc = prepare_optional(db, e, o, SHADOW_RETIRED, RETIRED_SELECT, &stmt, error);
+  if (rc != SQLITE_OK) return rc;
+  /* The ordinals come in order: members between two are not retired. */
+  while (stmt && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    const dynenum_member *m = member_at(e, stmt, 0);
+    if (!m) {
+      *error = sqlite3_mprintf("enum '%s' is corrupt: a retired ordinal names no member (ordinal %s)",
+                               dynenum_enum_label(e), (const char *)sqlite3_column_text(stmt, 0));
+      rc = *error ? SQLITE_CORRUPT : SQLITE_NOMEM;
+      break;
+    }
+    while (next + 1 < (size_t)m->ordinal) dynenum_enum_set_retired(e, dynenum_enum_member(e, next++), 0);
+    dynenum_enum_set_retired(e, m, 1);
+    next = (size_t)m->ordinal;
+  }
+  if (!stmt || rc == SQLITE_DONE) {
+    while (next < count) dynenum_enum_set_retired(e, dynenum_enum_member(e, next++), 0);
+    rc = SQLITE_OK;
+  }
+  sqlite3_finalize(stmt);
+  return rc;
+}
+
 /* Brings e up to date with its members table by reading every row: the
 ** members e knows must still be there, each exactly as it was, and the rows
 ** after them are appended (checked by the core as any new member is).
@@ -426,7 +560,7 @@ static int row_is_member(sqlite3_stmt *stmt, const dynenum_member *m) {
 ** Returns LOAD_RELOAD when a known member is no longer as it was (then only
 ** loading afresh can say whether the table is corrupt or just different),
 ** SQLITE_CORRUPT with *error for a row no enum may hold. */
-static int load_members(sqlite3 *db, dynenum_enum *e, const enum_origin *o, char **error) {
+static int load_members(sqlite3 *db, dynenum_enum *e, enum_origin *o, char **error) {
   sqlite3_stmt *stmt;
   size_t known = dynenum_enum_size(e), seen = 0;
   int rc = dynenum_check_members_table(db, o->schema, o->table, error);
@@ -459,17 +593,17 @@ static int load_members(sqlite3 *db, dynenum_enum *e, const enum_origin *o, char
     const char *value = (const char *)sqlite3_column_text(stmt, 2);
     int value_len = sqlite3_column_bytes(stmt, 2);
     int added = dynenum_enum_add(e, name, (size_t)name_len, value, (size_t)value_len, NULL, &err);
-    if (added == DYNENUM_NOMEM) {
-      rc = SQLITE_NOMEM;
-      break;
-    }
     if (added != DYNENUM_OK) {
-      *error = sqlite3_mprintf("enum '%s' is corrupt: %s", dynenum_enum_label(e), err.message);
-      rc = SQLITE_CORRUPT;
+      rc = refused_row(e, added, &err, error);
       break;
     }
   }
   if (rc == SQLITE_DONE) rc = seen < known ? LOAD_RELOAD : SQLITE_OK; /* known members gone */
+  sqlite3_finalize(stmt);
+  stmt = NULL;
+  if (rc == SQLITE_OK) rc = load_aliases(db, e, o, error);
+  if (rc == SQLITE_OK) rc = load_retired(db, e, o, error);
+  if (rc == SQLITE_OK) o->optional_known = 1;
   if (rc != SQLITE_OK && rc != LOAD_RELOAD && !*error && rc != SQLITE_NOMEM) {
     *error = dynenum_cannot_read(db, dynenum_enum_label(e), NULL);
   }

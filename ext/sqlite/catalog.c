@@ -1,7 +1,9 @@
 /*
 ** sqlite/catalog.c: dynenum_members, an eponymous, read-only catalog of every
 ** real member of every enum the connection can see, with columns enum,
-** ordinal, name, value and the hidden column schema.  A constraint enum =
+** ordinal, name, value and the hidden columns schema, alias_of and retired;
+** after an enum's members come its aliases, one row each, with their
+** member's ordinal and value and alias_of naming the member.  A constraint enum =
 ** '...' (and schema = '...') narrows the search to that enum instead of
 ** reading all.
 **
@@ -24,6 +26,8 @@ SQLITE_EXTENSION_INIT3
 #define CATALOG_COLUMN_NAME 2
 #define CATALOG_COLUMN_VALUE 3
 #define CATALOG_COLUMN_SCHEMA 4
+#define CATALOG_COLUMN_ALIAS_OF 5 /* hidden: the member's name in a row of an alias, else NULL */
+#define CATALOG_COLUMN_RETIRED 6  /* hidden: 1 for a retired member and its aliases */
 
 /* idxNum bits: which of xFilter's arguments are present, in this order. */
 #define CATALOG_BY_ENUM 1
@@ -44,14 +48,16 @@ typedef struct catalog_entry {
   char *name;
   dynenum_enum *e; /* a reference */
   size_t count;
+  size_t aliases; /* listed after the members */
 } catalog_entry;
 
 typedef struct catalog_cursor {
   sqlite3_vtab_cursor base;
   catalog_entry *entries;
   int count, entry;     /* entries[entry] is being listed */
-  size_t next_member;   /* of that entry, the one after the current */
-  const dynenum_member *member; /* the current row; NULL at the end */
+  size_t next_member;   /* of that entry, the one after the current (members, then aliases) */
+  const dynenum_member *member; /* the current row's member; NULL at the end */
+  const dynenum_alias *alias;   /* the current row's alias, or NULL for a member's row */
   sqlite_int64 rowid;
 } catalog_cursor;
 
@@ -62,7 +68,8 @@ static int catalog_connect(sqlite3 *db, void *aux, int argc, const char *const *
   (void)error;
   int rc = sqlite3_declare_vtab(db,
                                 "CREATE TABLE x(enum TEXT COLLATE NOCASE, ordinal INTEGER, name TEXT COLLATE DYNENUM, "
-                                "value TEXT COLLATE DYNENUM, schema TEXT HIDDEN)");
+                                "value TEXT COLLATE DYNENUM, schema TEXT HIDDEN, alias_of TEXT HIDDEN, retired "
+                                "INTEGER HIDDEN)");
   if (rc == SQLITE_OK) rc = sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
   if (rc != SQLITE_OK) return rc;
   catalog_table *t = sqlite3_malloc64(sizeof *t);
@@ -148,10 +155,17 @@ static int catalog_error(sqlite3_vtab_cursor *cursor, int rc) {
 static int catalog_next(sqlite3_vtab_cursor *cursor) {
   catalog_cursor *c = (catalog_cursor *)cursor;
   c->member = NULL;
+  c->alias = NULL;
   while (c->entry < c->count) {
     const catalog_entry *e = &c->entries[c->entry];
     if (c->next_member < e->count) {
       c->member = dynenum_enum_member(e->e, c->next_member++);
+      c->rowid++;
+      return SQLITE_OK;
+    }
+    if (c->next_member < e->count + e->aliases) {
+      c->alias = dynenum_enum_alias(e->e, c->next_member++ - e->count);
+      c->member = c->alias->member;
       c->rowid++;
       return SQLITE_OK;
     }
@@ -177,6 +191,7 @@ static int catalog_add_entry(catalog_cursor *c, catalog_table *t, const char *sc
   int rc = dynenum_connection_table_enum(t->connection, schema, name, 1, &e->e, &error);
   if (rc != SQLITE_OK) return error ? dynenum_vtab_error(&t->base, rc, error) : rc;
   e->count = dynenum_enum_size(e->e);
+  e->aliases = dynenum_enum_alias_count(e->e);
   return SQLITE_OK;
 }
 
@@ -239,10 +254,18 @@ static int catalog_column(sqlite3_vtab_cursor *cursor, sqlite3_context *ctx, int
   const catalog_cursor *c = (const catalog_cursor *)cursor;
   const catalog_entry *e = &c->entries[c->entry];
   const dynenum_member *m = c->member;
+  const dynenum_alias *a = c->alias;
   switch (column) {
     case CATALOG_COLUMN_ENUM: sqlite3_result_text(ctx, e->name, -1, SQLITE_TRANSIENT); break;
     case CATALOG_COLUMN_ORDINAL: sqlite3_result_int64(ctx, m->ordinal); break;
-    case CATALOG_COLUMN_NAME: sqlite3_result_text64(ctx, m->name, m->name_len, SQLITE_TRANSIENT, SQLITE_UTF8); break;
+    case CATALOG_COLUMN_NAME:
+      if (a) sqlite3_result_text64(ctx, a->name, a->name_len, SQLITE_TRANSIENT, SQLITE_UTF8);
+      else sqlite3_result_text64(ctx, m->name, m->name_len, SQLITE_TRANSIENT, SQLITE_UTF8);
+      break;
+    case CATALOG_COLUMN_ALIAS_OF:
+      if (a) sqlite3_result_text64(ctx, m->name, m->name_len, SQLITE_TRANSIENT, SQLITE_UTF8);
+      break;
+    case CATALOG_COLUMN_RETIRED: sqlite3_result_int(ctx, dynenum_member_is_retired(m)); break;
     case CATALOG_COLUMN_VALUE: sqlite3_result_text64(ctx, m->value, m->value_len, SQLITE_TRANSIENT, SQLITE_UTF8); break;
     default: sqlite3_result_text(ctx, e->schema, -1, SQLITE_TRANSIENT); break;
   }

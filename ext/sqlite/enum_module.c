@@ -45,6 +45,8 @@ SQLITE_EXTENSION_INIT3
 #define ENUM_COLUMN_ORDINAL 0
 #define ENUM_COLUMN_NAME 1
 #define ENUM_COLUMN_VALUE 2
+#define ENUM_COLUMN_RETIRED 3  /* hidden: 1 for a retired member; the one column UPDATE may change */
+#define ENUM_COLUMN_ALIAS_OF 4 /* hidden: always NULL in a scan; INSERT names an alias's member with it */
 
 typedef struct enum_table {
   sqlite3_vtab base;
@@ -83,7 +85,8 @@ typedef struct enum_cursor {
 } enum_cursor;
 
 static const char enum_table_schema[] =
-    "CREATE TABLE x(ordinal INTEGER, name TEXT COLLATE DYNENUM, value TEXT COLLATE DYNENUM)";
+    "CREATE TABLE x(ordinal INTEGER, name TEXT COLLATE DYNENUM, value TEXT COLLATE DYNENUM, retired INTEGER HIDDEN, "
+    "alias_of TEXT HIDDEN)";
 
 static int enum_connect(sqlite3 *db, void *aux, int argc, const char *const *argv, sqlite3_vtab **out,
                         char **error) {
@@ -134,6 +137,17 @@ static int write_new_enum(sqlite3 *db, const char *schema, const char *name, dyn
   size_t count = rc == SQLITE_OK ? dynenum_enum_size(scratch) : 0;
   for (size_t i = 0; i < count && rc == SQLITE_OK; i++) {
     rc = dynenum_members_write(db, insert, dynenum_enum_member(scratch, i), error);
+  }
+  sqlite3_finalize(insert);
+  insert = NULL;
+  size_t aliases = rc == SQLITE_OK ? dynenum_enum_alias_count(scratch) : 0;
+  if (aliases) rc = dynenum_members_run(db, ALIASES_CREATE, schema, name, NULL);
+  if (aliases && rc != SQLITE_OK && rc != SQLITE_NOMEM) {
+    *error = sqlite3_mprintf("dynenum: cannot create enum '%s': %s", dynenum_enum_label(scratch), sqlite3_errmsg(db));
+  }
+  if (aliases && rc == SQLITE_OK) rc = dynenum_members_prepare(db, ALIASES_INSERT, schema, name, &insert);
+  for (size_t i = 0; i < aliases && rc == SQLITE_OK; i++) {
+    rc = dynenum_aliases_write(db, insert, dynenum_enum_alias(scratch, i), error);
   }
   sqlite3_finalize(insert);
   return rc;
@@ -195,6 +209,12 @@ static int enum_destroy(sqlite3_vtab *vtab) {
   if (rc != SQLITE_OK) return rc;
   int ours = !problem || strcmp(problem, DYNENUM_MEMBERS_COLUMNS) == 0;
   rc = ours ? dynenum_members_run(t->connection->db, MEMBERS_DROP, t->schema, t->name, NULL) : SQLITE_OK;
+  const members_statement drops[] = {ALIASES_DROP, RETIRED_DROP};
+  const shadow_table tables[] = {SHADOW_ALIASES, SHADOW_RETIRED};
+  for (int i = 0; i < 2 && rc == SQLITE_OK; i++) {
+    rc = dynenum_shadow_problem(t->connection->db, t->schema, t->name, tables[i], &problem);
+    if (rc == SQLITE_OK && !problem) rc = dynenum_members_run(t->connection->db, drops[i], t->schema, t->name, NULL);
+  }
   if (rc != SQLITE_OK) return rc;
   dynenum_connection_changed(t->connection, 1);
   return enum_disconnect(vtab);
@@ -294,9 +314,13 @@ static int enum_eof(sqlite3_vtab_cursor *cursor) { return ((enum_cursor *)cursor
 
 static int enum_column(sqlite3_vtab_cursor *cursor, sqlite3_context *ctx, int column) {
   const dynenum_member *m = ((enum_cursor *)cursor)->member;
-  if (column == ENUM_COLUMN_ORDINAL) sqlite3_result_int64(ctx, m->ordinal);
-  else if (column == ENUM_COLUMN_NAME) sqlite3_result_text64(ctx, m->name, m->name_len, SQLITE_TRANSIENT, SQLITE_UTF8);
-  else sqlite3_result_text64(ctx, m->value, m->value_len, SQLITE_TRANSIENT, SQLITE_UTF8);
+  switch (column) {
+    case ENUM_COLUMN_ORDINAL: sqlite3_result_int64(ctx, m->ordinal); break;
+    case ENUM_COLUMN_NAME: sqlite3_result_text64(ctx, m->name, m->name_len, SQLITE_TRANSIENT, SQLITE_UTF8); break;
+    case ENUM_COLUMN_VALUE: sqlite3_result_text64(ctx, m->value, m->value_len, SQLITE_TRANSIENT, SQLITE_UTF8); break;
+    case ENUM_COLUMN_RETIRED: sqlite3_result_int(ctx, dynenum_member_is_retired(m)); break;
+    default: break; /* alias_of: NULL, a member is nobody's alias */
+  }
   return SQLITE_OK;
 }
 
@@ -308,7 +332,7 @@ static int enum_rowid(sqlite3_vtab_cursor *cursor, sqlite_int64 *rowid) {
 /* What an INSERT asks for: xUpdate's argv[1] (the rowid) and argv[2..4],
 ** the new row's ordinal, name and value, with the name as text. */
 typedef struct insert_request {
-  sqlite3_value *rowid, *ordinal, *value;
+  sqlite3_value *rowid, *ordinal, *value, *retired;
   const char *name;
   size_t name_len;
   char shown_enum[DYNENUM_QUOTE_SIZE]; /* the enum, quoted for messages */
@@ -398,6 +422,7 @@ static int read_request(enum_table *t, sqlite3_value **argv, insert_request *r) 
   r->rowid = argv[1];
   r->ordinal = argv[2 + ENUM_COLUMN_ORDINAL];
   r->value = argv[2 + ENUM_COLUMN_VALUE];
+  r->retired = argv[2 + ENUM_COLUMN_RETIRED];
   dynenum_quote(r->shown_enum, sizeof r->shown_enum, t->name, strlen(t->name));
   if (sqlite3_value_type(name) != SQLITE_TEXT) {
     char *what = dynenum_describe_value(name);
@@ -411,6 +436,91 @@ static int read_request(enum_table *t, sqlite3_value **argv, insert_request *r) 
   r->name = (const char *)sqlite3_value_text(name);
   r->name_len = (size_t)sqlite3_value_bytes(name);
   return r->name ? SQLITE_OK : SQLITE_NOMEM;
+}
+
+/* Runs one statement with an optional integer ?1 and text ?2 on a shadow
+** table of t, creating that table first if it does not exist yet (which is
+** DDL: the cache then checks the file until the transaction ends).  An
+** error has its message set, naming the enum. */
+static int write_shadow(enum_table *t, shadow_table which, members_statement statement, const char *shown_enum,
+                        sqlite3_int64 number, const char *text, size_t text_len) {
+  sqlite3 *db = t->connection->db;
+  sqlite3_stmt *stmt = NULL;
+  const char *problem;
+  int rc = dynenum_shadow_problem(db, t->schema, t->name, which, &problem);
+  if (rc == SQLITE_OK && problem) {
+    rc = dynenum_members_run(db, which == SHADOW_ALIASES ? ALIASES_CREATE : RETIRED_CREATE, t->schema, t->name, NULL);
+    if (rc == SQLITE_OK) dynenum_connection_changed(t->connection, 1);
+  }
+  if (rc == SQLITE_OK) rc = dynenum_members_prepare(db, statement, t->schema, t->name, &stmt);
+  if (rc == SQLITE_OK && text) rc = sqlite3_bind_text64(stmt, 1, text, text_len, SQLITE_STATIC, SQLITE_UTF8);
+  if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, text ? 2 : 1, number);
+  if (rc == SQLITE_OK) rc = sqlite3_step(stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
+  if (rc != SQLITE_OK && rc != SQLITE_NOMEM) {
+    rc = dynenum_vtab_error(&t->base, rc,
+                            sqlite3_mprintf("dynenum: cannot change enum '%s': %s (dynenum writes its %s table)",
+                                            shown_enum, sqlite3_errmsg(db),
+                                            which == SHADOW_ALIASES ? "aliases" : "retired"));
+  }
+  sqlite3_finalize(stmt);
+  return rc;
+}
+
+/* The error for a column an INSERT must leave empty: "dynenum: <what> in
+** enum 'E'". */
+static int not_given(enum_table *t, const char *what, const char *shown_enum) {
+  return dynenum_vtab_error(&t->base, SQLITE_CONSTRAINT,
+                            sqlite3_mprintf("dynenum: %s in enum '%s'", what, shown_enum));
+}
+
+/* Adds an alias: INSERT INTO e(name, alias_of) VALUES (...).  Only one
+** that already resolves to its member, so that adding it changes no result
+** (docs/SPEC.md section 11.4); the rest are declared in CREATE. */
+static int insert_alias(enum_table *t, dynenum_enum *e, const insert_request *r, sqlite3_value *alias_of,
+                        sqlite_int64 *rowid) {
+  dynenum_error err;
+  const dynenum_member *target = NULL, *now = NULL;
+  const dynenum_alias *a = NULL;
+  if (sqlite3_value_type(r->ordinal) != SQLITE_NULL || sqlite3_value_type(r->rowid) != SQLITE_NULL ||
+      sqlite3_value_type(r->value) != SQLITE_NULL || sqlite3_value_type(r->retired) != SQLITE_NULL) {
+    return not_given(t, "an alias takes only a name and alias_of (no ordinal, value or retired)", r->shown_enum);
+  }
+  if (sqlite3_value_type(alias_of) != SQLITE_TEXT) {
+    char *what = dynenum_describe_value(alias_of);
+    if (!what) return SQLITE_NOMEM;
+    int rc = dynenum_vtab_error(&t->base, SQLITE_CONSTRAINT,
+                                sqlite3_mprintf("dynenum: alias_of must be text, not %s, in enum '%s'", what,
+                                                r->shown_enum));
+    sqlite3_free(what);
+    return rc;
+  }
+  const char *target_name = (const char *)sqlite3_value_text(alias_of);
+  size_t target_len = (size_t)sqlite3_value_bytes(alias_of);
+  if (!target_name) return SQLITE_NOMEM;
+  int found = dynenum_enum_find(e, target_name, target_len, &target) == DYNENUM_OK;
+  int rc = dynenum_enum_check_new_member(e, r->name, r->name_len, NULL, 0, &err);
+  /* Without its member, the core says what is wrong (the name's rules first). */
+  if (rc == DYNENUM_OK && !found) rc = dynenum_enum_add_alias(e, r->name, r->name_len, target_name, target_len, NULL, &err);
+  if (rc == DYNENUM_OK && (dynenum_enum_find(e, r->name, r->name_len, &now) != DYNENUM_OK || now != target)) {
+    char name[DYNENUM_QUOTE_SIZE], member[DYNENUM_QUOTE_SIZE];
+    dynenum_quote(name, sizeof name, r->name, r->name_len);
+    dynenum_quote(member, sizeof member, target->name, target->name_len);
+    return dynenum_vtab_error(&t->base, SQLITE_CONSTRAINT,
+                              sqlite3_mprintf("dynenum: cannot add alias '%s' of member '%s' to enum '%s': '%s' does "
+                                              "not already resolve to that member, and an added alias must change no "
+                                              "result (declare it in CREATE VIRTUAL TABLE)",
+                                              name, member, r->shown_enum, name));
+  }
+  if (rc == DYNENUM_OK) rc = dynenum_enum_add_alias(e, r->name, r->name_len, target_name, target_len, &a, &err);
+  if (rc == DYNENUM_NOMEM) return SQLITE_NOMEM;
+  if (rc != DYNENUM_OK) {
+    return dynenum_vtab_error(&t->base, SQLITE_CONSTRAINT, sqlite3_mprintf("dynenum: %s", err.message));
+  }
+  *rowid = target->ordinal;
+  rc = write_shadow(t, SHADOW_ALIASES, ALIASES_INSERT, r->shown_enum, target->ordinal, a->name, a->name_len);
+  dynenum_connection_changed(t->connection, 0); /* the copy is right only if the write was: read it again */
+  t->writing = 0;
+  return rc;
 }
 
 /* Adds a member: every check first, then the core's copy, then the file.
@@ -438,9 +548,18 @@ static int enum_insert(enum_table *t, sqlite3_value **argv, sqlite_int64 *rowid)
   rc = dynenum_connection_table_enum(t->connection, t->schema, t->name, !trusted, &e, &error);
   if (rc != SQLITE_OK) return error ? dynenum_vtab_error(&t->base, rc, error) : rc;
 
+  if (sqlite3_value_type(argv[2 + ENUM_COLUMN_ALIAS_OF]) != SQLITE_NULL) {
+    rc = insert_alias(t, e, &r, argv[2 + ENUM_COLUMN_ALIAS_OF], rowid);
+    dynenum_enum_release(e);
+    return rc;
+  }
   const dynenum_member *m = NULL;
   rc = check_name_and_value(t, e, &r);
   if (rc == SQLITE_OK) rc = check_ordinals(t, e, &r);
+  if (rc == SQLITE_OK && sqlite3_value_type(r.retired) != SQLITE_NULL &&
+      !(sqlite3_value_numeric_type(r.retired) == SQLITE_INTEGER && sqlite3_value_int64(r.retired) == 0)) {
+    rc = not_given(t, "a new member cannot be retired at once (add it, then set retired = 1)", r.shown_enum);
+  }
   if (rc == SQLITE_OK) {
     dynenum_error err;
     int added = dynenum_enum_add(e, r.name, r.name_len, NULL, 0, &m, &err);
@@ -467,15 +586,79 @@ static int enum_insert(enum_table *t, sqlite3_value **argv, sqlite_int64 *rowid)
   return rc;
 }
 
+/* Whether v is text of exactly those bytes; sets *oom when SQLite could
+** not give the text. */
+static int is_text(sqlite3_value *v, const char *s, size_t n, int *oom) {
+  if (sqlite3_value_type(v) != SQLITE_TEXT) return 0;
+  const unsigned char *text = sqlite3_value_text(v);
+  if (!text) *oom = 1;
+  return text && (size_t)sqlite3_value_bytes(v) == n && memcmp(text, s, n) == 0;
+}
+
+/* UPDATE e SET retired = 0 or 1: the one change of a member there is
+** (docs/SPEC.md section 11.6).  Any other column changed is refused as every
+** UPDATE was before. */
+static int update_member(enum_table *t, sqlite3_value **argv, const char *shown_enum) {
+  dynenum_enum *e;
+  char *error;
+  int rc = dynenum_connection_table_enum(t->connection, t->schema, t->name, 1, &e, &error);
+  if (rc != SQLITE_OK) return error ? dynenum_vtab_error(&t->base, rc, error) : rc;
+  sqlite3_int64 ordinal = sqlite3_value_int64(argv[0]);
+  const dynenum_member *m =
+      ordinal >= 1 && (size_t)ordinal <= dynenum_enum_size(e) ? dynenum_enum_member(e, (size_t)ordinal - 1) : NULL;
+  sqlite3_value *retired = argv[2 + ENUM_COLUMN_RETIRED];
+  int oom = 0;
+  if (!m || sqlite3_value_numeric_type(argv[1]) != SQLITE_INTEGER || sqlite3_value_int64(argv[1]) != ordinal ||
+      sqlite3_value_numeric_type(argv[2 + ENUM_COLUMN_ORDINAL]) != SQLITE_INTEGER ||
+      sqlite3_value_int64(argv[2 + ENUM_COLUMN_ORDINAL]) != ordinal ||
+      !is_text(argv[2 + ENUM_COLUMN_NAME], m->name, m->name_len, &oom) ||
+      !is_text(argv[2 + ENUM_COLUMN_VALUE], m->value, m->value_len, &oom) ||
+      sqlite3_value_type(argv[2 + ENUM_COLUMN_ALIAS_OF]) != SQLITE_NULL) {
+    dynenum_enum_release(e);
+    if (oom) return SQLITE_NOMEM;
+    return dynenum_vtab_error(&t->base, SQLITE_CONSTRAINT,
+                              sqlite3_mprintf("dynenum: cannot update members of enum '%s': a member, once added, is "
+                                              "never changed or removed",
+                                              shown_enum));
+  }
+  sqlite3_int64 asked = sqlite3_value_numeric_type(retired) == SQLITE_INTEGER ? sqlite3_value_int64(retired) : -1;
+  int flag = asked == 1;
+  if (asked != 0 && asked != 1) {
+    char name[DYNENUM_QUOTE_SIZE], text[DYNENUM_QUOTE_SIZE];
+    const char *given = sqlite3_value_type(retired) == SQLITE_TEXT ? (const char *)sqlite3_value_text(retired) : NULL;
+    dynenum_quote(name, sizeof name, m->name, m->name_len);
+    if (given) dynenum_quote(text, sizeof text, given, (size_t)sqlite3_value_bytes(retired));
+    char *what = given ? sqlite3_mprintf("text '%s'", text)
+                       : sqlite3_value_type(retired) == SQLITE_TEXT ? NULL : dynenum_describe_value(retired);
+    dynenum_enum_release(e);
+    if (!what) return SQLITE_NOMEM;
+    rc = dynenum_vtab_error(&t->base, SQLITE_CONSTRAINT,
+                            sqlite3_mprintf("dynenum: retired must be 0 or 1, not %s, for member '%s' of enum '%s'",
+                                            what, name, shown_enum));
+    sqlite3_free(what);
+    return rc;
+  }
+  if (flag != dynenum_member_is_retired(m)) {
+    rc = write_shadow(t, SHADOW_RETIRED, flag ? RETIRED_INSERT : RETIRED_DELETE, shown_enum, ordinal, NULL, 0);
+    if (rc == SQLITE_OK) dynenum_enum_set_retired(e, m, flag);
+    /* Other copies of this connection read the flag again. */
+    dynenum_connection_changed(t->connection, 0);
+    t->writing = 0;
+  }
+  dynenum_enum_release(e);
+  return rc;
+}
+
 static int enum_update(sqlite3_vtab *vtab, int argc, sqlite3_value **argv, sqlite_int64 *rowid) {
   enum_table *t = (enum_table *)vtab;
   char shown[DYNENUM_QUOTE_SIZE];
   if (argc > 1 && sqlite3_value_type(argv[0]) == SQLITE_NULL) return enum_insert(t, argv, rowid);
   dynenum_quote(shown, sizeof shown, t->name, strlen(t->name));
+  if (argc > 1) return update_member(t, argv, shown);
   return dynenum_vtab_error(vtab, SQLITE_CONSTRAINT,
-                    sqlite3_mprintf("dynenum: cannot %s members of enum '%s': a member, once added, is never changed or "
-                                    "removed",
-                                    argc == 1 ? "delete" : "update", shown));
+                    sqlite3_mprintf("dynenum: cannot delete members of enum '%s': a member, once added, is never "
+                                    "changed or removed",
+                                    shown));
 }
 
 static int enum_rename(sqlite3_vtab *vtab, const char *new_name) {
@@ -483,6 +666,13 @@ static int enum_rename(sqlite3_vtab *vtab, const char *new_name) {
   char *renamed = sqlite3_mprintf("%s", new_name);
   if (!renamed) return SQLITE_NOMEM;
   int rc = dynenum_members_run(t->connection->db, MEMBERS_RENAME, t->schema, t->name, new_name);
+  const members_statement renames[] = {ALIASES_RENAME, RETIRED_RENAME};
+  const shadow_table tables[] = {SHADOW_ALIASES, SHADOW_RETIRED};
+  for (int i = 0; i < 2 && rc == SQLITE_OK; i++) {
+    const char *problem;
+    rc = dynenum_shadow_problem(t->connection->db, t->schema, t->name, tables[i], &problem);
+    if (rc == SQLITE_OK && !problem) rc = dynenum_members_run(t->connection->db, renames[i], t->schema, t->name, new_name);
+  }
   if (rc != SQLITE_OK) {
     sqlite3_free(renamed);
     if (rc == SQLITE_NOMEM) return rc;

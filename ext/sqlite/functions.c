@@ -1,5 +1,5 @@
 /*
-** sqlite/functions.c: the five SQL functions.
+** sqlite/functions.c: the seven SQL functions.
 **
 **   dynenum_resolve(enum, x)      the value of the real member x names (by
 **                                 name or value, through keys), else the key
@@ -8,6 +8,11 @@
 **   dynenum_is_member(enum, x)    1 when x names a real member, else 0
 **   dynenum_ordinal(enum, x)      the ordinal of the real member x names, or
 **                                 NULL (dynamic, reserved, malformed)
+**   dynenum_strict(enum, x)       what dynenum_resolve returns for a real
+**                                 member (retired or not), else an error
+**                                 listing the valid names: for CHECK
+**   dynenum_current(enum, x)      the same, and a retired member is an
+**                                 error too: for triggers on new rows
 **   dynenum_key(x)                the key of x
 **   dynenum_version()             the version of this extension
 **
@@ -165,6 +170,35 @@ static void ordinal_function(sqlite3_context *ctx, int argc, sqlite3_value **arg
   else if (found == 0) sqlite3_result_null(ctx);
 }
 
+/* dynenum_strict and dynenum_current: the core's strict checks, whose
+** messages list the valid names (docs/SPEC.md section 11.3). */
+static void strict_check(sqlite3_context *ctx, sqlite3_value **argv, const char *function, int current) {
+  const char *s;
+  size_t n;
+  const dynenum_member *m;
+  dynenum_error err;
+  dynenum_enum *e = function_enum(ctx, argv, function);
+  if (!e) return;
+  int got = text_argument(ctx, argv[1], function, e, &s, &n);
+  if (got <= 0) {
+    if (got == 0) sqlite3_result_null(ctx);
+    return;
+  }
+  int rc = current ? dynenum_enum_check_current(e, s, n, &m, &err) : dynenum_enum_check_member(e, s, n, &m, &err);
+  if (rc == DYNENUM_OK) sqlite3_result_text64(ctx, m->value, m->value_len, SQLITE_TRANSIENT, SQLITE_UTF8);
+  else result_error_owned(ctx, sqlite3_mprintf("%s(): %s", function, err.message));
+}
+
+static void strict_function(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  strict_check(ctx, argv, "dynenum_strict", 0);
+}
+
+static void current_function(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  strict_check(ctx, argv, "dynenum_current", 1);
+}
+
 static void key_function(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   const char *s;
   size_t n;
@@ -198,6 +232,15 @@ static void version_function(sqlite3_context *ctx, int argc, sqlite3_value **arg
 **    says to use it in CHECK constraints only).  Dropping and re-creating an
 **    enum with other members is the one way to change them; the README says
 **    to REINDEX afterwards.
+**  - dynenum_strict is DETERMINISTIC for the same reason as is_member:
+**    additions only turn its error into the value dynenum_resolve already
+**    gave, and retiring does not change it, so that a CHECK over it stays
+**    true for stored rows (SQLite checks it again on every UPDATE of the
+**    row and in PRAGMA integrity_check).  It must be deterministic to be
+**    allowed in a CHECK at all.
+**  - dynenum_current is not: retiring a member turns its value into an
+**    error and un-retiring back, which no index, CHECK or generated column
+**    may rest on; it is for triggers on new rows and for queries.
 **  - dynenum_ordinal is not: a name gets an ordinal when it is added.
 **  - dynenum_key depends on its argument alone; dynenum_version is constant
 **    for a build but docs/SPEC.md section 2.3.6 keeps it out of indexes.
@@ -214,6 +257,8 @@ static const struct {
     {"dynenum_resolve", 2, SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, resolve_function},
     {"dynenum_is_member", 2, SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, is_member_function},
     {"dynenum_ordinal", 2, SQLITE_INNOCUOUS, ordinal_function},
+    {"dynenum_strict", 2, SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, strict_function},
+    {"dynenum_current", 2, SQLITE_INNOCUOUS, current_function},
     {"dynenum_key", 1, SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, key_function},
     {"dynenum_version", 0, SQLITE_INNOCUOUS, version_function},
 };

@@ -4,24 +4,90 @@
 ** TEXT NOT NULL) that holds the truth: its name, every statement the binding
 ** runs on it, and the check of its shape that every reader makes first.
 ** Nowhere else is the name or any of this SQL written.
+**
+** Two more shadow tables exist only once they are needed (docs/SPEC.md
+** section 11.5), so that an enum without aliases or retired members is
+** stored exactly as dynenum 1.0.0 stored it:
+**   "<enum>_aliases"(name TEXT NOT NULL, ordinal INTEGER NOT NULL), one row
+**     per alias in the order they were added (rowid order), naming its
+**     member by ordinal;
+**   "<enum>_retired"(ordinal INTEGER PRIMARY KEY), one row per retired
+**     member.
 */
 #include "binding.h"
 SQLITE_EXTENSION_INIT3
 
 #include <string.h>
 
-/* The suffix SQLite's xShadowName is asked about: "<enum>_" + this. */
+/* The suffixes SQLite's xShadowName is asked about: "<enum>_" + each. */
 #define MEMBERS_SUFFIX "members"
+static const char *const suffixes[] = {MEMBERS_SUFFIX, "aliases", "retired"};
 
-int dynenum_is_members_suffix(const char *suffix) { return sqlite3_stricmp(suffix, MEMBERS_SUFFIX) == 0; }
+int dynenum_is_members_suffix(const char *suffix) {
+  for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
+    if (sqlite3_stricmp(suffix, suffixes[i]) == 0) return 1;
+  }
+  return 0;
+}
 
 char *dynenum_members_name(const char *table) { return sqlite3_mprintf("%s_" MEMBERS_SUFFIX, table); }
 
+char *dynenum_shadow_name(shadow_table which, const char *table) {
+  return sqlite3_mprintf("%s_%s", table, suffixes[which]);
+}
+
+/* Which shadow table a statement is on. */
+static shadow_table statement_table(members_statement which) {
+  switch (which) {
+    case ALIASES_CREATE:
+    case ALIASES_INSERT:
+    case ALIASES_SELECT:
+    case ALIASES_DROP:
+    case ALIASES_RENAME: return SHADOW_ALIASES;
+    case RETIRED_CREATE:
+    case RETIRED_INSERT:
+    case RETIRED_DELETE:
+    case RETIRED_SELECT:
+    case RETIRED_DROP:
+    case RETIRED_RENAME: return SHADOW_RETIRED;
+    default: return SHADOW_MEMBERS;
+  }
+}
+
 char *dynenum_members_sql(members_statement which, const char *schema, const char *table, const char *new_table) {
-  /* Every statement names the table as "schema"."<table>_members". */
-  char *members = dynenum_members_name(table), *sql = NULL;
+  /* Every statement names its table as "schema"."<table>_<suffix>". */
+  shadow_table on = statement_table(which);
+  char *members = dynenum_shadow_name(on, table), *sql = NULL;
   if (!members) return NULL;
   switch (which) {
+    case ALIASES_CREATE:
+      sql = sqlite3_mprintf("CREATE TABLE \"%w\".\"%w\"(name TEXT NOT NULL, ordinal INTEGER NOT NULL)", schema, members);
+      break;
+    case ALIASES_INSERT:
+      sql = sqlite3_mprintf("INSERT INTO \"%w\".\"%w\"(name, ordinal) VALUES (?1, ?2)", schema, members);
+      break;
+    case ALIASES_SELECT:
+      sql = sqlite3_mprintf("SELECT name, ordinal FROM \"%w\".\"%w\" ORDER BY rowid", schema, members);
+      break;
+    case RETIRED_CREATE:
+      sql = sqlite3_mprintf("CREATE TABLE \"%w\".\"%w\"(ordinal INTEGER PRIMARY KEY)", schema, members);
+      break;
+    case RETIRED_INSERT:
+      sql = sqlite3_mprintf("INSERT OR IGNORE INTO \"%w\".\"%w\"(ordinal) VALUES (?1)", schema, members);
+      break;
+    case RETIRED_DELETE:
+      sql = sqlite3_mprintf("DELETE FROM \"%w\".\"%w\" WHERE ordinal = ?1", schema, members);
+      break;
+    case RETIRED_SELECT:
+      sql = sqlite3_mprintf("SELECT ordinal FROM \"%w\".\"%w\" ORDER BY ordinal", schema, members);
+      break;
+    case ALIASES_DROP:
+    case RETIRED_DROP: sql = sqlite3_mprintf("DROP TABLE IF EXISTS \"%w\".\"%w\"", schema, members); break;
+    case ALIASES_RENAME:
+    case RETIRED_RENAME:
+      sql = sqlite3_mprintf("ALTER TABLE \"%w\".\"%w\" RENAME TO \"%w_%s\"", schema, members, new_table,
+                            suffixes[on]);
+      break;
     case MEMBERS_CREATE:
       sql = sqlite3_mprintf("CREATE TABLE \"%w\".\"%w\"(ordinal INTEGER PRIMARY KEY, name TEXT NOT NULL, value TEXT "
                             "NOT NULL)",
@@ -76,9 +142,20 @@ int dynenum_members_write(sqlite3 *db, sqlite3_stmt *insert, const dynenum_membe
   return rc;
 }
 
-/* What sqlite_schema says the members table is: SQLITE_OK with *problem NULL
+int dynenum_aliases_write(sqlite3 *db, sqlite3_stmt *insert, const dynenum_alias *a, char **error) {
+  sqlite3_bind_text64(insert, 1, a->name, a->name_len, SQLITE_STATIC, SQLITE_UTF8);
+  sqlite3_bind_int64(insert, 2, a->member->ordinal);
+  int rc = sqlite3_step(insert);
+  if (rc == SQLITE_DONE) rc = SQLITE_OK;
+  else if (rc != SQLITE_NOMEM) *error = sqlite3_mprintf("%s", sqlite3_errmsg(db));
+  sqlite3_reset(insert);
+  sqlite3_clear_bindings(insert);
+  return rc;
+}
+
+/* What sqlite_schema says the shadow table is: SQLITE_OK with *problem NULL
 ** for a table, else the phrase for what it is. */
-static int members_kind(sqlite3 *db, const char *schema, const char *members, const char **problem) {
+static int shadow_kind(sqlite3 *db, const char *schema, const char *members, const char **problem) {
   sqlite3_stmt *stmt;
   char *sql = sqlite3_mprintf("SELECT type FROM \"%w\".sqlite_schema WHERE name = ?1 COLLATE NOCASE", schema);
   int rc = sql ? sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) : SQLITE_NOMEM;
@@ -100,11 +177,21 @@ static int members_kind(sqlite3 *db, const char *schema, const char *members, co
   return rc;
 }
 
+int dynenum_shadow_problem(sqlite3 *db, const char *schema, const char *table, shadow_table which,
+                           const char **problem) {
+  char *name = dynenum_shadow_name(which, table);
+  *problem = NULL;
+  if (!name) return SQLITE_NOMEM;
+  int rc = shadow_kind(db, schema, name, problem);
+  sqlite3_free(name);
+  return rc;
+}
+
 int dynenum_members_table_problem(sqlite3 *db, const char *schema, const char *table, const char **problem) {
   char *members = dynenum_members_name(table);
   *problem = NULL;
   if (!members) return SQLITE_NOMEM;
-  int rc = members_kind(db, schema, members, problem);
+  int rc = shadow_kind(db, schema, members, problem);
   sqlite3_free(members);
   /* The columns: the SELECT every reader runs prepares. */
   if (rc == SQLITE_OK && !*problem) {

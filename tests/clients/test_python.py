@@ -196,6 +196,56 @@ class Functions(unittest.TestCase):
             [("anthropic_chat", "anthropic_chat"), ("OpenAI-Chat", "openai_chat")])
 
 
+class AliasesStrictRetired(unittest.TestCase):
+    """docs/SPEC.md section 11 as Python sees it."""
+    def setUp(self):
+        self.conn = connect()
+        self.conn.execute("CREATE VIRTUAL TABLE endpoint_type USING dynenum("
+                          "OPENAI_CHAT, OPENAI = OPENAI_CHAT, ANTHROPIC_CHAT = 'anthropic_chat')")
+
+    def test_alias_resolves_and_is_listed_apart(self):
+        c = self.conn
+        self.assertEqual(c.execute("SELECT dynenum_resolve('endpoint_type', 'openai'),"
+                                   " dynenum_ordinal('endpoint_type', 'OPENAI')").fetchone(), ("openai_chat", 1))
+        self.assertEqual(c.execute("SELECT name FROM endpoint_type").fetchall(), [("OPENAI_CHAT",), ("ANTHROPIC_CHAT",)])
+        self.assertEqual(c.execute("SELECT name, alias_of FROM dynenum_members WHERE alias_of IS NOT NULL").fetchall(),
+                         [("OPENAI", "OPENAI_CHAT")])
+
+    def test_added_alias_must_change_nothing(self):
+        c = self.conn
+        c.execute("INSERT INTO endpoint_type(name, alias_of) VALUES (?, ?)", ("OpenAI-Chat", "OPENAI"))
+        with self.assertRaises(sqlite3.IntegrityError) as caught:
+            c.execute("INSERT INTO endpoint_type(name, alias_of) VALUES (?, ?)", ("GPT", "OPENAI"))
+        self.assertEqual(str(caught.exception),
+                         "dynenum: cannot add alias 'GPT' of member 'OPENAI_CHAT' to enum 'endpoint_type': 'GPT' does "
+                         "not already resolve to that member, and an added alias must change no result (declare it "
+                         "in CREATE VIRTUAL TABLE)")
+
+    def test_strict(self):
+        c = self.conn
+        self.assertEqual(c.execute("SELECT dynenum_strict('endpoint_type', ?)", ("OpenAI",)).fetchone(),
+                         ("openai_chat",))
+        with self.assertRaises(sqlite3.OperationalError) as caught:
+            c.execute("SELECT dynenum_strict('endpoint_type', ?)", ("opnai_chat",))
+        self.assertEqual(str(caught.exception),
+                         "dynenum_strict(): invalid value 'opnai_chat' for enum 'endpoint_type': expected one of "
+                         "OPENAI_CHAT, ANTHROPIC_CHAT (2 members); did you mean 'openai_chat'?")
+
+    def test_retire(self):
+        c = self.conn
+        c.execute("UPDATE endpoint_type SET retired = 1 WHERE name = ?", ("anthropic-chat",))
+        c.commit()
+        self.assertEqual(c.execute("SELECT dynenum_resolve('endpoint_type', 'anthropic_chat'),"
+                                   " dynenum_is_member('endpoint_type', 'anthropic_chat')").fetchone(),
+                         ("anthropic_chat", 1))
+        with self.assertRaises(sqlite3.OperationalError) as caught:
+            c.execute("SELECT dynenum_current('endpoint_type', 'anthropic_chat')")
+        self.assertEqual(str(caught.exception),
+                         "dynenum_current(): member 'ANTHROPIC_CHAT' of enum 'endpoint_type' is retired: expected "
+                         "OPENAI_CHAT (1 member)")
+        self.assertEqual(c.execute("SELECT name FROM endpoint_type WHERE NOT retired").fetchall(), [("OPENAI_CHAT",)])
+
+
 class Catalog(unittest.TestCase):
     def test_dynenum_members(self):
         c = connect()
@@ -263,7 +313,7 @@ class Errors(unittest.TestCase):
                          "CREATE VIRTUAL TABLE colour USING dynenum(RED, Red)")
         self.assertError(sqlite3.OperationalError,
                          "dynenum: cannot parse argument 1 of enum 'colour'"
-                         " (expected NAME or NAME = 'value'): DARK RED",
+                         " (expected NAME, NAME = 'value' or NAME = OTHER): DARK RED",
                          "CREATE VIRTUAL TABLE colour USING dynenum(DARK RED)")
 
     def test_refused_changes(self):

@@ -192,6 +192,29 @@ test('functions', () => {
     [1, 0, 0, 2, null, 'open_ai σίσυφοσ', version]);
 });
 
+test('aliases-strict-retired', () => {
+  const db = open();
+  db.exec(`CREATE VIRTUAL TABLE endpoint_type USING dynenum(
+             OPENAI_CHAT, OPENAI = OPENAI_CHAT, ANTHROPIC_CHAT = 'anthropic_chat')`);
+  assert.deepEqual(db.prepare(`SELECT dynenum_resolve('endpoint_type', 'openai'),
+                                      dynenum_strict('endpoint_type', 'Anthropic-Chat')`).raw().get(),
+    ['openai_chat', 'anthropic_chat']);
+  assert.deepEqual(db.prepare('SELECT name, alias_of FROM dynenum_members WHERE alias_of IS NOT NULL').raw().all(),
+    [['OPENAI', 'OPENAI_CHAT']]);
+  assertSqliteError(() => db.prepare("SELECT dynenum_strict('endpoint_type', ?)").get('opnai_chat'),
+    'SQLITE_ERROR', "dynenum_strict(): invalid value 'opnai_chat' for enum 'endpoint_type': expected one of " +
+    "OPENAI_CHAT, ANTHROPIC_CHAT (2 members); did you mean 'openai_chat'?");
+  db.prepare('UPDATE endpoint_type SET retired = 1 WHERE name = ?').run('anthropic-chat');
+  assert.equal(db.prepare("SELECT dynenum_is_member('endpoint_type', 'anthropic_chat')").pluck().get(), 1);
+  assertSqliteError(() => db.prepare("SELECT dynenum_current('endpoint_type', 'anthropic_chat')").get(),
+    'SQLITE_ERROR', "dynenum_current(): member 'ANTHROPIC_CHAT' of enum 'endpoint_type' is retired: expected " +
+    'OPENAI_CHAT (1 member)');
+  assertSqliteError(() => db.prepare('INSERT INTO endpoint_type(name, alias_of) VALUES (?, ?)').run('GPT', 'OPENAI'),
+    'SQLITE_CONSTRAINT', "dynenum: cannot add alias 'GPT' of member 'OPENAI_CHAT' to enum 'endpoint_type': " +
+    "'GPT' does not already resolve to that member, and an added alias must change no result (declare it in " +
+    'CREATE VIRTUAL TABLE)');
+});
+
 test('schema-with-untrusted-schema', () => {
   const db = open();
   db.exec(`PRAGMA trusted_schema = OFF;
@@ -249,7 +272,7 @@ test('errors-create', () => {
   assertSqliteError(() => db.exec('CREATE VIRTUAL TABLE colour USING dynenum(RED, Red)'), 'SQLITE_ERROR',
     "dynenum: member 'Red' collides with member 'RED' in enum 'colour' (same key 'red')");
   assertSqliteError(() => db.exec('CREATE VIRTUAL TABLE colour USING dynenum(DARK RED)'), 'SQLITE_ERROR',
-    "dynenum: cannot parse argument 1 of enum 'colour' (expected NAME or NAME = 'value'): DARK RED");
+    "dynenum: cannot parse argument 1 of enum 'colour' (expected NAME, NAME = 'value' or NAME = OTHER): DARK RED");
 });
 
 test('errors-refused-changes', () => {

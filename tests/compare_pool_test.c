@@ -181,45 +181,35 @@ static void check_outcomes(const outcomes *seen, long at_least_equal) {
 
 enum { PAIRS = 100000 };
 
-static void test_pool_rows(void) {
-  pool_random r = {0x243F6A8885A308D3u};
+/* Makes the two strings of one pair of a family. */
+typedef void make_pair(pool_random *r, text *a, text *b);
+
+/* Checks PAIRS pairs of one family as one group and returns what they met. */
+static outcomes run_family(const char *group, uint64_t seed, make_pair *make) {
+  pool_random r = {seed};
   outcomes seen = {0, 0, 0};
-  ctest_group("pool rows: two rows of the broad pool");
+  ctest_group(group);
   for (int i = 0; i < PAIRS; i++) {
     text a, b;
-    pool_text(&r, &a);
-    pool_text(&r, &b);
+    make(&r, &a, &b);
     check_pair(&a, &b, &seen);
   }
-  check_outcomes(&seen, 10);
+  return seen;
 }
 
-static void test_same_words(void) {
-  pool_random r = {0x13198A2E03707344u};
-  outcomes seen = {0, 0, 0};
-  ctest_group("pool rows: the same words in other cases, '-' and '_', folds of other lengths");
-  for (int i = 0; i < PAIRS; i++) {
-    text a, b;
-    same_words(&r, &a, &b);
-    check_pair(&a, &b, &seen);
-  }
-  CHECK(seen.equal > PAIRS / 2, "most pairs are equal (%ld of %d)", seen.equal, PAIRS);
+static void two_rows(pool_random *r, text *a, text *b) {
+  pool_text(r, a);
+  pool_text(r, b);
 }
 
-static void test_late_differences(void) {
-  pool_random r = {0xA4093822299F31D0u};
-  outcomes seen = {0, 0, 0};
-  ctest_group("pool rows: a long shared prefix in different cases, then different tails");
-  for (int i = 0; i < PAIRS; i++) {
-    text a, b, tail;
-    same_words(&r, &a, &b);
-    pool_text(&r, &tail);
-    append(&a, tail.bytes, tail.len);
-    if (pool_next(&r) % 4) pool_text(&r, &tail); /* else the same tail: equal */
-    append(&b, tail.bytes, tail.len);
-    check_pair(&a, &b, &seen);
-  }
-  check_outcomes(&seen, 1000);
+/* The same words, then a tail, the same one a quarter of the time. */
+static void late_difference(pool_random *r, text *a, text *b) {
+  text tail;
+  same_words(r, a, b);
+  pool_text(r, &tail);
+  append(a, tail.bytes, tail.len);
+  if (pool_next(r) % 4) pool_text(r, &tail);
+  append(b, tail.bytes, tail.len);
 }
 
 /* Inserts s at a random unit boundary of t. */
@@ -232,61 +222,56 @@ static void insert_at_boundary(pool_random *r, text *t, const char *s) {
   t->len += n;
 }
 
-static void test_ignorables(void) {
-  pool_random r = {0x082EFA98EC4E6C89u};
-  outcomes seen = {0, 0, 0};
-  ctest_group("pool rows: a default-ignorable code point in one side or both");
-  for (int i = 0; i < PAIRS; i++) {
-    text a, b;
-    same_words(&r, &a, &b);
-    const char *ignorable = ignorables[pool_next(&r) % (sizeof ignorables / sizeof ignorables[0])];
-    insert_at_boundary(&r, &a, ignorable);
-    if (pool_next(&r) % 2) insert_at_boundary(&r, &b, ignorable);
-    check_pair(&a, &b, &seen);
-  }
-  check_outcomes(&seen, 1000);
+/* A default-ignorable code point in one side, or in both at two places. */
+static void with_ignorable(pool_random *r, text *a, text *b) {
+  same_words(r, a, b);
+  const char *ignorable = ignorables[pool_next(r) % (sizeof ignorables / sizeof ignorables[0])];
+  insert_at_boundary(r, a, ignorable);
+  if (pool_next(r) % 2) insert_at_boundary(r, b, ignorable);
 }
 
-static void test_malformed(void) {
-  pool_random r = {0x452821E638D01377u};
-  outcomes seen = {0, 0, 0};
-  ctest_group("pool rows: cut at any byte, stray bytes put in");
-  for (int i = 0; i < PAIRS; i++) {
-    text a, b;
-    same_words(&r, &a, &b);
-    switch (pool_next(&r) % 4) {
-      case 0: /* one side cut, often inside a sequence */
-        a.len = pool_next(&r) % (a.len + 1);
-        break;
-      case 1: /* both cut at the same byte */
-        a.len = b.len = pool_next(&r) % ((a.len < b.len ? a.len : b.len) + 1);
-        break;
-      default: { /* a stray byte at the same place in one or both */
-        char stray[2] = {stray_bytes[pool_next(&r) % sizeof stray_bytes], 0};
-        size_t at = pool_next(&r) % (a.len + 1);
-        if (a.len < ROW_ROOM) {
-          memmove(a.bytes + at + 1, a.bytes + at, a.len - at);
-          a.bytes[at] = stray[0];
-          a.len++;
-        }
-        if (pool_next(&r) % 2 && at <= b.len && b.len < ROW_ROOM) {
-          memmove(b.bytes + at + 1, b.bytes + at, b.len - at);
-          b.bytes[at] = stray[0];
-          b.len++;
-        }
-        break;
-      }
+/* Puts byte c at position at of t, if it fits. */
+static void insert_byte(text *t, size_t at, char c) {
+  if (at > t->len || t->len >= ROW_ROOM) return;
+  memmove(t->bytes + at + 1, t->bytes + at, t->len - at);
+  t->bytes[at] = c;
+  t->len++;
+}
+
+/* One side cut (often inside a sequence), both cut at one byte, or a stray
+** byte at one place in one side or both. */
+static void malformed(pool_random *r, text *a, text *b) {
+  same_words(r, a, b);
+  switch (pool_next(r) % 4) {
+    case 0:
+      a->len = pool_next(r) % (a->len + 1);
+      break;
+    case 1:
+      a->len = b->len = pool_next(r) % ((a->len < b->len ? a->len : b->len) + 1);
+      break;
+    default: {
+      char stray = stray_bytes[pool_next(r) % sizeof stray_bytes];
+      size_t at = pool_next(r) % (a->len + 1);
+      insert_byte(a, at, stray);
+      if (pool_next(r) % 2) insert_byte(b, at, stray);
+      break;
     }
-    check_pair(&a, &b, &seen);
   }
-  check_outcomes(&seen, 1000);
 }
 
 int main(void) {
-  test_pool_rows();
-  test_same_words();
-  test_late_differences();
-  test_ignorables();
-  test_malformed();
+  outcomes seen = run_family("pool rows: two rows of the broad pool", 0x243F6A8885A308D3u, two_rows);
+  check_outcomes(&seen, 10);
+  seen = run_family("pool rows: the same words in other cases, '-' and '_', folds of other lengths",
+                    0x13198A2E03707344u, same_words);
+  CHECK(seen.equal > PAIRS / 2, "most pairs are equal (%ld of %d)", seen.equal, PAIRS);
+  seen = run_family("pool rows: a long shared prefix in different cases, then different tails", 0xA4093822299F31D0u,
+                    late_difference);
+  check_outcomes(&seen, 1000);
+  seen = run_family("pool rows: a default-ignorable code point in one side or both", 0x082EFA98EC4E6C89u,
+                    with_ignorable);
+  check_outcomes(&seen, 1000);
+  seen = run_family("pool rows: cut at any byte, stray bytes put in", 0x452821E638D01377u, malformed);
+  check_outcomes(&seen, 1000);
   return ctest_finish();
 }

@@ -77,7 +77,7 @@ CORE_SOURCES := $(sort $(wildcard ext/core/*.c))
 BINDING_SOURCES := $(sort $(wildcard ext/sqlite/*.c))
 HEADERS := $(sort $(wildcard ext/include/*.h ext/core/*.h ext/sqlite/*.h))
 EXTENSION := build/dynenum.$(SO)
-CORE_TESTS := build/core_test build/key_test build/edge_test build/ignorable_test build/alias_test
+CORE_TESTS := build/core_test build/key_test build/edge_test build/ignorable_test build/alias_test build/compare_pool_test
 
 .PHONY: all demo test test-asan test-tsan test-valgrind test-oom test-limits bench bench-report deps warnings clean
 .PHONY: coverage print-sources tables
@@ -130,6 +130,9 @@ $(CORE_TESTS) $(ASAN_TESTS) $(VALGRIND_TESTS) $(COVERAGE_TESTS) $(TSAN_TESTS): \
     tests/$$(notdir $$@).c tests/ctest.h tests/counting_heap.h $(CORE_SOURCES) $(HEADERS)
 	@mkdir -p $(@D)
 	$(BUILD_CC) $(BUILD_CFLAGS) -Itests -o $@ $< $(CORE_SOURCES)
+# compare_pool_test.c checks the comparator on the rows bench/collation_index.c
+# measures it on.
+$(filter %/compare_pool_test,$(CORE_TESTS) $(ASAN_TESTS) $(VALGRIND_TESTS) $(COVERAGE_TESTS)): tests/broad_pool.h
 
 # 3. A program with the whole extension compiled in (-DSQLITE_CORE), linked
 #    to the system SQLite, and any generated table among its prerequisites:
@@ -165,6 +168,12 @@ BENCH_SOURCES := $(sort $(wildcard bench/*.c))
 build/bench: $(BENCH_SOURCES) bench/bench.h $(CORE_SOURCES) $(HEADERS)
 	@mkdir -p $(@D)
 	$(BUILD_CC) $(BUILD_CFLAGS) -Ibench -o $@ $(BENCH_SOURCES) $(CORE_SOURCES) -lsqlite3
+
+# The comparator's own driver: DYNENUM against NOCASE and BINARY on the rows
+# of tests/broad_pool.h (build/collation_index build/dynenum.so).
+build/collation_index: bench/collation_index.c tests/broad_pool.h
+	@mkdir -p $(@D)
+	$(BUILD_CC) $(BUILD_CFLAGS) -Itests -o $@ bench/collation_index.c -lsqlite3
 
 # 4. An object of the static library: the same files with -DSQLITE_CORE.
 #    The binding's entry points are declared publicly by

@@ -23,7 +23,11 @@
 ** case, goes eight bytes at a time: a word with no high bit is eight ASCII
 ** characters, folded all at once with a few arithmetic operations (SWAR,
 ** "SIMD within a register"); only a word that holds other bytes drops to the
-** per-character path, from the first such byte.
+** per-character path, from the last unit start before its first
+** difference.  That path is written for the branch predictor: the length
+** of a unit, the way two units differ and the sign of the result are
+** computed rather than branched on wherever text of mixed scripts would
+** make a branch a coin toss (bench/collation_index.c measures it).
 **
 ** The character classes the rules for names use live here too, all pure:
 ** whitespace and controls (what a dynamic name may not hold), and the
@@ -39,9 +43,8 @@
 
 /* ASCII bytes map to themselves except A-Z (to a-z) and '-' (to '_'). */
 static unsigned char ascii_key_byte(unsigned char c) {
-  if (c >= 'A' && c <= 'Z') return (unsigned char)(c + ('a' - 'A'));
-  if (c == '-') return '_';
-  return c;
+  unsigned char lower = (unsigned char)(c + (((unsigned)(c - 'A') < 26u) << 5));
+  return c == '-' ? '_' : lower;
 }
 
 #define ONES 0x0101010101010101u
@@ -79,7 +82,7 @@ static int first_difference(uint64_t x, uint64_t y) {
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
   /* The lowest differing bit is in the byte that comes first in memory. */
   int shift = __builtin_ctzll(x ^ y) & ~7;
-  return ((x >> shift) & 0xFF) < ((y >> shift) & 0xFF) ? -1 : 1;
+  return (int)(((x >> shift) & 0xFF) > ((y >> shift) & 0xFF)) * 2 - 1;
 #else
   unsigned char a[8], b[8];
   memcpy(a, &x, 8);
@@ -284,73 +287,52 @@ static int compare_streams(const dynenum_fold_table *t, const unsigned char *a, 
   }
 }
 
-/* dynenum_utf8_decode with the one- and two-byte cases inline: most letters
-** outside ASCII that enum names use (Latin, Greek, Cyrillic) take two. */
-static inline int decode_unit(const unsigned char *s, const unsigned char *end, uint32_t *cp) {
-  if (s[0] < 0x80) {
-    *cp = s[0];
-    return 1;
-  }
-  if (s[0] >= 0xC2 && s[0] <= 0xDF && end - s >= 2 && (s[1] & 0xC0) == 0x80) {
-    *cp = ((uint32_t)(s[0] & 0x1F) << 6) | (s[1] & 0x3F);
-    return 2;
-  }
-  return dynenum_utf8_decode(s, (size_t)(end - s), cp);
-}
+/* The shape of a unit, by its length.  A lead byte's top five bits give the
+** length (unit_length); then the value is the lead byte's own bits and six
+** bits of each continuation byte, shifted into place, and the sequence is
+** well-formed (Unicode Table 3-7) exactly when its continuation bytes are
+** 10xxxxxx and the value is a scalar value at least the smallest of that
+** length (which turns away C0, C1, the overlong E0 and F0 forms, ED's
+** surrogates and what F4..F7 encode beyond U+10FFFF).  Length 0 (a
+** continuation byte or F8..FF) never passes the check. */
+static const unsigned char unit_length[32] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+                                              0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 3, 3, 4, 0};
+static const struct {
+  uint32_t lead_bits, shift, smallest, continuation_mask, continuation_bits;
+} unit_shape[5] = {
+    {0, 0, 0, 0, 1},
+    {0x7F, 18, 0, 0, 0},
+    {0x1F, 12, 0x80, 0xC0, 0x80},
+    {0x0F, 6, 0x800, 0xC0C0, 0x8080},
+    {0x07, 0, 0x10000, 0xC0C0C0, 0x808080},
+};
 
-/* Whether the m bytes (1 to 4) at p and q are the same; a loop the compiler
-** keeps inline, where memcmp of a variable length would be a call. */
-static inline int same_bytes(const unsigned char *p, const unsigned char *q, int m) {
-  for (int i = 0; i < m; i++) {
-    if (p[i] != q[i]) return 0;
-  }
-  return 1;
-}
-
-/* Orders from a unit boundary on both sides, a unit at a time: UTF-8 keeps
-** the order of code points, so comparing folded code points orders the keys
-** without encoding them.  A malformed byte hands over to the byte streams. */
-#if defined(__GNUC__)
-__attribute__((noinline))
-#endif
-static int compare_units(const dynenum_fold_table *t, const unsigned char *p, const unsigned char *p_end,
-                         const unsigned char *q, const unsigned char *q_end) {
-  while (p < p_end && q < q_end) {
-    uint32_t x, y;
-    int m = decode_unit(p, p_end, &x);
-    if (!m) break;
-    /* The same bytes are the same unit, whatever its case. */
-    if (q_end - q >= m && same_bytes(p, q, m)) {
-      p += m;
-      q += m;
-      continue;
-    }
-    int n = decode_unit(q, q_end, &y);
-    if (!n) break;
-    if (x != y) {
-      x = x < 0x80 ? ascii_key_byte((unsigned char)x) : fold(t, x);
-      y = y < 0x80 ? ascii_key_byte((unsigned char)y) : fold(t, y);
-      if (x != y) return x < y ? -1 : 1;
-    }
-    p += m;
-    q += n;
-  }
-  if (p == p_end || q == q_end) return (q == q_end) - (p == p_end);
-  return compare_streams(t, p, (size_t)(p_end - p), q, (size_t)(q_end - q));
-}
-
-/* The length of the longest common prefix of p and q, both n bytes long,
-** eight bytes at a time while there are eight. */
-static size_t common_prefix(const unsigned char *p, const unsigned char *q, size_t n) {
-  size_t i = 0;
-  uint64_t x, y;
-  for (; i + 8 <= n; i += 8) {
-    memcpy(&x, p + i, 8);
-    memcpy(&y, q + i, 8);
-    if (x != y) return i + first_difference_index(x, y);
-  }
-  while (i < n && p[i] == q[i]) i++;
-  return i;
+/* The key of the unit at s as a number: the key byte of an ASCII byte, or
+** the folded code point of a well-formed sequence, decoded and looked up
+** without a branch on its length (which, from one unit to the next of
+** mixed text, no predictor guesses).  Returns the unit's length, or 0 for a
+** malformed byte, whose key is not a code point.  s < end. */
+static inline int fold_unit(const dynenum_fold_table *t, const unsigned char *s, const unsigned char *end,
+                            uint32_t *folded) {
+  unsigned char u[4] = {0, 0, 0, 0}; /* missing bytes fail the continuation check */
+  size_t n = (size_t)(end - s);
+  if (n >= 4) memcpy(u, s, 4);
+  else for (size_t i = 0; i < n; i++) u[i] = s[i];
+  int len = unit_length[u[0] >> 3];
+  uint32_t tail = u[1] | (uint32_t)u[2] << 8 | (uint32_t)u[3] << 16;
+  uint32_t cp = ((u[0] & unit_shape[len].lead_bits) << 18 | (u[1] & 0x3Fu) << 12 | (u[2] & 0x3Fu) << 6 |
+                 (u[3] & 0x3Fu)) >> unit_shape[len].shift;
+  int valid = ((tail & unit_shape[len].continuation_mask) == unit_shape[len].continuation_bits) &
+              (cp >= unit_shape[len].smallest) & (cp <= 0x10FFFF) & (cp - 0xD800 >= 0x800);
+  if (!valid) return 0;
+  /* The two-stage table covers every code point below its limit, ASCII
+  ** included (A-Z), so one path folds every length. */
+  uint32_t in_table = cp < t->limit, at = in_table ? cp : 0;
+  int32_t delta = t->stage2[((uint32_t)t->stage1[at >> DYNENUM_FOLD_SHIFT] << DYNENUM_FOLD_SHIFT) +
+                            (at & ((1u << DYNENUM_FOLD_SHIFT) - 1))];
+  uint32_t x = (uint32_t)((int32_t)cp + (in_table ? delta : 0));
+  *folded = cp == '-' ? '_' : x;
+  return len;
 }
 
 /* Whether position i of a string of n bytes starts a unit: its byte is not a
@@ -360,59 +342,122 @@ static int at_unit_start(const unsigned char *s, size_t n, size_t i) {
   return i >= n || (s[i] & 0xC0) != 0x80;
 }
 
+/* Two words of eight bytes that hold the same bytes before their first
+** difference, at byte d (memory order): the last position at or before d
+** where both start a unit, or 8 when there is none in the word. */
+static size_t last_unit_start(uint64_t v, uint64_t w, size_t d) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  /* Per byte, a high bit for a byte that is not 10xxxxxx. */
+  uint64_t fv = (v ^ HIGH_BITS) & (ONES * 0xC0), fw = (w ^ HIGH_BITS) & (ONES * 0xC0);
+  uint64_t starts = (fv | fv << 1) & (fw | fw << 1) & HIGH_BITS;
+  starts &= ~(uint64_t)0 >> (56 - 8 * d); /* bytes 0 to d */
+  return starts ? (size_t)(63 - __builtin_clzll(starts)) >> 3 : 8;
+#else
+  unsigned char a[8], b[8];
+  memcpy(a, &v, 8);
+  memcpy(b, &w, 8);
+  for (size_t i = d + 1; i-- > 0;) {
+    if ((a[i] & 0xC0) != 0x80 && (b[i] & 0xC0) != 0x80) return i;
+  }
+  return 8;
+#endif
+}
+
+/* Orders from a unit start on both sides (everything before having equal
+** keys) a unit at a time, comparing folded code points: UTF-8 keeps the
+** order of code points, so this orders the keys without encoding them.
+** The two commonest pairs, ASCII with ASCII and two bytes with two bytes,
+** are folded inline; a malformed byte hands over to the byte streams.
+** p < p_end and q < q_end. */
+static int compare_units(const dynenum_fold_table *t, const unsigned char *p, const unsigned char *p_end,
+                         const unsigned char *q, const unsigned char *q_end) {
+  for (;;) {
+    uint32_t x = 0, y = 0, c = *p, d = *q;
+    int m, k;
+    if ((c | d) < 0x80) {
+      x = ascii_key_byte((unsigned char)c);
+      y = ascii_key_byte((unsigned char)d);
+      m = k = 1;
+    } else if (c - 0xC2 < 0x1E && d - 0xC2 < 0x1E && p_end - p >= 2 && q_end - q >= 2 &&
+               ((p[1] & 0xC0) == 0x80) & ((q[1] & 0xC0) == 0x80)) {
+      x = t->two_byte[((c & 0x1F) << 6 | (p[1] & 0x3Fu)) - 0x80];
+      y = t->two_byte[((d & 0x1F) << 6 | (q[1] & 0x3Fu)) - 0x80];
+      m = k = 2;
+    } else {
+      m = fold_unit(t, p, p_end, &x);
+      k = fold_unit(t, q, q_end, &y);
+      if (!m || !k) return compare_streams(t, p, (size_t)(p_end - p), q, (size_t)(q_end - q));
+    }
+    /* The sign without a branch: which way two units differ is what no
+    ** predictor can guess. */
+    if (x != y) return (int)(x > y) * 2 - 1;
+    p += m;
+    q += k;
+    if (p == p_end || q == q_end) return (q == q_end) - (p == p_end);
+  }
+}
+
 int dynenum_compare_with(const dynenum_fold_table *t, const char *a, size_t a_len, const char *b, size_t b_len) {
   const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
-  size_t n = a_len < b_len ? a_len : b_len, i = 0;
-  uint64_t x, y;
-  /* Eight bytes of each side at a time: identical words need nothing, ASCII
-  ** words are folded and compared at once, anything else goes the long way. */
+  size_t n = a_len < b_len ? a_len : b_len, i = 0, start;
+  uint64_t v, w;
+  /* Eight bytes of each side at a time: identical words need nothing
+  ** (identical bytes have identical keys), ASCII words are folded and
+  ** compared at once, and a word with other bytes hands over to the units
+  ** from the last unit start at or before its first difference. */
   for (; i + 8 <= n; i += 8) {
-    memcpy(&x, p + i, 8);
-    memcpy(&y, q + i, 8);
-    if (x == y) continue;
-    if ((x | y) & HIGH_BITS) goto other_bytes;
-    x = ascii_key_word(x);
-    y = ascii_key_word(y);
-    if (x != y) return first_difference(x, y);
+    memcpy(&v, p + i, 8);
+    memcpy(&w, q + i, 8);
+    if (v == w) continue;
+    if ((v | w) & HIGH_BITS) goto other_bytes;
+    v = ascii_key_word(v);
+    w = ascii_key_word(w);
+    if (v != w) return first_difference(v, w);
   }
-  if (i < n) {
-    if (n >= 8) {
-      /* The last eight bytes, overlapping some already found equal. */
-      memcpy(&x, p + n - 8, 8);
-      memcpy(&y, q + n - 8, 8);
-      if (x != y) {
-        if ((x | y) & HIGH_BITS) goto other_bytes;
-        x = ascii_key_word(x);
-        y = ascii_key_word(y);
-        if (x != y) return first_difference(x, y);
-      }
-    } else {
-      for (; i < n; i++) {
-        unsigned char c = p[i], d = q[i];
-        if (c == d) continue;
-        if ((c | d) & 0x80) goto other_bytes;
-        c = ascii_key_byte(c);
-        d = ascii_key_byte(d);
-        if (c != d) return c < d ? -1 : 1;
-      }
+  if (i < n && n >= 8) {
+    /* The last eight bytes, overlapping some already found equal: those
+    ** are identical or ASCII on both sides, so what holds for a word holds
+    ** for this one. */
+    i = n - 8;
+    memcpy(&v, p + i, 8);
+    memcpy(&w, q + i, 8);
+    if (v != w) {
+      if ((v | w) & HIGH_BITS) goto other_bytes;
+      v = ascii_key_word(v);
+      w = ascii_key_word(w);
+      if (v != w) return first_difference(v, w);
     }
+    i = n;
   }
+  for (; i < n; i++) {
+    unsigned char c = p[i], d = q[i];
+    if (c == d) continue;
+    if ((c | d) & 0x80) goto step_back;
+    c = ascii_key_byte(c);
+    d = ascii_key_byte(d);
+    if (c != d) return c < d ? -1 : 1;
+  }
+  /* One side is done, with the same keys so far.  Where the longer one goes
+  ** on inside a sequence, its last bytes in common decode differently
+  ** ("\xC5" alone is malformed, "\xC5\xBF" is a letter): compare units from
+  ** a boundary.  Otherwise every byte left adds at least one key byte: the
+  ** shorter sorts first. */
   if (a_len == b_len) return 0;
-  /* One side is done.  Where the longer one goes on inside a sequence, its
-  ** last bytes in common decode differently ("\xC5" alone is malformed,
-  ** "\xC5\xBF" is a letter): compare units from a boundary.  Otherwise
-  ** every byte left adds at least one key byte: the shorter sorts first. */
-  i = n;
-  if (!at_unit_start(p, a_len, n) || !at_unit_start(q, b_len, n)) goto other_bytes;
-  return a_len < b_len ? -1 : 1;
-
+  if (n == 0 || (at_unit_start(p, a_len, n) && at_unit_start(q, b_len, n))) return a_len < b_len ? -1 : 1;
+  goto step_back;
 other_bytes:
-  /* Everything before i has equal keys.  Identical bytes have identical
-  ** keys too: skip them, then step back to where both strings start a unit,
-  ** since bytes decode differently only from where they differ. */
-  i += common_prefix(p + i, q + i, n - i);
-  if (i == n && a_len == b_len) return 0;
+  start = last_unit_start(v, w, first_difference_index(v, w));
+  if (start < 8) {
+    i += start;
+    goto units;
+  }
+  i += first_difference_index(v, w);
+step_back:
+  /* Bytes decode differently only from where they differ: step back to
+  ** where both strings start a unit (everything before i is identical, or
+  ** ASCII on both sides). */
   while (i > 0 && !(at_unit_start(p, a_len, i) && at_unit_start(q, b_len, i))) i--;
+units:
   return compare_units(t, p + i, p + a_len, q + i, q + b_len);
 }
 

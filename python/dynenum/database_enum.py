@@ -40,6 +40,7 @@ class EnumState:
         self.by_key = {}
         self.by_ordinal = {}
         self.dynamic = {}
+        self.aliases = {}
 
     def key(self, text):
         found = self.keys.get(text)
@@ -225,10 +226,27 @@ def _index(state, member, row):
     state.dynamic.pop(row.value_key, None)
 
 
+def _add_aliases(cls):
+    """Makes each alias of the enum a Python alias of its member: in
+    __members__, as an attribute and by item, found by its key, never
+    iterated (SPEC §11.4)."""
+    state = cls._dynenum_state
+    for alias in listing.read_aliases(state.conn, state.enum_name):
+        member = state.by_ordinal.get(alias.ordinal)
+        if member is None or cls._member_map_.get(alias.name) is member:
+            continue
+        cls._member_map_[alias.name] = member
+        type.__setattr__(cls, alias.name, member)
+        state.by_key[alias.name_key] = member
+        state.dynamic.pop(alias.name_key, None)
+        state.aliases[alias.name] = member
+
+
 def _reload(cls):
-    """Adds the members the database lists and the class lacks.  Members are
-    never changed or removed (SPEC §2.2.7), except by a rollback: a member
-    the listing no longer has is dropped from lookups and iteration."""
+    """Adds the members and aliases the database lists and the class lacks.
+    Members are never changed or removed (SPEC §2.2.7), except by a
+    rollback: a member the listing no longer has is dropped from lookups and
+    iteration, with its aliases."""
     state = cls._dynenum_state
     rows = listing.read_listing(state.conn, state.table)
     listed = {row.ordinal: row for row in rows}
@@ -239,6 +257,7 @@ def _reload(cls):
     for row in rows:
         if row.ordinal not in state.by_ordinal:
             _add_member(cls, row)
+    _add_aliases(cls)
 
 
 def _forget(cls, member):
@@ -250,6 +269,10 @@ def _forget(cls, member):
     if cls._value2member_map_.get(member._value_) is member:
         del cls._value2member_map_[member._value_]
     type.__delattr__(cls, member._name_)
+    for alias in [name for name, target in state.aliases.items() if target is member]:
+        del state.aliases[alias]
+        del cls._member_map_[alias]
+        type.__delattr__(cls, alias)
 
 
 def class_name(enum_name):
@@ -265,6 +288,8 @@ def enum_class(conn, enum_name, name=None, module=None):
     enum_name on the sqlite3 connection conn (which has loaded dynenum).
 
     - Members: the enum's real members, in ordinal order (iteration, len).
+      The enum's aliases are Python aliases of their members: in
+      __members__, as attributes and items, never iterated.
       A member's value is its declared value; it compares equal to any
       string, or member, whose dynenum key is the key of that value
       (COLLATE DYNENUM), and hashes by that key.
@@ -303,6 +328,7 @@ def enum_class(conn, enum_name, name=None, module=None):
         member._dynenum_key = row.value_key
         member._dynenum_ordinal = row.ordinal
         _index(state, member, row)
+    _add_aliases(cls)
     return cls
 
 

@@ -12,6 +12,9 @@ import collections
 # the member when its key is one of the two.
 ListedMember = collections.namedtuple("ListedMember", "ordinal name value name_key value_key")
 
+# One alias (SPEC §11.4): a second name of the member with that ordinal.
+ListedAlias = collections.namedtuple("ListedAlias", "ordinal name name_key")
+
 
 def quote_identifier(name):
     return '"' + name.replace('"', '""') + '"'
@@ -33,6 +36,34 @@ def table_reference(conn, enum):
     if schema is None:
         return quote_identifier(enum)
     return quote_identifier(schema) + "." + quote_identifier(enum[len(schema) + 1:])
+
+
+def enum_schema(conn, enum):
+    """(schema, table) of the enum, found as dynenum finds it: in the
+    schema its name names, else in temp, main and the attached schemas in
+    that order (SPEC §7.1)."""
+    schemas = [row[1] for row in conn.execute("PRAGMA database_list")]
+    folded = enum.lower()
+    named = [s for s in schemas if folded.startswith(s.lower() + ".")]
+    if named:
+        schema = max(named, key=len)
+        return schema, enum[len(schema) + 1:]
+    order = [s for s in schemas if s == "temp"] + [s for s in schemas if s != "temp"]
+    for schema in order:
+        found = conn.execute("SELECT name FROM %s.sqlite_schema WHERE type = 'table' AND name = ? COLLATE NOCASE"
+                             % quote_identifier(schema), (enum,)).fetchone()
+        if found:
+            return schema, found[0]
+    return None, enum
+
+
+def read_aliases(conn, enum):
+    """The enum's aliases, as ListedAlias rows, from the catalog (the enum's
+    own table lists each member once, as iterating a Python enum does)."""
+    schema, table = enum_schema(conn, enum)
+    return [ListedAlias(*row) for row in conn.execute(
+        "SELECT ordinal, name, dynenum_key(name) FROM dynenum_members"
+        " WHERE schema = ? AND enum = ? COLLATE NOCASE AND alias_of IS NOT NULL", (schema, table))]
 
 
 def check_enum(conn, enum):

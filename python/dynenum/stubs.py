@@ -13,7 +13,7 @@ Dynamic members are reached by call or item, which the stub types too.
 import keyword
 
 from .database_enum import class_name
-from .listing import check_enum, read_listing, table_reference
+from .listing import check_enum, read_aliases, read_listing, table_reference
 
 
 def is_attribute_name(name):
@@ -37,4 +37,9 @@ def stub_text(conn, enum_name, database, name=None):
             lines.append("    %s = %r" % (row.name, row.value))
         else:
             lines.append("    # %r = %r: not an attribute name; %s(%r)" % (row.name, row.value, name, row.name))
+    by_ordinal = {row.ordinal: row for row in rows}
+    for alias in read_aliases(conn, enum_name):
+        member = by_ordinal.get(alias.ordinal)
+        if member and is_attribute_name(alias.name) and is_attribute_name(member.name):
+            lines.append("    %s = %s  # an alias" % (alias.name, member.name))
     return "\n".join(lines) + "\n"

@@ -195,6 +195,40 @@ class Equality(WithEnum):
         self.assertEqual(sorted(groups.values()), sql)
 
 
+class Aliases(unittest.TestCase):
+    """The enum's aliases (SPEC §11.4) are Python aliases of their members."""
+
+    def setUp(self):
+        self.conn = connect()
+        self.conn.execute("CREATE VIRTUAL TABLE endpoint_type USING dynenum("
+                          "OPENAI_CHAT, OPENAI = OPENAI_CHAT, ANTHROPIC_CHAT)")
+        self.E = dynenum.enum_class(self.conn, "endpoint_type")
+
+    def test_an_alias_is_its_member(self):
+        E = self.E
+        self.assertIs(E.OPENAI, E.OPENAI_CHAT)
+        self.assertIs(E["OPENAI"], E.OPENAI_CHAT)
+        self.assertIs(E("openai"), E.OPENAI_CHAT)
+        self.assertEqual(E.OPENAI, "openai_chat")
+
+    def test_iteration_lists_members_once_and_members_every_name(self):
+        E = self.E
+        self.assertEqual([m.name for m in E], ["OPENAI_CHAT", "ANTHROPIC_CHAT"])
+        self.assertEqual(len(E), 2)
+        self.assertEqual(list(E.__members__), ["OPENAI_CHAT", "ANTHROPIC_CHAT", "OPENAI"])
+
+    def test_an_alias_added_later_is_seen_on_refresh(self):
+        self.conn.execute("INSERT INTO endpoint_type(name, alias_of) VALUES ('OpenAI-Chat', 'OPENAI_CHAT')")
+        dynenum.refresh(self.E)
+        self.assertIs(self.E["OpenAI-Chat"], self.E.OPENAI_CHAT)
+        self.assertEqual(list(self.E.__members__)[-1], "OpenAI-Chat")
+
+    def test_stubs_name_the_alias(self):
+        from dynenum.stubs import stub_text
+        text = stub_text(self.conn, "endpoint_type", "test.db")
+        self.assertIn("    OPENAI = OPENAI_CHAT  # an alias\n", text)
+
+
 class Registering(unittest.TestCase):
     def enum_on_file(self, name):
         """A file NAME with the enum ENDPOINT_TYPE committed: (path, conn, class)."""

@@ -236,7 +236,11 @@ def _add_aliases(cls):
         if member is None or cls._member_map_.get(alias.name) is member:
             continue
         cls._member_map_[alias.name] = member
-        type.__setattr__(cls, alias.name, member)
+        # An alias called like something the class already has (name,
+        # value, a str method) is reached by item and lookup only, as Enum
+        # does for such member names: as an attribute it would hide that.
+        if not any(alias.name in base.__dict__ for base in cls.__mro__):
+            type.__setattr__(cls, alias.name, member)
         state.by_key[alias.name_key] = member
         state.dynamic.pop(alias.name_key, None)
         state.aliases[alias.name] = member
@@ -272,7 +276,8 @@ def _forget(cls, member):
     for alias in [name for name, target in state.aliases.items() if target is member]:
         del state.aliases[alias]
         del cls._member_map_[alias]
-        type.__delattr__(cls, alias)
+        if cls.__dict__.get(alias) is member:
+            type.__delattr__(cls, alias)
 
 
 def class_name(enum_name):

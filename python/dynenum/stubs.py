@@ -12,7 +12,7 @@ Dynamic members are reached by call or item, which the stub types too.
 """
 import keyword
 
-from .database_enum import class_name
+from .database_enum import DatabaseEnum, class_name
 from .listing import check_enum, read_aliases, read_listing, table_reference
 
 
@@ -40,6 +40,9 @@ def stub_text(conn, enum_name, database, name=None):
     by_ordinal = {row.ordinal: row for row in rows}
     for alias in read_aliases(conn, enum_name):
         member = by_ordinal.get(alias.ordinal)
-        if member and is_attribute_name(alias.name) and is_attribute_name(member.name):
+        # An alias called like an attribute of every enum (name, value)
+        # is no attribute of the class (database_enum._add_aliases).
+        if member and is_attribute_name(alias.name) and is_attribute_name(member.name) \
+                and not hasattr(DatabaseEnum, alias.name):
             lines.append("    %s = %s  # an alias" % (alias.name, member.name))
     return "\n".join(lines) + "\n"

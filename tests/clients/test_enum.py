@@ -223,6 +223,16 @@ class Aliases(unittest.TestCase):
         self.assertIs(self.E["OpenAI-Chat"], self.E.OPENAI_CHAT)
         self.assertEqual(list(self.E.__members__)[-1], "OpenAI-Chat")
 
+    def test_an_alias_called_name_or_value_hides_nothing(self):
+        self.conn.execute("CREATE VIRTUAL TABLE e2 USING dynenum(A, B, name = B, value = B, upper = A)")
+        E = dynenum.enum_class(self.conn, "e2")
+        self.assertEqual((E.A.name, E.A.value, E.B.name), ("A", "a", "B"))
+        self.assertEqual(E.A.upper(), "A")
+        self.assertIs(E["name"], E.B)
+        self.assertIs(E("value"), E.B)
+        from dynenum.stubs import stub_text
+        self.assertNotIn("    value =", stub_text(self.conn, "e2", "test.db"))
+
     def test_stubs_name_the_alias(self):
         from dynenum.stubs import stub_text
         text = stub_text(self.conn, "endpoint_type", "test.db")

@@ -43,6 +43,6 @@ def stub_text(conn, enum_name, database, name=None):
         # An alias called like an attribute of every enum (name, value)
         # is no attribute of the class (database_enum._add_aliases).
         if member and is_attribute_name(alias.name) and is_attribute_name(member.name) \
-                and not hasattr(DatabaseEnum, alias.name):
+                and not any(alias.name in base.__dict__ for base in DatabaseEnum.__mro__):
             lines.append("    %s = %s  # an alias" % (alias.name, member.name))
     return "\n".join(lines) + "\n"

@@ -164,7 +164,8 @@ build/load_oom_test: tests/load_oom_test.c tests/ctest.h
 	@mkdir -p $(@D)
 	$(BUILD_CC) $(BUILD_CFLAGS) -Itests -o $@ $< -lsqlite3
 
-BENCH_SOURCES := $(sort $(wildcard bench/*.c))
+# bench/collation_index.c is a program of its own (build/collation_index).
+BENCH_SOURCES := $(filter-out bench/collation_index.c,$(sort $(wildcard bench/*.c)))
 build/bench: $(BENCH_SOURCES) bench/bench.h $(CORE_SOURCES) $(HEADERS)
 	@mkdir -p $(@D)
 	$(BUILD_CC) $(BUILD_CFLAGS) -Ibench -o $@ $(BENCH_SOURCES) $(CORE_SOURCES) -lsqlite3

@@ -158,10 +158,6 @@ proc client {args} {
   exec $::cluster::client -c [cluster_addresses] -timeout 60s {*}$args
 }
 
-proc client_via {first args} {
-  exec $::cluster::client -c [cluster_addresses $first] -timeout 60s {*}$args
-}
-
 proc client_catch {args} {
   if {[catch {exec $::cluster::client -c [cluster_addresses] -timeout 60s {*}$args} out]} {
     regsub {\nchild process exited abnormally$} $out {} out

@@ -15,6 +15,14 @@ if (packageVersion !== version) {
   console.error(`dynenum: node/package.json has version ${packageVersion}, the repository's VERSION is ${version}`);
   process.exit(1);
 }
+// The module is for this platform only: package.json's os and cpu must say
+// so, or npm would install the package where it cannot load.
+const { os = [], cpu = [] } = JSON.parse(fs.readFileSync(path.join(here, 'package.json'), 'utf8'));
+if (os.join() !== process.platform || cpu.join() !== process.arch) {
+  console.error(`dynenum: node/package.json has os ${JSON.stringify(os)} and cpu ${JSON.stringify(cpu)};`
+    + ` packing here makes a module for ["${process.platform}"] and ["${process.arch}"]: set those`);
+  process.exit(1);
+}
 execFileSync(process.env.MAKE || 'make', ['--no-print-directory', '-C', root, `build/dynenum.${suffix}`],
   { stdio: 'inherit' });
 fs.copyFileSync(path.join(root, 'build', `dynenum.${suffix}`), path.join(here, `dynenum.${suffix}`));

@@ -6,6 +6,7 @@ see dynenum.stubs.
 import argparse
 import sqlite3
 import sys
+import urllib.parse
 
 from . import load
 from .stubs import stub_text
@@ -21,9 +22,9 @@ def main(argv=None):
     stubs.add_argument("--output", "-o", help="the .pyi file to write (standard output if not given)")
     arguments = parser.parse_args(argv)
     try:
-        # Read-only: writing stubs never changes the database.
-        conn = sqlite3.connect("file:%s?mode=ro" % arguments.database.replace("?", "%3f").replace("#", "%23"),
-                               uri=True)
+        # Read-only: writing stubs never changes the database.  Every
+        # character URIs give a meaning (%, ?, #, a newline) is escaped.
+        conn = sqlite3.connect("file:%s?mode=ro" % urllib.parse.quote(arguments.database), uri=True)
         load(conn)
         text = stub_text(conn, arguments.enum, arguments.database, arguments.class_name)
     except sqlite3.Error as error:

@@ -4,56 +4,59 @@
     EndpointType.OPENAI_CHAT is EndpointType("OpenAI-Chat") is EndpointType["openai_chat"]
 
 Members compare and hash by dynenum's key of their value, which the class
-asks the extension for (SELECT dynenum_key(?), cached), so that Python and
-COLLATE DYNENUM never disagree.  A spelling that is no real member but a
-valid dynamic name gives a dynamic member: the value dynenum_resolve()
-answers, interned per key, never iterated.  Lookups that find no real member
-in the class always ask the database, so a member added by another
-connection or process is seen at the next lookup that misses.
+computes with the extension's own C code on a private connection
+(dynenum.keys), so that Python and COLLATE DYNENUM never disagree and
+comparing never touches the caller's connection.  A spelling that is no real
+member but a valid dynamic name gives a dynamic member: the value
+dynenum_resolve() answers, interned per key while anyone holds it, never
+iterated.  Lookups that find no real member in the class ask the caller's
+connection, so a member added by another connection or process is seen at
+the next lookup that misses.
 
-The class serialises its use of the connection with a lock of its own, so
-threads may look members up while another registers one (open the
-connection with check_same_thread=False to share it between threads).
+Threads: the class's lock guards its own dictionaries only and is never held
+while the caller's connection runs, so a Python SQL function that uses the
+class cannot deadlock against it.  register() and refresh() are serialised
+with a second lock, held across their SQL (see SPEC §10 for what remains).
+Open the connection with check_same_thread=False to share it between
+threads.
 """
 import enum
+import keyword
 import sqlite3
 import threading
 import types
 import typing
+import unicodedata
+import weakref
 
 from . import listing
-
-# Spellings whose key the class remembers, per class; the cache is emptied
-# when full, so a stream of distinct spellings cannot grow it without end.
-KEY_CACHE_SIZE = 4096
+from .keys import KeyConnection, version
 
 
 class EnumState:
-    """What one class knows of its enum, and the lock that guards it."""
+    """What one class knows of its enum, and the locks that guard it."""
 
-    def __init__(self, conn, enum_name, table):
+    def __init__(self, conn, enum_name, keys):
         self.conn = conn
         self.enum_name = enum_name
-        self.table = table
+        self.table = listing.table_reference(conn, enum_name)
+        self.location = listing.enum_schema(conn, enum_name)
+        self.keys = keys
+        # Guards the dictionaries below and the class's member tables; held
+        # only while Python code runs, never across SQL.
         self.lock = threading.RLock()
-        self.keys = {}
+        # Serialises register() and refresh(), whose reads of the listing
+        # must not be applied out of order; held across their SQL.
+        self.writing = threading.RLock()
         self.by_key = {}
         self.by_ordinal = {}
-        self.dynamic = {}
+        # Dynamic members by the key of their value, kept while someone
+        # holds them: refused or forgotten names cost nothing.
+        self.dynamic = weakref.WeakValueDictionary()
         self.aliases = {}
 
     def key(self, text):
-        found = self.keys.get(text)
-        if found is None:
-            # Raises UnicodeEncodeError for a lone surrogate before SQLite
-            # sees it: Python's sqlite3 may run a cached statement with its
-            # previous parameters after failing to bind one.
-            text.encode("utf-8")
-            found = listing.key(self.conn, text)
-            if len(self.keys) >= KEY_CACHE_SIZE:
-                self.keys.clear()
-            self.keys[text] = found
-        return found
+        return self.keys.key(text)
 
 
 class LookupFailed(Exception):
@@ -71,8 +74,28 @@ def _create_member(cls, name, value, value_key, ordinal):
     return member
 
 
+def is_attribute_name(name):
+    """Whether `E.name` in a program reaches the member called name: an
+    identifier Python does not rewrite (its parser normalises identifiers
+    with NFKC, so `E.\ufb01le` reads `E.file`), no keyword, not private."""
+    return (name.isidentifier() and unicodedata.normalize("NFKC", name) == name
+            and not keyword.iskeyword(name) and not name.startswith("_"))
+
+
+def hides_something(cls, name):
+    """Whether a class attribute name would hide one the class has from its
+    bases (name, value, ordinal, dynamic, a str method) or from its
+    metaclass (mro): such a member or alias is reached by item and lookup
+    only."""
+    return any(name in base.__dict__ for base in cls.__mro__ + type(cls).__mro__)
+
+
 class DatabaseEnumType(enum.EnumMeta):
     """The metaclass: lookups by attribute and item from any spelling."""
+
+    # Pydantic 1 asks the type for this attribute; found by lookup it would
+    # be a (true) dynamic member, kept by every field of the type.
+    validate_always = False
 
     # Hidden from type checkers, so that with the stubs of `python3 -m
     # dynenum stubs` a misspelt member is an error there.
@@ -98,10 +121,10 @@ class DatabaseEnumType(enum.EnumMeta):
 
     def __contains__(cls, value):
         """Whether value spells a real member (a dynamic name does not)."""
-        if isinstance(value, cls) and not value.dynamic:
+        if isinstance(value, cls) and not value._dynenum_is_dynamic():
             return True
         try:
-            return not cls._dynenum_lookup(value).dynamic
+            return not cls._dynenum_lookup(value)._dynenum_is_dynamic()
         except LookupFailed:
             return False
 
@@ -118,52 +141,62 @@ class DatabaseEnum(str, enum.Enum, metaclass=DatabaseEnumType):
 
     @classmethod
     def _dynenum_lookup(cls, text):
-        """The member text spells: a real one, else the interned dynamic one."""
+        """The member text spells: a real one, else the interned dynamic one.
+        Runs SQL on the caller's connection only when the class has no real
+        member of that key, and holds no lock while it does; errors of the
+        connection itself (closed, used from a thread it refuses) are
+        sqlite3's, raised as they are."""
         if isinstance(text, cls):
             return text
+        state = cls._dynenum_state
         if not isinstance(text, str):
             raise LookupFailed("expected text in enum '%s', got %s %.40r"
-                               % (cls._dynenum_state.enum_name, type(text).__name__, text))
-        state = cls._dynenum_state
+                               % (state.enum_name, type(text).__name__, text))
+        try:
+            key = state.key(text)
+        except UnicodeEncodeError:
+            # A lone surrogate: no UTF-8 text, so SQLite never sees it.
+            raise LookupFailed(malformed_message(text, state.enum_name)) from None
+        member = state.by_key.get(key)
+        if member is not None:
+            return member
+        try:
+            value, ordinal = listing.resolve(state.conn, state.enum_name, text)
+        except sqlite3.OperationalError as error:
+            raise LookupFailed(str(error)) from None
+        if ordinal is not None:
+            # A member this class has not seen: added by another
+            # connection, or in this transaction.
+            _reload(cls, forget=False)
+            member = state.by_ordinal.get(ordinal)
+            if member is not None:
+                return member
+        # Interned by the key of the value: every spelling the database
+        # resolves to one value is one object, while anyone holds it.
+        value_key = state.key(value)
         with state.lock:
-            try:
-                key = state.key(text)
-                member = state.by_key.get(key)
-                if member is not None:
-                    return member
-                value, ordinal = listing.resolve(state.conn, state.enum_name, text)
-            except sqlite3.OperationalError as error:
-                raise LookupFailed(str(error)) from None
-            except UnicodeEncodeError:
-                # A lone surrogate: no UTF-8 text, so SQLite never sees it.
-                raise LookupFailed("malformed UTF-8 in name %s in enum '%s'"
-                                   % (ascii(text), state.enum_name)) from None
-            if ordinal is not None:
-                # A member this class has not seen: added by another
-                # connection, or in this transaction.
-                _reload(cls)
-                member = state.by_ordinal.get(ordinal)
-                if member is not None:
-                    return member
-            # Interned by the key of the value: every spelling the database
-            # resolves to one value is one object.
-            value_key = state.key(value)
+            # The answer may be stale: another thread may have added the
+            # member since, and dropped the dynamic object from the table.
+            member = state.by_key.get(key) or state.by_key.get(value_key)
+            if member is not None:
+                return member
             member = state.dynamic.get(value_key)
             if member is None:
                 member = _create_member(cls, text, value, value_key, None)
                 state.dynamic[value_key] = member
-            return member
+        return member
+
+    def _dynenum_is_dynamic(self):
+        return self._dynenum_ordinal is None
 
     def __eq__(self, other):
         if isinstance(other, DatabaseEnum):
             return self._dynenum_key == other._dynenum_key
         if isinstance(other, str):
-            state = type(self)._dynenum_state
-            with state.lock:
-                try:
-                    return self._dynenum_key == state.key(other)
-                except UnicodeEncodeError:  # not text SQLite can hold, so no member's
-                    return False
+            try:
+                return self._dynenum_key == type(self)._dynenum_state.key(other)
+            except UnicodeEncodeError:  # not text SQLite can hold, so no member's
+                return False
         return NotImplemented
 
     def __ne__(self, other):
@@ -172,7 +205,9 @@ class DatabaseEnum(str, enum.Enum, metaclass=DatabaseEnumType):
 
     def __hash__(self):
         # The hash of the key, which equals the hash of the value itself for
-        # every value that is its own key (each added member's is).
+        # every value that is its own key (each added member's is); a value
+        # that is not (X = 'MixedCase') equals 'MixedCase' but is not found
+        # in a set of it (SPEC §10).
         return hash(self._dynenum_key)
 
     def __str__(self):
@@ -183,7 +218,7 @@ class DatabaseEnum(str, enum.Enum, metaclass=DatabaseEnumType):
 
     def __repr__(self):
         return "<%s.%s: %r%s>" % (type(self).__name__, self._name_, self._value_,
-                                   " (dynamic)" if self._dynenum_ordinal is None else "")
+                                   " (dynamic)" if self._dynenum_is_dynamic() else "")
 
     @types.DynamicClassAttribute
     def ordinal(self):
@@ -193,16 +228,23 @@ class DatabaseEnum(str, enum.Enum, metaclass=DatabaseEnumType):
     @types.DynamicClassAttribute
     def dynamic(self):
         """True for a dynamic member: a valid name that is no real member."""
-        return self._dynenum_ordinal is None
+        return self._dynenum_is_dynamic()
 
     @classmethod
     def __get_validators__(cls):
         # Pydantic 1.x finds this before its own Enum validator.
-        from .pydantic_support import validate
+        from .pydantic_support import validator
+        yield validator(cls)
 
-        def validate_member(value, field):
-            return validate(cls, value, field)
-        yield validate_member
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source, handler):
+        # Pydantic 2 asks for this instead; say which Pydantic works.
+        from .pydantic_support import unsupported
+        raise unsupported()
+
+
+def malformed_message(text, enum_name):
+    return "malformed UTF-8 in name %s in enum '%s'" % (ascii(text), enum_name)
 
 
 def _add_member(cls, row):
@@ -212,7 +254,11 @@ def _add_member(cls, row):
     cls._member_names_.append(row.name)
     cls._member_map_[row.name] = member
     cls._value2member_map_.setdefault(row.value, member)
-    type.__setattr__(cls, row.name, member)
+    # A member called like something every member has (name, dynamic, mro)
+    # is reached by item and lookup only: as an attribute it would hide
+    # that for every member.  So is one whose name Python's parser rewrites.
+    if is_attribute_name(row.name) and not hides_something(cls, row.name):
+        type.__setattr__(cls, row.name, member)
     _index(state, member, row)
 
 
@@ -226,42 +272,47 @@ def _index(state, member, row):
     state.dynamic.pop(row.value_key, None)
 
 
-def _add_aliases(cls):
+def _add_aliases(cls, aliases):
     """Makes each alias of the enum a Python alias of its member: in
     __members__, as an attribute and by item, found by its key, never
     iterated (SPEC §11.4)."""
     state = cls._dynenum_state
-    for alias in listing.read_aliases(state.conn, state.enum_name):
+    for alias in aliases:
         member = state.by_ordinal.get(alias.ordinal)
         if member is None or cls._member_map_.get(alias.name) is member:
             continue
         cls._member_map_[alias.name] = member
-        # An alias called like something the class already has (name,
-        # value, a str method) is reached by item and lookup only, as Enum
-        # does for such member names: as an attribute it would hide that.
-        if not any(alias.name in base.__dict__ for base in cls.__mro__):
+        if is_attribute_name(alias.name) and not hides_something(cls, alias.name):
             type.__setattr__(cls, alias.name, member)
         state.by_key[alias.name_key] = member
         state.dynamic.pop(alias.name_key, None)
         state.aliases[alias.name] = member
 
 
-def _reload(cls):
+def _reload(cls, forget):
     """Adds the members and aliases the database lists and the class lacks.
     Members are never changed or removed (SPEC §2.2.7), except by a
-    rollback: a member the listing no longer has is dropped from lookups and
-    iteration, with its aliases."""
+    rollback: with forget, a member the listing no longer has is dropped
+    from lookups and iteration, with its aliases.
+
+    One statement reads every (ordinal, name), compared bytewise with what
+    the class has; a second reads the new members only, with their keys.
+    No lock is held while they run."""
     state = cls._dynenum_state
-    rows = listing.read_listing(state.conn, state.table)
-    listed = {row.ordinal: row for row in rows}
-    for ordinal, member in list(state.by_ordinal.items()):
-        row = listed.get(ordinal)
-        if row is None or row.name_key != state.key(member._name_):
-            _forget(cls, member)
-    for row in rows:
-        if row.ordinal not in state.by_ordinal:
-            _add_member(cls, row)
-    _add_aliases(cls)
+    names = listing.read_names(state.conn, state.table)
+    new = [ordinal for ordinal, _ in names if ordinal not in state.by_ordinal]
+    rows = listing.read_listing(state.conn, state.table, min(new)) if new else []
+    aliases = listing.read_aliases(state.conn, state.location)
+    listed = dict(names)
+    with state.lock:
+        if forget:
+            for ordinal, member in list(state.by_ordinal.items()):
+                if listed.get(ordinal) != member._name_:
+                    _forget(cls, member)
+        for row in rows:
+            if row.ordinal not in state.by_ordinal and listed.get(row.ordinal) == row.name:
+                _add_member(cls, row)
+        _add_aliases(cls, aliases)
 
 
 def _forget(cls, member):
@@ -272,7 +323,8 @@ def _forget(cls, member):
     del cls._member_map_[member._name_]
     if cls._value2member_map_.get(member._value_) is member:
         del cls._value2member_map_[member._value_]
-    type.__delattr__(cls, member._name_)
+    if cls.__dict__.get(member._name_) is member:
+        type.__delattr__(cls, member._name_)
     for alias in [name for name, target in state.aliases.items() if target is member]:
         del state.aliases[alias]
         del cls._member_map_[alias]
@@ -312,28 +364,36 @@ def enum_class(conn, enum_name, name=None, module=None):
       seen at the next lookup that misses, at most.  register() adds one;
       refresh() re-reads the listing (after a rollback, say).
     - The class uses conn for as long as it lives; its lookups run inside
-      whatever transaction conn has open.
+      whatever transaction conn has open, on a cursor of their own (conn's
+      row_factory and text_factory do not apply).  Keys are computed on an
+      in-memory connection the class owns, so ==, hash and lookups of real
+      members never use conn.
+    - Hashing is by key: a member whose value is not its own key (X =
+      'MixedCase') equals 'MixedCase' but is not found in a set of it.
+    - A member or alias called like an attribute of the class (name,
+      dynamic, mro, ...) or whose name is not NFKC-normalised (Python reads
+      E.\ufb01le as E.file) is reached by item and call, not as an attribute.
+    - Pickling is by value and needs the class importable: pass
+      module=__name__ and bind it to a module-level name equal to name.
 
     name is the class's name (EndpointType for endpoint_type by default);
     module its __module__.  Raises sqlite3.OperationalError (`no such enum:
     'X'`) when conn has no such enum.
     """
     if not isinstance(enum_name, str):
-        raise TypeError("enum_class(): the enum's name must be a str, not %s" % type(enum_name).__name__)
+        raise TypeError("enum_class(): expected the enum's name as text, got %s" % type(enum_name).__name__)
     listing.check_enum(conn, enum_name)
-    table = listing.table_reference(conn, enum_name)
-    rows = listing.read_listing(conn, table)
-    cls = DatabaseEnum(name or class_name(enum_name), [(row.name, row.value) for row in rows],
-                       module=module)
-    state = EnumState(conn, enum_name, table)
+    keys = KeyConnection()
+    if version(conn) != version(keys.conn):
+        raise sqlite3.OperationalError(
+            "enum_class(): the connection has loaded dynenum %s, this package is dynenum %s:"
+            " load this package's (dynenum.load(conn))" % (version(conn), version(keys.conn)))
+    # No members yet: Enum would refuse some names (mro) and set every one
+    # as a class attribute; _add_member decides which are attributes.
+    cls = DatabaseEnum(name or class_name(enum_name), [], module=module)
+    state = EnumState(conn, enum_name, keys)
     type.__setattr__(cls, "_dynenum_state", state)
-    # Enum made the members; give each the key and ordinal it compares by.
-    for row in rows:
-        member = cls._member_map_[row.name]
-        member._dynenum_key = row.value_key
-        member._dynenum_ordinal = row.ordinal
-        _index(state, member, row)
-    _add_aliases(cls)
+    _reload(cls, forget=False)
     return cls
 
 
@@ -344,21 +404,27 @@ def register(cls, name):
     nothing and returns that member.  Raises sqlite3.IntegrityError with
     dynenum's message for a name dynenum refuses."""
     state = cls._dynenum_state
-    with state.lock:
+    with state.writing:
         try:
             member = cls._dynenum_lookup(name)
         except LookupFailed:
             member = None  # then the INSERT fails, in dynenum's words for an added name
-        if member is not None and not member.dynamic:
+        if member is not None and not member._dynenum_is_dynamic():
             return member
+        if isinstance(name, str):
+            try:
+                name.encode("utf-8")
+            except UnicodeEncodeError:
+                # Never bound: Python's sqlite3 would report the error of
+                # the statement's previous parameters.
+                raise sqlite3.IntegrityError(malformed_message(name, state.enum_name)) from None
         listing.insert_member(state.conn, state.table, name)
-        _reload(cls)
+        _reload(cls, forget=True)
         return state.by_key[state.key(name)]
 
 
 def refresh(cls):
     """Re-reads the enum's listing: adds members added elsewhere and drops
     members a rollback undid."""
-    state = cls._dynenum_state
-    with state.lock:
-        _reload(cls)
+    with cls._dynenum_state.writing:
+        _reload(cls, forget=True)

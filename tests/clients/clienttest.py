@@ -7,6 +7,7 @@ path without suffix) and DYNENUM_WORK (a scratch folder); run alone, a test
 falls back to build/dynenum and a temporary folder.
 """
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -32,6 +33,18 @@ ENDPOINT_TYPE = """
     )"""
 # The table of the enum endpoint_type that every client test uses.
 SCHEMA_SQL = os.path.join(ROOT, "tests", "clients", "schema.sql")
+
+
+def source_package():
+    """A folder holding python/dynenum from the source tree with the built
+    extension copied in, as the wheel carries it (the class loads it into
+    its private key connection); for sys.path."""
+    folder = os.path.join(WORK, "source-package")
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(os.path.join(ROOT, "python", "dynenum"), os.path.join(folder, "dynenum"),
+                    ignore=shutil.ignore_patterns("__pycache__", "*.so"))
+    shutil.copy(EXTENSION + ".so", os.path.join(folder, "dynenum", "dynenum.so"))
+    return folder
 
 
 def connect(path=":memory:"):

@@ -6,16 +6,22 @@ test_wheel.py, which also runs the README's program and mypy.
 
     /usr/bin/python3 tests/clients/test_enum.py
 """
+import gc
 import os
+import pickle
 import random
 import sqlite3
+import subprocess
 import sys
 import threading
+import time
+import typing
 import unittest
+from unittest import mock
 
-from clienttest import ENDPOINT_TYPE, EXTENSION, ROOT, main, scratch, shell
+from clienttest import ENDPOINT_TYPE, EXTENSION, connect as clienttest_connect, main, scratch, shell, source_package
 
-sys.path.insert(0, os.path.join(ROOT, "python"))
+sys.path.insert(0, source_package())
 import dynenum  # noqa: E402  (the source tree's package, found above)
 import pydantic  # noqa: E402
 
@@ -350,6 +356,271 @@ class Pydantic(WithEnum):
         self.assertIs(self.Request(endpoint="nvidia-optimized").endpoint, member)
 
 
+class NamesLikeAttributes(unittest.TestCase):
+    """A member called like an attribute every member or class has (name,
+    value, ordinal, dynamic, mro, a str method) is reached by item and
+    lookup only; as a class attribute it would hide that for every member."""
+
+    def setUp(self):
+        self.conn = connect()
+        self.conn.execute("CREATE VIRTUAL TABLE e USING dynenum(OPENAI_CHAT, ANTHROPIC_CHAT)")
+        self.E = dynenum.enum_class(self.conn, "e")
+
+    def check_nothing_hidden(self, E):
+        self.assertIs(E("zzz").dynamic, True)
+        self.assertIs(E.OPENAI_CHAT.dynamic, False)
+        self.assertIn("OPENAI_CHAT", E)
+        self.assertEqual((E.OPENAI_CHAT.name, E.OPENAI_CHAT.value, E.OPENAI_CHAT.ordinal),
+                         ("OPENAI_CHAT", "openai_chat", 1))
+
+        class Model(pydantic.BaseModel):
+            a: E
+        self.assertIs(Model(a="openai-chat").a, E.OPENAI_CHAT)
+
+    def test_registered(self):
+        E = self.E
+        for name in ["dynamic", "name", "ordinal", "value", "upper", "mro"]:
+            member = dynenum.register(E, name)
+            self.assertIs(E[name], member)
+            self.assertIs(E(name.upper()), member)
+            self.assertNotIn(name, E.__dict__)
+        self.check_nothing_hidden(E)
+        self.assertEqual(E.mro()[0], E)
+        self.assertEqual(len(E), 8)
+
+    def test_added_by_another_connection(self):
+        path = scratch("attribute-names.db")
+        conn = connect(path)
+        conn.execute("CREATE VIRTUAL TABLE e USING dynenum(OPENAI_CHAT)")
+        conn.commit()
+        E = dynenum.enum_class(conn, "e")
+        other = connect(path)
+        other.execute("INSERT INTO e(name) VALUES ('dynamic')")
+        other.commit()
+        self.assertFalse(E("DYNAMIC").dynamic)  # a miss: the class reloads
+        self.assertIs(E("zzz").dynamic, True)
+        self.assertIn("OPENAI_CHAT", E)
+
+    def test_declared(self):
+        self.conn.execute("CREATE VIRTUAL TABLE g USING dynenum(OPENAI_CHAT, mro, dynamic, name)")
+        G = dynenum.enum_class(self.conn, "g")
+        self.assertEqual([m.name for m in G], ["OPENAI_CHAT", "mro", "dynamic", "name"])
+        self.check_nothing_hidden(G)
+        self.assertIs(G["mro"].ordinal, 2)
+
+    def test_alias_named_dynamic(self):
+        self.conn.execute("CREATE VIRTUAL TABLE f USING dynenum(OPENAI_CHAT, dynamic = OPENAI_CHAT)")
+        F = dynenum.enum_class(self.conn, "f")
+        self.check_nothing_hidden(F)
+        self.assertIs(F["dynamic"], F.OPENAI_CHAT)
+
+    def test_stubs_leave_them_out(self):
+        from dynenum.stubs import stub_text
+        self.conn.execute("CREATE VIRTUAL TABLE g USING dynenum(OPENAI_CHAT, mro, dynamic)")
+        text = stub_text(self.conn, "g", "test.db")
+        self.assertIn("    OPENAI_CHAT = 'openai_chat'\n", text)
+        self.assertIn("    # 'mro' = 'mro': not an attribute; G('mro')\n", text)
+        self.assertIn("    # 'dynamic' = 'dynamic': not an attribute; G('dynamic')\n", text)
+
+    def test_nfkc_variant_names_are_no_attributes(self):
+        # Python's parser normalises identifiers with NFKC: `N.\ufb01le` in
+        # a program is N.file, another (dynamic) name to dynenum, as in SQL.
+        self.conn.execute("CREATE VIRTUAL TABLE n USING dynenum(\"\ufb01le\", plain)")
+        N = dynenum.enum_class(self.conn, "n")
+        self.assertFalse(N["\ufb01le"].dynamic)
+        self.assertNotIn("\ufb01le", N.__dict__)
+        self.assertEqual(self.conn.execute("SELECT dynenum_ordinal('n', 'file')").fetchone(), (None,))
+        self.assertTrue(eval("N.\ufb01le", {"N": N}).dynamic)
+        from dynenum.stubs import stub_text
+        text = stub_text(self.conn, "n", "test.db")
+        self.assertIn("    # '\ufb01le' = '\ufb01le': not an attribute; N('\ufb01le')\n", text)
+        self.assertIn("    plain = 'plain'\n", text)
+
+
+class CallersConnection(unittest.TestCase):
+    """Comparing and hashing never use the caller's connection; the class's
+    own queries ignore its row_factory and text_factory."""
+
+    def test_equality_from_another_thread_and_after_close(self):
+        conn = clienttest_connect()  # check_same_thread=True: refuses other threads
+        conn.execute(ENDPOINT_TYPE)
+        E = dynenum.enum_class(conn, "endpoint_type")
+        member = E.OPENAI_CHAT
+        results = []
+
+        def compare():
+            results.append((member == "OpenAI-Chat", member != "anthropic", hash(member) == hash("openai_chat"),
+                            member in {"OPENAI-CHAT": 1}, hasattr(E, "openai_chat")))
+        thread = threading.Thread(target=compare)
+        thread.start()
+        thread.join()
+        self.assertEqual(results, [(True, True, True, False, True)])
+        conn.close()
+        self.assertFalse(member == "something else")
+        self.assertTrue(member == "openai-chat")
+        self.assertIs(E("OPENAI-CHAT"), member)  # a real member needs no SQL
+        # A lookup that misses needs the connection; its error is sqlite3's.
+        with self.assertRaises(sqlite3.ProgrammingError) as caught:
+            E("triton")
+        self.assertEqual(str(caught.exception), "Cannot operate on a closed database.")
+
+    def test_row_factory_and_text_factory(self):
+        conn = connect()
+        conn.execute(ENDPOINT_TYPE)
+        for row_factory, text_factory in [
+                (lambda cursor, row: {d[0]: v for d, v in zip(cursor.description, row)}, str),
+                (sqlite3.Row, bytes), (None, lambda b: b.decode("utf-8").upper())]:
+            conn.row_factory = row_factory
+            conn.text_factory = text_factory
+            E = dynenum.enum_class(conn, "endpoint_type")
+            self.assertEqual([(m.name, m.value) for m in E], [
+                ("OPENAI_CHAT", "openai_chat"), ("ANTHROPIC_CHAT", "anthropic_chat"),
+                ("Legacy Completions", "completions")])
+            self.assertIs(E("OpenAI-Chat"), E.OPENAI_CHAT)
+            self.assertEqual(E("Triton").value, "triton")
+            self.assertIs(dynenum.register(E, "NVIDIA"), E.nvidia)
+            conn.rollback()
+
+    def test_value_that_is_not_its_own_key(self):
+        # Inherent, and documented (SPEC §10): the member equals its value
+        # but hashes by the key, so a set or dict of the value misses it.
+        conn = connect()
+        conn.execute("CREATE VIRTUAL TABLE h USING dynenum(X = 'MixedCase')")
+        H = dynenum.enum_class(conn, "h")
+        (key,) = conn.execute("SELECT dynenum_key('MixedCase')").fetchone()
+        self.assertEqual((key, H.X == "MixedCase", H.X in {key}, H.X in {"MixedCase"}),
+                         ("mixedcase", True, True, False))
+
+
+class Interning(WithEnum):
+    """Dynamic members are interned while someone holds them, and only then."""
+
+    def test_refused_inputs_are_not_kept(self):
+        E = self.E
+
+        class Model(pydantic.BaseModel):
+            a: E
+        for i in range(2000):
+            with self.assertRaises(pydantic.ValidationError):
+                Model(a="attacker_%d" % i)
+            E("passer_by_%d" % i)  # looked up, then dropped
+        gc.collect()
+        self.assertEqual(list(E._dynenum_state.dynamic.values()), [])
+
+    def test_the_same_object_while_held(self):
+        E = self.E
+        held = E("Triton")
+        gc.collect()
+        self.assertIs(E("TRITON"), held)
+        self.assertIs(E._dynenum_state.dynamic[held._dynenum_key], held)
+
+
+class Pickling(WithEnum):
+
+    def test_members_pickle_by_value_when_the_class_is_importable(self):
+        # Enum pickles a member as (class, value): the class must be found
+        # as module.name, so enum_class() is given module= (SPEC §10).
+        global PickledEnum
+        PickledEnum = dynenum.enum_class(self.conn, "endpoint_type", name="PickledEnum", module=__name__)
+        self.assertIs(pickle.loads(pickle.dumps(PickledEnum.OPENAI_CHAT)), PickledEnum.OPENAI_CHAT)
+        triton = PickledEnum("Triton")
+        self.assertIs(pickle.loads(pickle.dumps(triton)), triton)
+        with self.assertRaises(pickle.PicklingError):
+            pickle.dumps(self.E.OPENAI_CHAT)  # no module=: not importable
+
+
+class PydanticContainers(WithEnum):
+
+    def test_allow_dynamic_in_optional_and_on_items(self):
+        E = self.E
+        Dynamic = typing.Annotated[E, pydantic.Field(allow_dynamic=True)]
+
+        class Model(pydantic.BaseModel):
+            one: typing.Optional[E] = pydantic.Field(None, allow_dynamic=True)
+            many: typing.List[Dynamic] = []
+            named: typing.Dict[str, Dynamic] = {}
+            strict: typing.List[E] = []
+        model = Model(one="triton", many=["triton", "OpenAI-Chat"], named={"k": "vllm"})
+        self.assertTrue(model.one.dynamic)
+        self.assertEqual([m.dynamic for m in model.many], [True, False])
+        self.assertIs(model.many[1], E.OPENAI_CHAT)
+        self.assertTrue(model.named["k"].dynamic)
+        self.assertIsNone(Model(one=None).one)
+        with self.assertRaises(pydantic.ValidationError) as caught:
+            Model(strict=["openai-chat", "triton"])
+        self.assertEqual([(e["loc"], e["type"]) for e in caught.exception.errors()], [(("strict", 1), "type_error.enum")])
+
+    def test_pydantic_2_is_named(self):
+        E = self.E
+        message = ("dynenum: Pydantic 2.5.0 is not supported: enum_class() classes validate with Pydantic 1.10"
+                   " (pip install 'pydantic>=1.10,<2')")
+        with mock.patch.object(pydantic, "VERSION", "2.5.0"):
+            with self.assertRaises(TypeError) as caught:
+                next(E.__get_validators__())
+            self.assertEqual(str(caught.exception), message)
+            with self.assertRaises(TypeError) as caught:
+                E.__get_pydantic_core_schema__(E, None)
+            self.assertEqual(str(caught.exception), message)
+
+
+class Reloading(unittest.TestCase):
+
+    def test_a_few_thousand_members(self):
+        conn = connect()
+        conn.execute(ENDPOINT_TYPE)
+        conn.executemany("INSERT INTO endpoint_type(name) VALUES (?)", [("P%d" % i,) for i in range(5000)])
+        start = time.monotonic()
+        E = dynenum.enum_class(conn, "endpoint_type")
+        statements = []
+        conn.set_trace_callback(lambda sql: statements.append(sql) if not sql.startswith("-- ") else None)
+        for i in range(20):
+            dynenum.register(E, "NEW_%d" % i)
+        self.assertIs(E("p4999"), E.P4999)
+        dynenum.refresh(E)
+        conn.set_trace_callback(None)
+        elapsed = time.monotonic() - start
+        # Per register(): the INSERT, the listing's names, the new rows, the
+        # aliases (and a resolve for the lookup that misses).
+        self.assertLessEqual(len(statements), 20 * 5 + 3, statements[:10])
+        self.assertEqual(len(E), 5023)
+        self.assertEqual([m.ordinal for m in E][-1], 5023)
+        self.assertLess(elapsed, 60)  # not a timing test: about 0.5 s; one statement per member took minutes
+
+
+class Surrogates(WithEnum):
+
+    def test_register_after_a_failed_register(self):
+        E = self.E
+        with self.assertRaises(sqlite3.IntegrityError) as caught:
+            dynenum.register(E, "a b")
+        self.assertIn("U+0020", str(caught.exception))
+        with self.assertRaises(sqlite3.IntegrityError) as caught:
+            dynenum.register(E, "x\ud800")
+        self.assertEqual(str(caught.exception), "malformed UTF-8 in name 'x\\ud800' in enum 'endpoint_type'")
+
+
+class StubsCommand(unittest.TestCase):
+
+    def test_path_with_percent_and_newline(self):
+        folder = os.path.join(scratch("stubs %41 #x?\nfolder"))
+        os.makedirs(folder, exist_ok=True)
+        path = os.path.join(folder, "app.db")
+        if os.path.exists(path):
+            os.remove(path)
+        conn = connect(path)
+        conn.execute(ENDPOINT_TYPE)
+        conn.commit()
+        conn.close()
+        run = subprocess.run([sys.executable, "-m", "dynenum", "stubs", path, "endpoint_type"],
+                             capture_output=True, text=True, timeout=60,
+                             env=dict(os.environ, PYTHONPATH=sys.path[0]))
+        self.assertEqual((run.returncode, run.stderr), (0, ""))
+        self.assertTrue(run.stdout.startswith("# Type stubs of the dynenum enum 'endpoint_type' of %r, written by\n"
+                                              % path), run.stdout)
+        compile(run.stdout, "endpoint_types.pyi", "exec")
+        self.assertIn("    OPENAI_CHAT = 'openai_chat'\n", run.stdout)
+
+
 class Threads(unittest.TestCase):
     def test_resolving_while_another_thread_registers(self):
         conn = connect()
@@ -400,6 +671,55 @@ class Threads(unittest.TestCase):
         self.assertTrue(all(not E(name).dynamic for name in names))
         self.assertEqual(conn.execute("SELECT count(*) FROM endpoint_type").fetchone(), (153,))
 
+    def test_sql_function_using_the_class_on_a_shared_connection(self):
+        # A Python SQL function that looks members up (missing: each asks
+        # the connection) runs while its statement holds the connection;
+        # another thread compares, hashes and looks up real members at the
+        # same time.  None of that needs the caller's connection, and the
+        # class holds no lock while it waits for it, so neither thread waits
+        # for the other for ever.  (A second thread that itself ran SQL on
+        # the connection meanwhile could: CPython's sqlite3 binds
+        # parameters holding the GIL; see SPEC §10.)
+        conn = connect()
+        conn.execute(ENDPOINT_TYPE)
+        E = dynenum.enum_class(conn, "endpoint_type")
+        conn.create_function("endpoint", 1, lambda text: E(text).value)
+        conn.execute("CREATE TABLE request(endpoint)")
+        conn.executemany("INSERT INTO request VALUES (?)", [("Model-%d" % i,) for i in range(3000)])
+        failures = []
+        done = threading.Event()
+
+        def select():
+            try:
+                for _ in range(3):
+                    values = [v for (v,) in conn.execute("SELECT endpoint(endpoint) FROM request").fetchall()]
+                    if values[:2] != ["model_0", "model_1"]:
+                        failures.append(("select", values[:2]))
+            except Exception as error:  # reported below
+                failures.append(("select", error))
+            finally:
+                done.set()
+
+        def compare():
+            member = E.OPENAI_CHAT
+            i = 0
+            try:
+                while not done.is_set():
+                    i += 1
+                    if member == "other-%d" % i or hash(member) != hash("openai_chat") or \
+                            E("OpenAI-Chat") is not member or E["anthropic-chat"] is not E.ANTHROPIC_CHAT or \
+                            len(list(E)) != 3:
+                        failures.append(("compare", i))
+            except Exception as error:  # reported below
+                failures.append(("compare", error))
+
+        threads = [threading.Thread(target=select, daemon=True), threading.Thread(target=compare, daemon=True)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+        self.assertEqual([thread.is_alive() for thread in threads], [False, False], "deadlocked")
+        self.assertEqual(failures, [])
 
 if __name__ == "__main__":
     main("enum")

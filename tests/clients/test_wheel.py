@@ -119,13 +119,19 @@ class Wheel(unittest.TestCase):
             names = set(wheel.namelist())
             info = "dynenum-%s.dist-info/" % VERSION
             self.assertLessEqual({"dynenum/__init__.py", "dynenum/__main__.py", "dynenum/database_enum.py",
-                                  "dynenum/listing.py", "dynenum/pydantic_support.py", "dynenum/stubs.py",
+                                  "dynenum/listing.py", "dynenum/keys.py", "dynenum/pydantic_support.py", "dynenum/stubs.py",
                                   "dynenum/py.typed", "dynenum/dynenum.so", info + "LICENSE",
                                   info + "METADATA", info + "WHEEL", info + "RECORD"}, names)
             with open(EXTENSION_FILE, "rb") as f:
                 self.assertEqual(wheel.read("dynenum/dynenum.so"), f.read(),
                                  "the wheel's module is not build/dynenum.so")
             self.assertIn("Root-Is-Purelib: false", wheel.read(info + "WHEEL").decode())
+            # Pydantic is optional, and only 1.x works (dynenum[pydantic]).
+            metadata = wheel.read(info + "METADATA").decode().splitlines()
+            self.assertIn("Provides-Extra: pydantic", metadata)
+            self.assertIn("Requires-Dist: pydantic (<2,>=1.10) ; extra == 'pydantic'", metadata)
+            self.assertEqual([line for line in metadata if line.startswith("Requires-Dist:")
+                              and "extra ==" not in line], [])
 
     def test_installed_in_a_fresh_venv(self):
         venv = os.path.join(WORK, "venv")
@@ -215,14 +221,14 @@ class Wheel(unittest.TestCase):
         self.assertEqual((stubs.returncode, stubs.stdout, stubs.stderr), (0, "", ""))
         with open(os.path.join(folder, "endpoint_types.pyi"), encoding="utf-8") as f:
             self.assertEqual(f.read(), "\n".join([
-                "# Type stubs of the dynenum enum 'endpoint_type' of app.db, written by",
+                "# Type stubs of the dynenum enum 'endpoint_type' of 'app.db', written by",
                 "# `python3 -m dynenum stubs`: its real members when it ran.",
                 "from dynenum import DatabaseEnum",
                 "",
                 "class EndpointType(DatabaseEnum):",
                 "    OPENAI_CHAT = 'openai_chat'",
                 "    ANTHROPIC_CHAT = 'anthropic_chat'",
-                "    # 'Legacy Completions' = 'completions': not an attribute name; EndpointType('Legacy Completions')",
+                "    # 'Legacy Completions' = 'completions': not an attribute; EndpointType('Legacy Completions')",
                 ""]))
         for name, text in [("endpoint_types.py", ENUM_MODULE), ("good.py", GOOD_PROGRAM), ("bad.py", BAD_PROGRAM)]:
             with open(os.path.join(folder, name), "w", encoding="utf-8") as f:

@@ -37,11 +37,14 @@ test('npm-pack', () => {
   assert.equal(name, `dynenum-${version}.tgz`);
   tarball = path.join(packed, name);
   const files = run('tar', ['-tzf', tarball]).trim().split('\n').sort();
-  assert.deepEqual(files, ['package/LICENSE', 'package/README.md', 'package/dynenum.so', 'package/index.d.ts',
-    'package/index.mjs', 'package/package.json']);
+  assert.deepEqual(files, ['package/LICENSE', 'package/README.md', 'package/dynenum.so', 'package/index.cjs',
+    'package/index.d.ts', 'package/index.mjs', 'package/package.json']);
   const unpacked = path.join(packed, 'unpacked');
   fs.mkdirSync(unpacked);
   run('tar', ['-xzf', tarball, '-C', unpacked]);
+  // npm installs it only where the module it carries can load.
+  const manifest = JSON.parse(fs.readFileSync(path.join(unpacked, 'package', 'package.json'), 'utf8'));
+  assert.deepEqual([manifest.os, manifest.cpu], [[process.platform], [process.arch]]);
   assert.ok(fs.readFileSync(path.join(unpacked, 'package', 'dynenum.so'))
     .equals(fs.readFileSync(path.join(root, 'build', 'dynenum.so'))), "the package's module is not build/dynenum.so");
 });
@@ -67,6 +70,17 @@ console.log(dynenum.load(other) === other, calls.length === 1 && calls[0] === pa
 for (const notADatabase of [null, {}, 'db']) {
   try { dynenum.load(notADatabase); } catch (error) { console.log(error.name + ': ' + error.message); }
 }
+// A client whose loadExtension(path, callback) is asynchronous (node-sqlite3).
+const callbackClient = { loadExtension: (file, done) => setImmediate(() => done(file === path ? null : new Error(file))) };
+try { dynenum.load(callbackClient, 'not a function'); } catch (error) { console.log(error.name + ': ' + error.message); }
+dynenum.load(callbackClient, (error) => console.log('callback', error));
+`;
+// The same package through require() (CommonJS).
+const commonjs = `const Database = require('better-sqlite3');
+const dynenum = require('dynenum');
+const db = dynenum.load(new Database(':memory:'));
+console.log(db.prepare("SELECT dynenum_key('OpenAI-Chat')").pluck().get(), typeof dynenum.getLoadablePath());
+console.log(require('dynenum') === require('dynenum'), Object.keys(dynenum).sort().join());
 `;
 
 test('readme-shows-the-program', () => {
@@ -86,7 +100,15 @@ test('installed-in-a-fresh-project', () => {
   fs.writeFileSync(path.join(project, 'program.mjs'), program);
   const output = run(process.execPath, ['program.mjs'], { cwd: project });
   const refused = "TypeError: dynenum.load(): expected a database with a loadExtension() method, such as better-sqlite3's";
-  assert.equal(output, [`openai_chat ${version}`, '1', 'true true', 'true true', refused, refused, refused, ''].join('\n'));
+  assert.equal(output, [`openai_chat ${version}`, '1', 'true true', 'true true', refused, refused, refused,
+    'TypeError: dynenum.load(): expected a function as the callback, got string', 'callback null', ''].join('\n'));
+});
+
+test('required-with-commonjs', () => {
+  assert.ok(fs.existsSync(path.join(project, 'node_modules', 'dynenum')), 'not installed');
+  fs.writeFileSync(path.join(project, 'program.cjs'), commonjs);
+  const output = run(process.execPath, ['program.cjs'], { cwd: project });
+  assert.equal(output, 'openai_chat string\ntrue getLoadablePath,load\n');
 });
 
 test('missing-module-is-named', () => {

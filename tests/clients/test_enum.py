@@ -145,6 +145,19 @@ class Lookups(WithEnum):
             dynenum.enum_class(self.conn, "plain")
         self.assertEqual(str(caught.exception), "no such enum: 'plain' (it is a table)")
 
+    def test_bad_arguments_and_another_build(self):
+        with self.assertRaises(TypeError) as caught:
+            dynenum.enum_class(self.conn, 42)
+        self.assertEqual(str(caught.exception), "enum_class(): expected the enum's name as text, got int")
+        # Keys come from the package's own build: one of another version
+        # loaded on the connection could key differently.
+        versions = iter(["0.9.0", "1.0.0"] * 2)
+        with mock.patch("dynenum.database_enum.version", lambda conn: next(versions)):
+            with self.assertRaises(sqlite3.OperationalError) as caught:
+                dynenum.enum_class(self.conn, "endpoint_type")
+        self.assertEqual(str(caught.exception), "enum_class(): the connection has loaded dynenum 0.9.0, this package"
+                         " is dynenum 1.0.0: load this package's (dynenum.load(conn))")
+
     def test_attached_enum(self):
         self.conn.execute("ATTACH ? AS plugins", (scratch("enum-attached.db"),))
         self.conn.execute("CREATE VIRTUAL TABLE plugins.endpoint_type USING dynenum(MISTRAL)")

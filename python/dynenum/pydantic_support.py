@@ -12,7 +12,7 @@ allow_dynamic=True; elsewhere it is refused with Pydantic's enum error,
 which lists the permitted values.  Inside a container (List, Set, Tuple,
 Dict values) Pydantic 1 validates each item as a field of its own, which
 does not inherit the container field's settings: say allow_dynamic on the
-item, with Annotated, as `chain` does.  Names dynenum refuses are refused
+item, with Annotated, as `chain` does (an item's refusal says so).  Names dynenum refuses are refused
 with dynenum's message.  Pydantic is imported only when a model uses the
 class; Pydantic 2 is refused with a message naming the supported version
 (the wheel's extra `dynenum[pydantic]` installs it).
@@ -48,6 +48,16 @@ def validator(cls):
             # Refused: no reference to the member outlives this call (the
             # error's traceback holds this frame), so it is not kept.
             del member
+            # Pydantic 1 names an item of a container field '_' + the
+            # field's name, which a model's own field cannot start with; its
+            # settings are the item's, so the refusal says where they go.
+            if field.name.startswith("_"):
+                raise ItemRefused(enum_values=list(cls), class_name=cls.__name__)
             raise errors.EnumMemberError(enum_values=list(cls))
         return member
+
+    class ItemRefused(errors.EnumMemberError):
+        def __str__(self):
+            return ("%s; an item allows a dynamic member when it says so itself:"
+                    " List[Annotated[%s, Field(allow_dynamic=True)]]" % (super().__str__(), self.class_name))
     return validate_member

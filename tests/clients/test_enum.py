@@ -553,6 +553,7 @@ class PydanticContainers(WithEnum):
             many: typing.List[Dynamic] = []
             named: typing.Dict[str, Dynamic] = {}
             strict: typing.List[E] = []
+            plain: typing.Optional[E] = None
         model = Model(one="triton", many=["triton", "OpenAI-Chat"], named={"k": "vllm"})
         self.assertTrue(model.one.dynamic)
         self.assertEqual([m.dynamic for m in model.many], [True, False])
@@ -561,7 +562,15 @@ class PydanticContainers(WithEnum):
         self.assertIsNone(Model(one=None).one)
         with self.assertRaises(pydantic.ValidationError) as caught:
             Model(strict=["openai-chat", "triton"])
-        self.assertEqual([(e["loc"], e["type"]) for e in caught.exception.errors()], [(("strict", 1), "type_error.enum")])
+        self.assertEqual([(e["loc"], e["type"], e["msg"]) for e in caught.exception.errors()], [(
+            ("strict", 1), "type_error.enum", "value is not a valid enumeration member; permitted: 'openai_chat',"
+            " 'anthropic_chat', 'completions'; an item allows a dynamic member when it says so itself:"
+            " List[Annotated[EndpointType, Field(allow_dynamic=True)]]")])
+        with self.assertRaises(pydantic.ValidationError) as caught:
+            Model(plain="triton")
+        self.assertEqual([(e["loc"], e["msg"]) for e in caught.exception.errors()], [(
+            ("plain",), "value is not a valid enumeration member; permitted: 'openai_chat', 'anthropic_chat',"
+            " 'completions'")])
 
     def test_pydantic_2_is_named(self):
         E = self.E

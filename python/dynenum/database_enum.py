@@ -162,7 +162,9 @@ class DatabaseEnum(str, enum.Enum, metaclass=DatabaseEnumType):
             return member
         try:
             value, ordinal = listing.resolve(state.conn, state.enum_name, text)
-        except sqlite3.OperationalError as error:
+        except state.conn.OperationalError as error:
+            # The connection's own class: sqlite3's, or that of a module with
+            # its API (DB-API connections carry their exceptions).
             raise LookupFailed(str(error)) from None
         if ordinal is not None:
             # A member this class has not seen: added by another
@@ -417,7 +419,7 @@ def register(cls, name):
             except UnicodeEncodeError:
                 # Never bound: Python's sqlite3 would report the error of
                 # the statement's previous parameters.
-                raise sqlite3.IntegrityError(malformed_message(name, state.enum_name)) from None
+                raise state.conn.IntegrityError(malformed_message(name, state.enum_name)) from None
         listing.insert_member(state.conn, state.table, name)
         _reload(cls, forget=True)
         return state.by_key[state.key(name)]

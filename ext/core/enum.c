@@ -59,18 +59,30 @@ static int needs_escape(uint32_t cp) {
   return (cp != 0x20 && dynenum_is_space_or_control(cp)) || cp == '\\' || dynenum_is_default_ignorable(cp);
 }
 
+/* A name in the unquoted list of a strict check ("one of A, B, \u2026 (N
+** members); did you mean ...") also has the list's own punctuation
+** escaped, so that it cannot end the list early or fake a count or a
+** suggestion. */
+static int needs_escape_listed(uint32_t cp) {
+  return needs_escape(cp) || cp == ',' || cp == ';' || cp == '(' || cp == ')' || cp == 0x2026;
+}
+
+static void quote_escaping(char *buf, size_t cap, const char *s, size_t n, int (*escaped)(uint32_t));
+
 /* Writes s into buf as it should appear inside '...' of a message: at most
 ** QUOTE_MAX_BYTES of it (never cutting a UTF-8 sequence), with malformed
 ** bytes, invisible characters and backslashes written \xHH, and "..." when
 ** cut short. */
-void dynenum_quote(char *buf, size_t cap, const char *s, size_t n) {
+void dynenum_quote(char *buf, size_t cap, const char *s, size_t n) { quote_escaping(buf, cap, s, n, needs_escape); }
+
+static void quote_escaping(char *buf, size_t cap, const char *s, size_t n, int (*escaped)(uint32_t)) {
   const unsigned char *at = (const unsigned char *)s, *end = at + n;
   size_t used = 0, shown = 0;
   buf[0] = 0;
   while (at < end) {
     uint32_t cp;
     int len = dynenum_utf8_decode(at, (size_t)(end - at), &cp);
-    int escape = len == 0 || needs_escape(cp);
+    int escape = len == 0 || escaped(cp);
     size_t need = escape ? (size_t)(len ? len : 1) * 4 : (size_t)len;
     if (shown + (size_t)(len ? len : 1) > QUOTE_MAX_BYTES || used + need + 4 > cap) {
       if (used + 4 <= cap) memcpy(buf + used, "...", 4);
@@ -1057,10 +1069,10 @@ static void consider(suggestion *best, const uint32_t *input, size_t input_len, 
   }
 }
 
-/* The spelling of a member that is not retired closest to the key of s:
-** values first, then names, then aliases, the first one winning a tie
-** within a member. */
-static suggestion suggest(dynenum_enum *e, const char *s, size_t n) {
+/* The spelling of a member closest to the key of s (of a member that is
+** not retired, with current set): values first, then names, then aliases,
+** the first one winning a tie within a member. */
+static suggestion suggest(dynenum_enum *e, const char *s, size_t n, int current) {
   char key[DYNENUM_MAX_KEY_BYTES];
   uint32_t input[DYNENUM_MAX_KEY_BYTES];
   suggestion best = {SUGGEST_TOO_FAR, 0, NULL, NULL, 0};
@@ -1070,33 +1082,34 @@ static suggestion suggest(dynenum_enum *e, const char *s, size_t n) {
   size_t count = dynenum_enum_size(e), aliases = dynenum_enum_alias_count(e);
   for (size_t i = 0; i < count; i++) {
     const member_record *m = (const member_record *)dynenum_enum_member(e, i);
-    if (dynenum_member_is_retired(&m->pub)) continue;
+    if (current && dynenum_member_is_retired(&m->pub)) continue;
     consider(&best, input, input_len, m, m->pub.value, m->pub.value_len, m->value_key, m->value_key_len);
     consider(&best, input, input_len, m, m->pub.name, m->pub.name_len, m->name_key, m->name_key_len);
   }
   for (size_t i = 0; i < aliases; i++) {
     const alias_record *r = (const alias_record *)dynenum_enum_alias(e, i);
     const member_record *m = (const member_record *)r->pub.member;
-    if (dynenum_member_is_retired(&m->pub)) continue;
+    if (current && dynenum_member_is_retired(&m->pub)) continue;
     consider(&best, input, input_len, m, r->pub.name, r->pub.name_len, r->name_key, r->name_key_len);
   }
   if (best.ambiguous || 2 * (size_t)best.distance >= input_len) best.distance = SUGGEST_TOO_FAR;
   return best;
 }
 
-/* Writes into list (LIST_ROOM + 8 bytes) "one of A, B, ... (N members)", the
-** members that are not retired, and returns N. */
-static size_t list_current(dynenum_enum *e, char *list) {
+/* Writes into list (LIST_ROOM + 8 bytes) "A, B, ...", the members a strict
+** check accepts (those not retired, with current set), and returns how many
+** it accepts. */
+static size_t list_accepted(dynenum_enum *e, int current_only, char *list) {
   size_t count = dynenum_enum_size(e), current = 0, used = 0;
   int cut = 0;
   list[0] = 0;
   for (size_t i = 0; i < count; i++) {
     const dynenum_member *m = dynenum_enum_member(e, i);
     char shown[QUOTE_SIZE];
-    if (dynenum_member_is_retired(m)) continue;
+    if (current_only && dynenum_member_is_retired(m)) continue;
     current++;
     if (cut) continue;
-    dynenum_quote(shown, sizeof shown, m->name, m->name_len);
+    quote_escaping(shown, sizeof shown, m->name, m->name_len, needs_escape_listed);
     size_t need = strlen(shown) + (used ? 2 : 0);
     if (current > DYNENUM_LISTED_NAMES || used + need > LIST_ROOM) {
       cut = 1;
@@ -1110,10 +1123,10 @@ static size_t list_current(dynenum_enum *e, char *list) {
 
 /* The message of a strict check that refused s: subject says what was
 ** refused ("invalid value 'x' for enum 'E'"), then what is expected. */
-static int refuse_strictly(dynenum_enum *e, int code, const char *subject, const suggestion *hint,
+static int refuse_strictly(dynenum_enum *e, int code, int current_only, const char *subject, const suggestion *hint,
                            dynenum_error *err) {
   char list[LIST_ROOM + 8], advice[QUOTE_SIZE + 24] = "";
-  size_t current = list_current(e, list);
+  size_t current = list_accepted(e, current_only, list);
   if (current == 0) {
     return set_error(err, code, "%s: it has no members%s", subject, dynenum_enum_size(e) ? " that are not retired" : "");
   }
@@ -1130,7 +1143,10 @@ static int check_strictly(dynenum_enum *e, const char *s, size_t n, int refuse_r
                           dynenum_error *err) {
   const dynenum_member *m;
   char subject[2 * QUOTE_SIZE + 64], shown[QUOTE_SIZE];
-  if (!e || !out || (!s && n)) return set_error(err, DYNENUM_MISUSE, "dynenum_enum_check_member(): NULL argument");
+  if (!e || !out || (!s && n)) {
+    return set_error(err, DYNENUM_MISUSE, "%s(): NULL argument",
+                     refuse_retired ? "dynenum_enum_check_current" : "dynenum_enum_check_member");
+  }
   if (!s) s = "";
   if (dynenum_enum_find(e, s, n, &m) == DYNENUM_OK) {
     if (!refuse_retired || !dynenum_member_is_retired(m)) {
@@ -1139,12 +1155,12 @@ static int check_strictly(dynenum_enum *e, const char *s, size_t n, int refuse_r
     }
     dynenum_quote(shown, sizeof shown, m->name, m->name_len);
     snprintf(subject, sizeof subject, "member '%s' of enum '%s' is retired", shown, e->shown);
-    return refuse_strictly(e, DYNENUM_RETIRED, subject, NULL, err);
+    return refuse_strictly(e, DYNENUM_RETIRED, 1, subject, NULL, err);
   }
-  suggestion hint = suggest(e, s, n);
+  suggestion hint = suggest(e, s, n, refuse_retired);
   dynenum_quote(shown, sizeof shown, s, n);
   snprintf(subject, sizeof subject, "invalid value '%s' for enum '%s'", shown, e->shown);
-  return refuse_strictly(e, DYNENUM_NOTFOUND, subject, &hint, err);
+  return refuse_strictly(e, DYNENUM_NOTFOUND, refuse_retired, subject, &hint, err);
 }
 
 int dynenum_enum_check_member(dynenum_enum *e, const char *s, size_t n, const dynenum_member **out,

@@ -569,10 +569,19 @@ static size_t list_segment(size_t i, size_t *place) {
   return segment;
 }
 
+/* The arena's limit on members comes first: the list never runs out of
+** segments, and the key index's 2 entries a member and MAX_ALIASES never
+** need more than 2^32 slots. */
+_Static_assert((uint64_t)MAX_CHUNKS * ((uint64_t)ARENA_UNIT << CHUNK_SHIFT) / offsetof(member_record, text) <
+                   (uint64_t)LIST_FIRST * ((1u << LIST_SEGMENTS) - 1),
+               "the member list holds every member the arena can");
+_Static_assert(((uint64_t)MAX_CHUNKS * ((uint64_t)ARENA_UNIT << CHUNK_SHIFT) / offsetof(member_record, text) * 2 +
+                MAX_ALIASES) * 2 <= (uint64_t)1 << 32,
+               "a key index of 2^32 slots holds every key, at most half full");
+
 /* Makes room for the member of index count in the list (writer only). */
 static int list_reserve(dynenum_enum *e, size_t count) {
   size_t place, segment = list_segment(count, &place);
-  if (segment >= LIST_SEGMENTS) return DYNENUM_NOMEM;
   if (atomic_load_explicit(&e->list[segment], memory_order_relaxed)) return DYNENUM_OK;
   uint32_t *refs = alloc(&e->config, ((size_t)LIST_FIRST << segment) * sizeof *refs);
   if (!refs) return DYNENUM_NOMEM;
@@ -604,7 +613,6 @@ static int index_reserve(dynenum_enum *e, size_t extra) {
   if (need * 2 <= capacity) return DYNENUM_OK;
   size_t grown = capacity ? capacity : 16;
   while (need * 2 > grown) grown *= 2;
-  if (grown > (size_t)1 << 32) return DYNENUM_NOMEM; /* the home slot comes from 32 bits of hash */
   key_index *bigger = alloc(&e->config, sizeof *bigger + grown * sizeof(uint64_t));
   if (!bigger) return DYNENUM_NOMEM;
   bigger->retired_next = NULL;

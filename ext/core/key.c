@@ -406,7 +406,10 @@ static int compare_units(const dynenum_fold_table *t, const unsigned char *p, co
                          const unsigned char *q, const unsigned char *q_end) {
   uint32_t x, y;
   int m, k;
-  while (p_end - p >= 4 && q_end - q >= 4) {
+  /* Where fewer than four bytes are left (or the start, when that is so
+  ** from the start). */
+  const unsigned char *p_stop = p_end - p >= 4 ? p_end - 3 : p, *q_stop = q_end - q >= 4 ? q_end - 3 : q;
+  while (p < p_stop && q < q_stop) {
     uint32_t u = load_little_endian_32(p), v = load_little_endian_32(q);
     if (((u | v) & 0xFF) < 0x80) {
       x = ascii_key_byte((unsigned char)u);

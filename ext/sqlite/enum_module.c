@@ -53,6 +53,9 @@ typedef struct enum_table {
   dynenum_connection *connection; /* and its db */
   char *schema;
   char *name; /* the table's name, as declared */
+  /* name quoted for messages, once: quoting it per INSERT of a bulk
+  ** INSERT ... SELECT cost more than the core's checks. */
+  char shown[DYNENUM_QUOTE_SIZE];
   /* Set once this transaction has written the members table: from then on
   ** it holds the write lock, so no other connection can change the enum,
   ** and as long as this one changes no row but through the module, the
@@ -118,6 +121,7 @@ static int enum_connect(sqlite3 *db, void *aux, int argc, const char *const *arg
     sqlite3_free(t);
     return SQLITE_NOMEM;
   }
+  dynenum_quote(t->shown, sizeof t->shown, t->name, strlen(t->name));
   *out = &t->base;
   return SQLITE_OK;
 }
@@ -395,7 +399,7 @@ typedef struct insert_request {
   sqlite3_value *rowid, *ordinal, *value, *retired;
   const char *name;
   size_t name_len;
-  char shown_enum[DYNENUM_QUOTE_SIZE]; /* the enum, quoted for messages */
+  const char *shown_enum; /* the enum, quoted for messages (enum_table's shown) */
 } insert_request;
 
 /* The name and value rules of an added member.  It is a name that was in
@@ -410,11 +414,12 @@ static int check_name_and_value(enum_table *t, dynenum_enum *e, const insert_req
       dynenum_enum_check_new_member(e, r->name, r->name_len, NULL, 0, &err) != DYNENUM_OK) {
     return dynenum_vtab_error(&t->base, SQLITE_CONSTRAINT, sqlite3_mprintf("dynenum: %s", err.message));
   }
+  int type = sqlite3_value_type(r->value);
+  if (type == SQLITE_NULL) return SQLITE_OK;
   char key[DYNENUM_MAX_KEY_BYTES];
   size_t key_len = dynenum_key(r->name, r->name_len, key, sizeof key);
-  int type = sqlite3_value_type(r->value);
-  if (type == SQLITE_NULL || (type == SQLITE_TEXT && (size_t)sqlite3_value_bytes(r->value) == key_len &&
-                              memcmp(sqlite3_value_text(r->value), key, key_len) == 0)) {
+  if (type == SQLITE_TEXT && (size_t)sqlite3_value_bytes(r->value) == key_len &&
+      memcmp(sqlite3_value_text(r->value), key, key_len) == 0) {
     return SQLITE_OK;
   }
   char shown_name[DYNENUM_QUOTE_SIZE], shown_key[DYNENUM_QUOTE_SIZE];
@@ -483,7 +488,9 @@ static int read_request(enum_table *t, sqlite3_value **argv, insert_request *r) 
   r->ordinal = argv[2 + ENUM_COLUMN_ORDINAL];
   r->value = argv[2 + ENUM_COLUMN_VALUE];
   r->retired = argv[2 + ENUM_COLUMN_RETIRED];
-  dynenum_quote(r->shown_enum, sizeof r->shown_enum, t->name, strlen(t->name));
+  r->shown_enum = t->shown;
+  r->name = NULL;
+  r->name_len = 0;
   if (sqlite3_value_type(name) != SQLITE_TEXT) {
     char *what = dynenum_describe_value(name);
     if (!what) return SQLITE_NOMEM;
@@ -755,6 +762,7 @@ static int enum_rename(sqlite3_vtab *vtab, const char *new_name) {
   }
   sqlite3_free(t->name);
   t->name = renamed;
+  dynenum_quote(t->shown, sizeof t->shown, t->name, strlen(t->name));
   sqlite3_finalize(t->insert); /* it names the old members table */
   t->insert = NULL;
   dynenum_connection_changed(t->connection, 1);

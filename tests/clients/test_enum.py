@@ -743,5 +743,68 @@ class Threads(unittest.TestCase):
         self.assertEqual([thread.is_alive() for thread in threads], [False, False], "deadlocked")
         self.assertEqual(failures, [])
 
+
+class Review15b(unittest.TestCase):
+    """Failing tests of review 15b (see its report)."""
+
+    def test_lookup_after_a_rollback_never_gives_another_members_name(self):
+        path = scratch("review15b-rollback.db")
+        conn = sqlite3.connect(path, isolation_level=None)
+        conn.enable_load_extension(True)
+        conn.load_extension(EXTENSION)
+        other = connect(path)
+        conn.execute("CREATE VIRTUAL TABLE e USING dynenum(A, B)")
+        E = dynenum.enum_class(conn, "e")
+        conn.execute("BEGIN")
+        dynenum.register(E, "PLUGIN_ONE")
+        conn.execute("ROLLBACK")
+        other.execute("INSERT INTO e(name) VALUES ('PLUGIN_TWO')")
+        other.commit()
+        # SQL resolves plugin_two to 'plugin_two' (ordinal 3); the class
+        # answers PLUGIN_ONE, which does not even equal the input.
+        self.assertEqual(E("plugin_two").value, "plugin_two")
+
+    def test_refused_long_inputs_are_not_kept(self):
+        conn = connect()
+        conn.execute("CREATE VIRTUAL TABLE e USING dynenum(A)")
+        E = dynenum.enum_class(conn, "e")
+        for i in range(50):
+            with self.assertRaises(ValueError):
+                E("%04d" % i + "x" * 100000)
+        kept = sum(len(text) + len(key) for text, key in E._dynenum_state.keys.cache.items())
+        self.assertLess(kept, 100000, "refused 100 kB inputs are kept in the key cache")
+
+    def test_schema_of_a_dict_keyed_by_the_class(self):
+        conn = connect()
+        conn.execute(ENDPOINT_TYPE)
+        E = dynenum.enum_class(conn, "endpoint_type")
+
+        class Model(pydantic.BaseModel):
+            counts: typing.Dict[E, int] = {}
+        Model.schema()  # AttributeError: 'EndpointType' object has no attribute 'pattern'
+
+    def test_members_iterated_while_another_thread_registers(self):
+        conn = connect()
+        conn.execute("CREATE VIRTUAL TABLE e USING dynenum(A)")
+        E = dynenum.enum_class(conn, "e")
+        errors, stop = [], []
+
+        def iterate():
+            while not stop:
+                try:
+                    list(E.__members__.items())
+                    for _ in E.__members__:
+                        pass
+                except RuntimeError as error:
+                    errors.append(error)
+        thread = threading.Thread(target=iterate)
+        thread.start()
+        for i in range(500):
+            dynenum.register(E, "N%d" % i)
+        stop.append(True)
+        thread.join()
+        self.assertEqual(errors[:1], [])
+
+
 if __name__ == "__main__":
     main("enum")

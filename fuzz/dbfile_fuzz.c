@@ -28,7 +28,9 @@
 **     INSERT of a new member, the check, ROLLBACK TO, the check; the same
 **     INSERT once more, RELEASE, the check; ALTER TABLE ... RENAME, the check
 **     on the new name, ROLLBACK TO, the check; DROP TABLE, ROLLBACK TO, the
-**     check;
+**     check; UPDATE E SET retired = 1 of its first member, the check (and
+**     dynenum_current refusing that member, dynenum_is_member and
+**     dynenum_strict still taking it), ROLLBACK TO, the check;
 **   - every ordinary table and view (sqlite_schema) read whole; then inside
 **     a savepoint, for each table INSERT DEFAULT VALUES, INSERT of a member
 **     name and of a hostile string into each of its first writable columns,
@@ -60,7 +62,10 @@
 ** DYNENUM, value TEXT COLLATE DYNENUM); the oracle for its members is the
 ** core fed the scanned rows in order, as the binding's loader should be
 ** (ordinals 1, 2, ... as integers, names and values as text,
-** dynenum_enum_add accepting each).
+** dynenum_enum_add accepting each), then given the aliases the catalog lists
+** (its rows with alias_of set; the member rows are held to the scan), each
+** of which dynenum_enum_add_alias must accept.  The catalog's member rows
+** (alias_of IS NULL) are what CATALOG compares with the scan.
 **   1 ACCEPTS   the functions load the enum (dynenum_is_member(E, NULL) is
 **               NULL, not an error) only when the scan succeeds and its rows
 **               are a valid enum;
@@ -70,7 +75,9 @@
 **               verdict, SECURITY.md;
 **   4 MEMBERS   when both succeed, every probe is a member exactly when the
 **               oracle finds it, with the oracle's ordinal, and resolves to
-**               its value (a non-member: to its key, or an error);
+**               its value (a non-member: to its key, or an error), and
+**               dynenum_strict of a member gives that value too; the
+**               aliases' names are probes as well;
 **   8 CATALOG   the catalog WHERE enum = E succeeds exactly when the scan
 **               does, with the same rows in the same order; so does the
 **               catalog read whole, when it succeeds;
@@ -529,6 +536,32 @@ static dynenum_enum *oracle_of(const row_list *scan, char *why, size_t why_size)
   return e;
 }
 
+/* Gives the oracle the aliases the catalog lists for table (name, alias_of)
+** and appends their names to aliases; 0 when the core refuses one (*why
+** says which), which no enum the functions load may hold. */
+static int oracle_aliases(sqlite3 *db, dynenum_enum *oracle, const char *table, row_list *aliases, char *why,
+                          size_t why_size) {
+  sqlite3_stmt *stmt = prepare(db, "SELECT ordinal, name, alias_of FROM dynenum_members WHERE schema = 'main' AND "
+                                   "enum = ?1 AND alias_of IS NOT NULL");
+  memset(aliases, 0, sizeof *aliases);
+  if (!stmt) return 1;
+  bind_text(db, stmt, 1, table, strlen(table));
+  read_rows(db, stmt, 0, -1, NULL, aliases);
+  finish(db, stmt);
+  for (int i = 0; oracle && i < aliases->count; i++) {
+    const member_row *r = &aliases->items[i];
+    dynenum_error err;
+    if (r->name.type != SQLITE_TEXT || r->value.type != SQLITE_TEXT) continue;
+    int rc = dynenum_enum_add_alias(oracle, r->name.bytes, r->name.len, r->value.bytes, r->value.len, NULL, &err);
+    if (rc == DYNENUM_NOMEM) abort();
+    if (rc != DYNENUM_OK) {
+      snprintf(why, why_size, "alias %d: %s", i + 1, err.message);
+      return 0;
+    }
+  }
+  return 1;
+}
+
 /* A string the functions are asked about. */
 typedef struct probe {
   const char *s;
@@ -594,7 +627,8 @@ static void ask_batch(sqlite3 *db, const char *name, const probe *probes, size_t
     size_t n = count - first < PROBES_PER_STATEMENT ? count - first : PROBES_PER_STATEMENT;
     sqlite3_str *sql = sqlite3_str_new(db);
     sqlite3_str_appendall(sql, "SELECT dynenum_is_member(?1, column1), dynenum_ordinal(?1, column1), "
-                               "CASE WHEN column2 THEN dynenum_resolve(?1, column1) END FROM (VALUES ");
+                               "CASE WHEN column2 THEN dynenum_resolve(?1, column1) END, "
+                               "CASE WHEN column2 = 2 THEN dynenum_strict(?1, column1) END FROM (VALUES ");
     for (size_t i = 0; i < n; i++) sqlite3_str_appendf(sql, "%s(?%d, ?%d)", i ? ", " : "", (int)(2 + 2 * i), (int)(3 + 2 * i));
     sqlite3_str_appendall(sql, ")");
     char *text = sqlite3_str_finish(sql);
@@ -608,7 +642,9 @@ static void ask_batch(sqlite3 *db, const char *name, const probe *probes, size_t
       members[i] = NULL;
       if (oracle && dynenum_enum_find(oracle, p->s, p->n, &members[i]) != DYNENUM_OK) members[i] = NULL;
       bind_text(db, stmt, (int)(2 + 2 * i), p->s, p->n);
-      note(db, sqlite3_bind_int(stmt, (int)(3 + 2 * i), members[i] || dynenum_check_dynamic_name(p->s, p->n) == DYNENUM_OK));
+      /* 2: a member (strict too), 1: a valid dynamic name, 0: neither. */
+      note(db, sqlite3_bind_int(stmt, (int)(3 + 2 * i),
+                                members[i] ? 2 : dynenum_check_dynamic_name(p->s, p->n) == DYNENUM_OK));
     }
     for (size_t i = 0; i < n; i++) {
       const probe *p = &probes[first + i];
@@ -632,6 +668,9 @@ static void ask_batch(sqlite3 *db, const char *name, const probe *probes, size_t
         FUZZ_CHECK(column_is_text(stmt, 2, m->value, m->value_len),
                    "dynenum_resolve of a member the scan lists gives %s, not the value it lists",
                    sqlite3_column_text(stmt, 2));
+        FUZZ_CHECK(column_is_text(stmt, 3, m->value, m->value_len),
+                   "dynenum_strict of a member the scan lists gives %s, not the value it lists",
+                   sqlite3_column_text(stmt, 3));
       } else {
         FUZZ_CHECK(sqlite3_column_type(stmt, 1) == SQLITE_NULL, "dynenum_ordinal gives %s for a name the scan lacks",
                    sqlite3_column_text(stmt, 1));
@@ -673,8 +712,8 @@ static int functions_load(sqlite3 *db, const char *name, char *message, size_t s
 /* The catalog's rows for the enum: read whole and filtered in C, or with
 ** the constraint given. */
 static void read_catalog(sqlite3 *db, const char *table, const char *where, row_list *out) {
-  sqlite3_stmt *stmt =
-      prepare(db, "SELECT ordinal, name, value, enum, schema FROM dynenum_members %s", where ? where : "");
+  sqlite3_stmt *stmt = prepare(db, "SELECT ordinal, name, value, enum, schema FROM dynenum_members %s",
+                               where ? where : "WHERE alias_of IS NULL");
   memset(out, 0, sizeof *out);
   if (!stmt) return;
   if (where) {
@@ -695,7 +734,7 @@ static struct {
 } whole_catalog;
 
 static void read_whole_catalog(sqlite3 *db) {
-  sqlite3_stmt *stmt = prepare(db, "SELECT ordinal, name, value, enum, schema FROM dynenum_members");
+  sqlite3_stmt *stmt = prepare(db, "SELECT ordinal, name, value, enum, schema FROM dynenum_members WHERE alias_of IS NULL");
   row_list *l = &whole_catalog.rows;
   memset(l, 0, sizeof *l);
   whole_catalog.enums = (char **)fuzz_alloc(sizeof *whole_catalog.enums * MAX_ROWS);
@@ -785,6 +824,19 @@ static void check_enum(sqlite3 *db, const char *table, const char *stage, int fu
 
   /* Their verdicts. */
   int loaded = functions_load(db, name, message, sizeof message);
+  row_list aliases;
+  memset(&aliases, 0, sizeof aliases);
+  if (loaded && valid) {
+    int accepted = oracle_aliases(db, oracle, table, &aliases, why, sizeof why);
+    if (CHECKING(CHECK_MEMBERS) && is_enum && !scan.overflow && reliable()) {
+      FUZZ_CHECK(accepted, "the catalog lists an alias the core refuses: %s", why);
+    }
+    if (!accepted || !aliases.complete || aliases.overflow) {
+      dynenum_enum_release(oracle);
+      oracle = NULL;
+      valid = 0;
+    }
+  }
   int comparable = is_enum && !scan.overflow;
   if (comparable && reliable()) {
     if (CHECKING(CHECK_ACCEPTS)) {
@@ -805,7 +857,7 @@ static void check_enum(sqlite3 *db, const char *table, const char *stage, int fu
   ** two, in the error path. */
   const probe *extra = full ? fixed_probes : light_probes;
   size_t extra_count = full ? FIXED_PROBE_COUNT : sizeof light_probes / sizeof light_probes[0];
-  probe *probes = (probe *)fuzz_alloc(sizeof *probes * (3 * (size_t)scan.count + extra_count));
+  probe *probes = (probe *)fuzz_alloc(sizeof *probes * (3 * (size_t)scan.count + (size_t)aliases.count + extra_count));
   char (*keys)[DYNENUM_MAX_KEY_BYTES] = (char (*)[DYNENUM_MAX_KEY_BYTES])fuzz_alloc(sizeof *keys * (size_t)(scan.count ? scan.count : 1));
   size_t count = 0;
   for (int i = 0; loaded && i < scan.count; i++) {
@@ -817,9 +869,13 @@ static void check_enum(sqlite3 *db, const char *table, const char *stage, int fu
     }
     if (r->value.type == SQLITE_TEXT) probes[count++] = (probe){r->value.bytes, r->value.len};
   }
+  for (int i = 0; loaded && i < aliases.count; i++) {
+    if (aliases.items[i].name.type == SQLITE_TEXT) probes[count++] = (probe){aliases.items[i].name.bytes, aliases.items[i].name.len};
+  }
   for (size_t i = 0; i < (loaded ? extra_count : 0); i++) probes[count++] = extra[i];
   ask_batch(db, name, probes, count, oracle, CHECKING(CHECK_MEMBERS) && comparable && valid && loaded);
   free(probes);
+  rows_free(&aliases);
   free(keys);
   if (full || !loaded) {
     static const probe reserved = PROBE("_private"), unqualified = PROBE("OPENAI_CHAT");
@@ -828,7 +884,8 @@ static void check_enum(sqlite3 *db, const char *table, const char *stage, int fu
   }
 
   /* The catalog, three ways. */
-  static const char *const ways[3] = {NULL, "WHERE enum = ?1", "WHERE schema = 'main' AND enum = ?1"};
+  static const char *const ways[3] = {NULL, "WHERE enum = ?1 AND alias_of IS NULL",
+                                      "WHERE schema = 'main' AND enum = ?1 AND alias_of IS NULL"};
   for (int w = full ? 0 : 1; w < (full ? 3 : 2); w++) {
     if (w == 0) whole_catalog_of(table, &catalog);
     else read_catalog(db, table, ways[w], &catalog);
@@ -890,6 +947,37 @@ static char *first_member_name(sqlite3 *db, const char *table) {
   return name;
 }
 
+/* After member (the first) was retired: dynenum_current refuses it, and
+** dynenum_is_member and dynenum_strict still take it (SPEC section 11.7). */
+static void check_retired(sqlite3 *db, const char *table, const char *member) {
+  char *name = qualified(table);
+  int loads = 0; /* the functions answer about the enum at all */
+  sqlite3_stmt *stmt = prepare(db, "SELECT dynenum_is_member(?1, ?2), dynenum_strict(?1, ?2) IS NOT NULL");
+  if (stmt) {
+    bind_text(db, stmt, 1, name, strlen(name));
+    bind_text(db, stmt, 2, member, strlen(member));
+    int rc = note(db, sqlite3_step(stmt));
+    loads = rc == SQLITE_ROW;
+    if (CHECKING(CHECK_MEMBERS) && reliable() && loads) {
+      FUZZ_CHECK(sqlite3_column_int(stmt, 0) == 1 && sqlite3_column_int(stmt, 1) == 1,
+                 "a retired member is no longer a member for dynenum_is_member or dynenum_strict");
+    }
+    finish(db, stmt);
+  }
+  stmt = prepare(db, "SELECT dynenum_current(?1, ?2)");
+  if (stmt) {
+    bind_text(db, stmt, 1, name, strlen(name));
+    bind_text(db, stmt, 2, member, strlen(member));
+    int rc = note(db, sqlite3_step(stmt));
+    if (CHECKING(CHECK_MEMBERS) && reliable() && loads) {
+      FUZZ_CHECK(rc == SQLITE_ERROR && strstr(sqlite3_errmsg(db), "' is retired: ") != NULL,
+                 "dynenum_current of a retired member gives %d: %s", rc, sqlite3_errmsg(db));
+    }
+    finish(db, stmt);
+  }
+  free(name);
+}
+
 /* Writes to one enum inside savepoints, with the checks between. */
 static void work_on_enum(sqlite3 *db, const char *table) {
   if (run(db, "SAVEPOINT dbfile_fuzz") == SQLITE_DONE) {
@@ -907,6 +995,18 @@ static void work_on_enum(sqlite3 *db, const char *table) {
     state.stage = "insert to keep";
     insert_member(db, table, "fuzz-released-member", "");
     if (run(db, "RELEASE dbfile_fuzz") == SQLITE_DONE) check_enum(db, table, "after RELEASE of an insert", 0);
+  }
+
+  if (run(db, "SAVEPOINT dbfile_fuzz") == SQLITE_DONE) {
+    state.stage = "retire";
+    char *first = first_member_name(db, table);
+    if (first && run(db, "UPDATE \"main\".\"%w\" SET retired = 1 WHERE ordinal = 1", table) == SQLITE_DONE) {
+      check_retired(db, table, first);
+      check_enum(db, table, "after a retirement", 0);
+      if (run(db, "ROLLBACK TO dbfile_fuzz") == SQLITE_DONE) check_enum(db, table, "after ROLLBACK TO the retirement", 0);
+    }
+    free(first);
+    run(db, "RELEASE dbfile_fuzz");
   }
 
   static const char renamed[] = "dbfile_fuzz_renamed";

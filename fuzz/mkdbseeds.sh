@@ -24,8 +24,9 @@
 # (dynenum_is_member(...)), generated columns, triggers that add members,
 # views over enums and over dynenum_members, names that look qualified, the
 # WAL header bytes, members tables that are views, ordinary tables of other
-# shapes or hold rows no enum may have, triggers on a members table, and
-# schema SQL as another program might have written it.
+# shapes or hold rows no enum may have, triggers on a members table, the
+# aliases and retired tables and an application's tables under their names,
+# and schema SQL as another program might have written it.
 set -eu
 
 extension=${DYNENUM_EXTENSION:-build/dynenum}
@@ -74,6 +75,26 @@ CREATE VIRTUAL TABLE spelling USING dynenum(
   $long_name,
   "Legacy Completions" = 'legacy-completions');
 INSERT INTO spelling(name) VALUES ('Ångström'), ('µ-unit'), ('Ǆ');
+SQL
+
+# Aliases (declared and added) and a retired member: the two optional
+# shadow tables, as the module writes them (docs/SPEC.md section 11.5).
+seed shadow-aliases-retired <<'SQL'
+CREATE VIRTUAL TABLE endpoint_type USING dynenum(
+  OPENAI_CHAT, OPENAI = OPENAI_CHAT, ANTHROPIC_CHAT = 'anthropic_chat', "Legacy Completions" = 'completions');
+INSERT INTO endpoint_type(name, alias_of) VALUES ('Anthropic-Chat', 'ANTHROPIC_CHAT');
+UPDATE endpoint_type SET retired = 1 WHERE name = 'Legacy Completions';
+CREATE TABLE endpoint(kind TEXT CHECK (dynenum_strict('endpoint_type', kind) IS NOT NULL));
+INSERT INTO endpoint VALUES ('openai'), ('completions');
+CREATE TRIGGER endpoint_current BEFORE INSERT ON endpoint BEGIN SELECT dynenum_current('endpoint_type', NEW.kind); END;
+SQL
+
+# The application's tables under those names, which are not the enum's.
+seed shadow-in-the-way <<'SQL'
+CREATE VIRTUAL TABLE endpoint_type USING dynenum(OPENAI_CHAT, ANTHROPIC_CHAT = 'anthropic_chat');
+CREATE TABLE endpoint_type_aliases(name TEXT NOT NULL, ordinal INTEGER NOT NULL);
+INSERT INTO endpoint_type_aliases VALUES ('my_alias', 1);
+CREATE VIEW endpoint_type_retired AS SELECT 1 AS ordinal;
 SQL
 
 seed collate-index <<'SQL'

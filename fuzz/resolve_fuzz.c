@@ -14,8 +14,12 @@
 **     "𐐀𐐁" = '𐐨𐐩',                -- Deseret: name and value share a key
 **     KELVIN = 'kelvin',             -- KELVIN SIGN: 'Kelvin' spelt with U+212A
 **     KKK...K,                       -- 255 bytes: 255 KELVIN SIGNs (765 bytes)
-**     "ȺȺ...ȺX" = 'max_key'          -- 255 bytes whose key is 382 bytes
-**   )
+**     "ȺȺ...ȺX" = 'max_key',         -- 255 bytes whose key is 382 bytes
+**     OPENAI = OPENAI_CHAT,          -- aliases (docs/SPEC.md section 11)
+**     Claude = ANTHROPIC_CHAT,
+**     "ß" = STRASSE                  -- an alias whose key is not 'ss'
+**   );
+**   UPDATE e SET retired = 1 WHERE name = 'Legacy Completions';
 **
 ** For each input x (the whole input) it runs, with x bound as TEXT,
 **   SELECT dynenum_resolve('e', ?1), dynenum_is_member('e', ?1),
@@ -32,12 +36,20 @@
 **     by a second statement when resolve failed);
 **   - dynenum_key(x) is the core's dynenum_key of the same bytes and the
 **     reference key.
+** Aliases count as their member's names for the oracle, and retirement
+** changes none of those answers.  dynenum_strict(x) gives resolve's value
+** for a member (retired or not) and otherwise fails with "dynenum_strict():
+** invalid value '...' for enum 'e': ..."; dynenum_current(x) does the same
+** but refuses the retired member with "dynenum_current(): member 'Legacy
+** Completions' of enum 'e' is retired: ...".
 ** Then the same bytes bound as a BLOB must fail (dynenum_resolve and
 ** dynenum_key alike) with a message saying it is a blob.  Finally the core
 ** API on a fresh core enum with the same members: dynenum_enum_find and
 ** dynenum_enum_resolve agree with the oracle, a dynamic member has value =
 ** key, ordinal 0 and the flag set, and resolving it again (or its key)
-** returns the same object; a refusal has the oracle's code.
+** returns the same object; a refusal has the oracle's code;
+** dynenum_enum_check_member and dynenum_enum_check_current agree with the
+** strict functions.
 **
 ** Build and run (make fuzz runs every target; FUZZ_SECONDS, default 60):
 **   make build/fuzz/resolve_fuzz
@@ -81,10 +93,27 @@ static fixed_member members[] = {
 };
 #define MEMBER_COUNT (sizeof members / sizeof members[0])
 
+/* Each alias names its member by ordinal (1-based); its key is computed once. */
+typedef struct fixed_alias {
+  const char *name;
+  int ordinal;
+  ref_string key;
+} fixed_alias;
+
+static fixed_alias aliases[] = {
+    {"OPENAI", 1, {0}},
+    {"Claude", 2, {0}},
+    {"\xc3\x9f", 5, {0}}, /* ß */
+};
+#define ALIAS_COUNT (sizeof aliases / sizeof aliases[0])
+#define RETIRED_ORDINAL 3 /* Legacy Completions */
+
 static sqlite3 *db;
 static sqlite3_stmt *all_functions;  /* resolve, is_member, ordinal, key */
 static sqlite3_stmt *after_an_error; /* is_member, ordinal, key */
 static sqlite3_stmt *key_only;       /* key */
+static sqlite3_stmt *strict_check;   /* dynenum_strict */
+static sqlite3_stmt *current_check;  /* dynenum_current */
 static dynenum_enum *core_enum;      /* the same members in the core alone */
 
 static const uint8_t *current_input;
@@ -138,7 +167,17 @@ FUZZ_HARNESS static void define_enum(void) {
       m->expected_value_len = m->name_key.len;
     }
   }
-  sqlite3_str_appendall(sql, ")");
+  for (size_t i = 0; i < ALIAS_COUNT; i++) {
+    fixed_alias *a = &aliases[i];
+    const char *target = members[a->ordinal - 1].name;
+    sqlite3_str_appendall(sql, ",\n  ");
+    append_quoted(sql, a->name, '"');
+    sqlite3_str_appendall(sql, " = ");
+    append_quoted(sql, target, '"');
+    a->key = ref_key_of(a->name, strlen(a->name));
+  }
+  sqlite3_str_appendall(sql, ");\nUPDATE e SET retired = 1 WHERE ordinal = ");
+  sqlite3_str_appendf(sql, "%d", RETIRED_ORDINAL);
   char *create = sqlite3_str_finish(sql);
   char *error = NULL;
   if (!create || sqlite3_exec(db, create, NULL, NULL, &error) != SQLITE_OK) {
@@ -180,6 +219,15 @@ FUZZ_HARNESS static dynenum_enum *new_core_enum(void) {
       abort();
     }
   }
+  for (size_t i = 0; i < ALIAS_COUNT; i++) {
+    const fixed_alias *a = &aliases[i];
+    const fixed_member *m = &members[a->ordinal - 1];
+    if (dynenum_enum_add_alias(e, a->name, strlen(a->name), m->name, strlen(m->name), NULL, &err) != DYNENUM_OK) {
+      fprintf(stderr, "resolve_fuzz: core enum: %s\n", err.message);
+      abort();
+    }
+  }
+  if (dynenum_enum_set_retired(e, dynenum_enum_member(e, RETIRED_ORDINAL - 1), 1) != DYNENUM_OK) abort();
   return e;
 }
 
@@ -197,7 +245,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
                          -1, &all_functions, NULL) != SQLITE_OK ||
       sqlite3_prepare_v2(db, "SELECT dynenum_is_member('e', ?1), dynenum_ordinal('e', ?1), dynenum_key(?1)", -1,
                          &after_an_error, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2(db, "SELECT dynenum_key(?1)", -1, &key_only, NULL) != SQLITE_OK) {
+      sqlite3_prepare_v2(db, "SELECT dynenum_key(?1)", -1, &key_only, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2(db, "SELECT dynenum_strict('e', ?1)", -1, &strict_check, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2(db, "SELECT dynenum_current('e', ?1)", -1, &current_check, NULL) != SQLITE_OK) {
     fprintf(stderr, "resolve_fuzz: %s\n", sqlite3_errmsg(db));
     abort();
   }
@@ -298,13 +348,54 @@ static void check_sql_blob(const char *x, size_t n) {
   }
 }
 
+/* dynenum_strict and dynenum_current: the member's value, or the error the
+** oracle says, with its message well-formed and in its place. */
+static void check_sql_strict(const char *x, size_t n, const expectation *want) {
+  sqlite3_stmt *statements[2] = {strict_check, current_check};
+  const char *invalid[2] = {"dynenum_strict(): invalid value '", "dynenum_current(): invalid value '"};
+  for (int i = 0; i < 2; i++) {
+    int retired = i == 1 && want->member && want->ordinal == RETIRED_ORDINAL;
+    sqlite3_bind_text64(statements[i], 1, x, n, SQLITE_STATIC, SQLITE_UTF8);
+    int rc = sqlite3_step(statements[i]);
+    const char *message = sqlite3_errmsg(db);
+    if (want->member && !retired) {
+      FUZZ_CHECK(rc == SQLITE_ROW && same_text(statements[i], 0, want->member->expected_value,
+                                               want->member->expected_value_len),
+                 "%.15s of a member does not give its value: %s", invalid[i], message);
+    } else if (retired) {
+      static const char is_retired[] =
+          "dynenum_current(): member 'Legacy Completions' of enum 'e' is retired: expected one of ";
+      FUZZ_CHECK(rc == SQLITE_ERROR && strncmp(message, is_retired, sizeof is_retired - 1) == 0,
+                 "dynenum_current of the retired member: %d, %s", rc, message);
+    } else {
+      FUZZ_CHECK(rc == SQLITE_ERROR && strncmp(message, invalid[i], strlen(invalid[i])) == 0 &&
+                     contains(message, "' for enum 'e': expected one of "),
+                 "%.15s of a non-member: %d, %s", invalid[i], rc, message);
+    }
+    if (rc != SQLITE_ROW) FUZZ_CHECK(ref_message_ok(message), "the strict message is not well-formed UTF-8");
+    sqlite3_reset(statements[i]);
+    sqlite3_clear_bindings(statements[i]);
+  }
+}
+
 /* The core API: find and resolve on the enum made once (which never interns
 ** anything, as only real members and refusals are resolved on it), and on a
 ** fresh one for a valid dynamic name, so that every run starts alike. */
 static void check_core(const char *x, size_t n, const expectation *want) {
   const dynenum_member *found = NULL, *resolved = NULL, *again = NULL;
   dynenum_error err;
-  int rc = dynenum_enum_find(core_enum, x, n, &found);
+  int rc = dynenum_enum_check_member(core_enum, x, n, &found, &err);
+  FUZZ_CHECK(want->member ? rc == DYNENUM_OK && found->ordinal == want->ordinal : rc == DYNENUM_NOTFOUND,
+             "dynenum_enum_check_member gives %d", rc);
+  if (rc != DYNENUM_OK) FUZZ_CHECK(ref_message_ok(err.message), "check_member's message is not well-formed");
+  rc = dynenum_enum_check_current(core_enum, x, n, &found, &err);
+  FUZZ_CHECK(!want->member                          ? rc == DYNENUM_NOTFOUND
+             : want->ordinal == RETIRED_ORDINAL ? rc == DYNENUM_RETIRED
+                                                : rc == DYNENUM_OK && found->ordinal == want->ordinal,
+             "dynenum_enum_check_current gives %d", rc);
+  if (rc != DYNENUM_OK) FUZZ_CHECK(ref_message_ok(err.message), "check_current's message is not well-formed");
+  found = NULL;
+  rc = dynenum_enum_find(core_enum, x, n, &found);
   if (want->member) {
     FUZZ_CHECK(rc == DYNENUM_OK && found->ordinal == want->ordinal, "dynenum_enum_find gives %d, expected member %d",
                rc, want->ordinal);
@@ -364,9 +455,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       want.ordinal = (int)i + 1;
     }
   }
+  for (size_t i = 0; i < ALIAS_COUNT; i++) {
+    const fixed_alias *a = &aliases[i];
+    if (ref_order(want.key.bytes, want.key.len, a->key.bytes, a->key.len) == 0) {
+      want.member = &members[a->ordinal - 1];
+      want.ordinal = a->ordinal;
+    }
+  }
   want.code = ref_dynamic_name_code(x, size);
 
   check_sql_text(x, size, &want);
+  check_sql_strict(x, size, &want);
   check_sql_blob(x, size);
   check_core(x, size, &want);
 

@@ -263,6 +263,11 @@ static void test_strict_checks(void) {
   CHECK_STR_EQ("invalid value 'completion' for enum 'endpoint_type': expected one of OPENAI_CHAT, ANTHROPIC_CHAT (2 "
                "members)",
                strict_message(e, "completion", 1, DYNENUM_NOTFOUND), "a retired member is neither listed nor suggested");
+  /* check_member accepts a retired member, so its message lists, counts
+  ** and suggests it (review 14: the count left it out). */
+  CHECK_STR_EQ("invalid value 'completion' for enum 'endpoint_type': expected one of OPENAI_CHAT, ANTHROPIC_CHAT, "
+               "Legacy Completions (3 members); did you mean 'completions'?",
+               strict_message(e, "completion", 0, DYNENUM_NOTFOUND), "check_member: what it accepts, retired too");
   CHECK_INT_EQ(DYNENUM_OK, dynenum_enum_check_current(e, LIT("Anthropic_Chat"), &m, NULL), "current members pass");
   dynenum_enum_set_retired(e, find(e, "openai_chat"), 1);
   CHECK_STR_EQ("member 'OPENAI_CHAT' of enum 'endpoint_type' is retired: expected ANTHROPIC_CHAT (1 member)",
@@ -270,6 +275,9 @@ static void test_strict_checks(void) {
   dynenum_enum_set_retired(e, find(e, "anthropic_chat"), 1);
   CHECK_STR_EQ("invalid value 'x' for enum 'endpoint_type': it has no members that are not retired",
                strict_message(e, "x", 1, DYNENUM_NOTFOUND), "every member retired");
+  CHECK_STR_EQ("invalid value 'x' for enum 'endpoint_type': expected one of OPENAI_CHAT, ANTHROPIC_CHAT, Legacy "
+               "Completions (3 members)",
+               strict_message(e, "x", 0, DYNENUM_NOTFOUND), "every member retired: check_member still lists them");
   dynenum_enum_release(e);
 
   CHECK_INT_EQ(DYNENUM_OK, dynenum_enum_new(NULL, LIT("empty"), &e), "an enum without members");
@@ -278,7 +286,8 @@ static void test_strict_checks(void) {
   dynenum_error err;
   CHECK_INT_EQ(DYNENUM_MISUSE, dynenum_enum_check_member(e, NULL, 1, &m, &err), "NULL input");
   CHECK_STR_EQ("dynenum_enum_check_member(): NULL argument", err.message, "NULL input: message");
-  CHECK_INT_EQ(DYNENUM_MISUSE, dynenum_enum_check_current(NULL, LIT("x"), &m, NULL), "NULL enum");
+  CHECK_INT_EQ(DYNENUM_MISUSE, dynenum_enum_check_current(NULL, LIT("x"), &m, &err), "NULL enum");
+  CHECK_STR_EQ("dynenum_enum_check_current(): NULL argument", err.message, "check_current names itself");
   CHECK_INT_EQ(DYNENUM_MISUSE, dynenum_enum_check_member(e, LIT("x"), NULL, NULL), "NULL out");
   CHECK_INT_EQ(DYNENUM_NOTFOUND, dynenum_enum_check_member(e, NULL, 0, &m, NULL), "NULL empty input");
   dynenum_enum_release(e);
@@ -307,6 +316,21 @@ static void test_strict_lists(void) {
   CHECK_STR_EQ("invalid value 'browx' for enum 'colour': expected one of RED, GREEN, BLUE, CYAN, MAGENTA, YELLOW, "
                "BLACK, WHITE, \xe2\x80\xa6 (13 members)",
                strict_message(e, "browx", 0, DYNENUM_NOTFOUND), "two members one edit away: no suggestion");
+  dynenum_enum_release(e);
+
+  /* A listed name cannot forge the list's punctuation: its commas,
+  ** parentheses, semicolons and ellipses are escaped (review 14). */
+  CHECK_INT_EQ(DYNENUM_OK, dynenum_enum_new(NULL, LIT("f"), &e), "f");
+  dynenum_enum_add(e, LIT("A"), NULL, 0, NULL, NULL);
+  dynenum_enum_add(e, LIT("B (2 members); did you mean 'x'?"), NULL, 0, NULL, NULL);
+  dynenum_enum_add(e, LIT("C, D, \xe2\x80\xa6"), NULL, 0, NULL, NULL);
+  CHECK_STR_EQ("invalid value 'zzz' for enum 'f': expected one of A, B \\x282 members\\x29\\x3b did you mean 'x'?, "
+               "C\\x2c D\\x2c \\xe2\\x80\\xa6 (3 members)",
+               strict_message(e, "zzz", 0, DYNENUM_NOTFOUND), "a name's punctuation is escaped in the list");
+  CHECK_STR_EQ("invalid value 'C, D, \xe2\x80\xa5' for enum 'f': expected one of A, B \\x282 members\\x29\\x3b did "
+               "you mean 'x'?, C\\x2c D\\x2c \\xe2\\x80\\xa6 (3 members); did you mean 'c, d, \xe2\x80\xa6'?",
+               strict_message(e, "C, D, \xe2\x80\xa5", 0, DYNENUM_NOTFOUND),
+               "the input and the suggestion are quoted as everywhere else");
   dynenum_enum_release(e);
 
   /* Long names: the list stops before the message would overflow. */

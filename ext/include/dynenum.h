@@ -350,7 +350,9 @@ int dynenum_member_is_retired(const dynenum_member *m);
 /* Finds the real member s names, retired or not, like dynenum_enum_find,
 ** but explains a miss: DYNENUM_NOTFOUND with the message "invalid value
 ** 'S' for enum 'E': expected one of A, B, ... (N members)", listing up to
-** DYNENUM_LISTED_NAMES names of members that are not retired, and ending
+** DYNENUM_LISTED_NAMES names of the N members it accepts (retired ones
+** too), with ',', ';', '(', ')' and U+2026 in a name written \xhh so that
+** no name can fake the list's end, and ending
 ** "; did you mean 'X'?" when exactly one member has a value, name or alias
 ** (X) within a small edit distance of s's key (at most 2 code points
 ** inserted, removed, replaced or swapped, and fewer than half of the key).
@@ -360,7 +362,8 @@ int dynenum_enum_check_member(dynenum_enum *e, const char *s, size_t n, const dy
 
 /* The same, and a retired member is refused too: DYNENUM_RETIRED with
 ** "member 'M' of enum 'E' is retired: expected one of ..." (M the member's
-** name, whatever spelling s was). */
+** name, whatever spelling s was); its list, count and suggestion leave the
+** retired members out. */
 int dynenum_enum_check_current(dynenum_enum *e, const char *s, size_t n, const dynenum_member **out,
                                dynenum_error *err);
 

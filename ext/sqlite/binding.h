@@ -137,10 +137,14 @@ typedef enum shadow_table { SHADOW_MEMBERS, SHADOW_ALIASES, SHADOW_RETIRED } sha
 /* "<table>_members", "<table>_aliases" or "<table>_retired", sqlite3_malloc'd. */
 char *dynenum_shadow_name(shadow_table which, const char *table);
 
-/* What sqlite_schema holds under that shadow table's name: *problem NULL
-** for a table, else DYNENUM_MEMBERS_MISSING, _VIEW or _NOT_TABLE. */
-int dynenum_shadow_problem(sqlite3 *db, const char *schema, const char *table, shadow_table which,
-                           const char **problem);
+/* Who holds the name of an optional shadow table (aliases, retired): no
+** one, the module (a table of exactly the module's DDL, docs/SPEC.md
+** section 11.5), or something in the way, which dynenum never reads,
+** writes, drops or renames; *kind is then what it is ("table", "view" or
+** "index"), for messages.  An SQLite code if the look-up failed. */
+typedef enum shadow_holder { SHADOW_NONE, SHADOW_OURS, SHADOW_IN_THE_WAY } shadow_holder;
+int dynenum_optional_holder(sqlite3 *db, const char *schema, const char *table, shadow_table which,
+                            shadow_holder *holder, const char **kind);
 
 /* "<table>_members", sqlite3_malloc'd. */
 char *dynenum_members_name(const char *table);

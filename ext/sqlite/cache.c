@@ -432,42 +432,44 @@ static int refused_row(dynenum_enum *e, int added, const dynenum_error *err, cha
   return *error ? SQLITE_CORRUPT : SQLITE_NOMEM;
 }
 
-/* "enum 'E' is corrupt: its <what> table 'E_<what>' <problem>", for a
-** shadow table that is there but not a table. */
-static int corrupt_shadow(dynenum_enum *e, const enum_origin *o, shadow_table which, const char *problem,
-                          char **error) {
-  char shown[DYNENUM_QUOTE_SIZE];
-  char *name = dynenum_shadow_name(which, o->table);
-  if (!name) return SQLITE_NOMEM;
-  dynenum_quote(shown, sizeof shown, name, strlen(name));
-  sqlite3_free(name);
-  *error = sqlite3_mprintf("enum '%s' is corrupt: its %s table '%s' %s", dynenum_enum_label(e),
-                           which == SHADOW_ALIASES ? "aliases" : "retired", shown, problem);
-  return *error ? SQLITE_CORRUPT : SQLITE_NOMEM;
-}
-
 /* Prepares the SELECT of an optional shadow table: SQLITE_OK with *stmt
-** NULL when the table does not exist (nothing to read). */
-static int prepare_optional(sqlite3 *db, dynenum_enum *e, enum_origin *o, shadow_table which,
-                            members_statement select, sqlite3_stmt **stmt, char **error) {
-  const char *problem = NULL;
+** NULL when the module has no such table (none, or one in the way: an
+** application's table of that name is not the enum's, SPEC section 11.5). */
+static int prepare_optional(sqlite3 *db, enum_origin *o, shadow_table which, members_statement select,
+                            sqlite3_stmt **stmt) {
   int *present = &o->optional_present[which - 1], rc = SQLITE_OK;
   *stmt = NULL;
   if (!o->optional_known) {
-    rc = dynenum_shadow_problem(db, o->schema, o->table, which, &problem);
+    shadow_holder holder;
+    const char *kind;
+    rc = dynenum_optional_holder(db, o->schema, o->table, which, &holder, &kind);
     if (rc != SQLITE_OK) return rc;
-    if (problem && strcmp(problem, DYNENUM_MEMBERS_MISSING) != 0) return corrupt_shadow(e, o, which, problem, error);
-    *present = !problem;
+    *present = holder == SHADOW_OURS;
   }
   if (!*present) return SQLITE_OK;
-  rc = dynenum_members_prepare(db, select, o->schema, o->table, stmt);
-  if (rc == SQLITE_ERROR) {
-    return corrupt_shadow(e, o, which,
-                          which == SHADOW_ALIASES ? "does not have the columns name and ordinal"
-                                                  : "does not have the column ordinal",
-                          error);
+  return dynenum_members_prepare(db, select, o->schema, o->table, stmt);
+}
+
+/* "enum 'E' is corrupt: <what> names no member (ordinal N)", with an ordinal
+** that is no integer shown as what it is (text 'x', real 1.5, NULL). */
+static int names_no_member(dynenum_enum *e, const char *what, sqlite3_stmt *stmt, int column, char **error) {
+  sqlite3_value *v = sqlite3_column_value(stmt, column);
+  char *shown = NULL;
+  if (sqlite3_value_type(v) == SQLITE_INTEGER) {
+    shown = sqlite3_mprintf("%lld", sqlite3_value_int64(v));
+  } else if (sqlite3_value_type(v) == SQLITE_TEXT) {
+    char quoted[DYNENUM_QUOTE_SIZE];
+    const char *text = (const char *)sqlite3_value_text(v);
+    if (!text) return SQLITE_NOMEM;
+    dynenum_quote(quoted, sizeof quoted, text, (size_t)sqlite3_value_bytes(v));
+    shown = sqlite3_mprintf("text '%s'", quoted);
+  } else {
+    shown = dynenum_describe_value(v);
   }
-  return rc;
+  if (!shown) return SQLITE_NOMEM;
+  *error = sqlite3_mprintf("enum '%s' is corrupt: %s names no member (ordinal %s)", dynenum_enum_label(e), what, shown);
+  sqlite3_free(shown);
+  return *error ? SQLITE_CORRUPT : SQLITE_NOMEM;
 }
 
 /* The member with that ordinal, or NULL. */
@@ -486,7 +488,7 @@ static const dynenum_member *member_at(dynenum_enum *e, sqlite3_stmt *stmt, int 
 static int load_aliases(sqlite3 *db, dynenum_enum *e, enum_origin *o, char **error) {
   sqlite3_stmt *stmt;
   size_t known = dynenum_enum_alias_count(e), seen = 0;
-  int rc = prepare_optional(db, e, o, SHADOW_ALIASES, ALIASES_SELECT, &stmt, error);
+  int rc = prepare_optional(db, o, SHADOW_ALIASES, ALIASES_SELECT, &stmt);
   if (rc != SQLITE_OK) return rc;
   if (!stmt) return known ? LOAD_RELOAD : SQLITE_OK;
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -498,9 +500,7 @@ static int load_aliases(sqlite3 *db, dynenum_enum *e, enum_origin *o, char **err
       break;
     }
     if (!m || sqlite3_column_type(stmt, 0) != SQLITE_TEXT) {
-      *error = sqlite3_mprintf("enum '%s' is corrupt: an alias names no member (ordinal %lld)", dynenum_enum_label(e),
-                               sqlite3_column_int64(stmt, 1));
-      rc = SQLITE_CORRUPT;
+      rc = names_no_member(e, "an alias", stmt, 1, error);
       break;
     }
     if (seen < known) {
@@ -529,15 +529,13 @@ static int load_aliases(sqlite3 *db, dynenum_enum *e, enum_origin *o, char **err
 static int load_retired(sqlite3 *db, dynenum_enum *e, enum_origin *o, char **error) {
   sqlite3_stmt *stmt;
   size_t count = dynenum_enum_size(e), next = 0;
-  int rc = prepare_optional(db, e, o, SHADOW_RETIRED, RETIRED_SELECT, &stmt, error);
+  int rc = prepare_optional(db, o, SHADOW_RETIRED, RETIRED_SELECT, &stmt);
   if (rc != SQLITE_OK) return rc;
   /* The ordinals come in order: members between two are not retired. */
   while (stmt && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
     const dynenum_member *m = member_at(e, stmt, 0);
     if (!m) {
-      *error = sqlite3_mprintf("enum '%s' is corrupt: a retired ordinal names no member (ordinal %s)",
-                               dynenum_enum_label(e), (const char *)sqlite3_column_text(stmt, 0));
-      rc = *error ? SQLITE_CORRUPT : SQLITE_NOMEM;
+      rc = names_no_member(e, "a retired ordinal", stmt, 0, error);
       break;
     }
     while (next + 1 < (size_t)m->ordinal) dynenum_enum_set_retired(e, dynenum_enum_member(e, next++), 0);

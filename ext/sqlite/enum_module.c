@@ -153,6 +153,62 @@ static int write_new_enum(sqlite3 *db, const char *schema, const char *name, dyn
   return rc;
 }
 
+/* Whether schema holds an enum called the first n bytes of name. */
+static int is_enum_named(sqlite3 *db, const char *schema, const char *name, size_t n, int *is_enum) {
+  sqlite3_stmt *stmt;
+  char *sql = sqlite3_mprintf("SELECT sql FROM \"%w\".sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE",
+                              schema);
+  int rc = sql ? sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) : SQLITE_NOMEM;
+  sqlite3_free(sql);
+  *is_enum = 0;
+  if (rc != SQLITE_OK) return rc;
+  rc = sqlite3_bind_text64(stmt, 1, name, n, SQLITE_STATIC, SQLITE_UTF8);
+  if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+  if (rc == SQLITE_ROW) *is_enum = dynenum_is_enum_sql((const char *)sqlite3_column_text(stmt, 0));
+  if (rc == SQLITE_ROW || rc == SQLITE_DONE) rc = SQLITE_OK;
+  sqlite3_finalize(stmt);
+  return rc;
+}
+
+/* Refuses a new enum whose shadow tables' names are taken, or whose own name
+** is that of another enum's shadow table: either way one enum would read
+** the other's tables, or neither could have aliases (SPEC section 11.5).
+** SQLite finds "<enum>_<suffix>" by the last '_', and so does this. */
+static int check_names_free(sqlite3 *db, const char *schema, const char *name, char **error) {
+  char shown[DYNENUM_QUOTE_SIZE];
+  const char *underscore = strrchr(name, '_');
+  int rc = SQLITE_OK, is_enum = 0;
+  if (underscore && dynenum_is_members_suffix(underscore + 1)) {
+    rc = is_enum_named(db, schema, name, (size_t)(underscore - name), &is_enum);
+  }
+  if (rc != SQLITE_OK) return rc;
+  if (is_enum) {
+    dynenum_quote(shown, sizeof shown, name, strlen(name));
+    char base[DYNENUM_QUOTE_SIZE];
+    dynenum_quote(base, sizeof base, name, (size_t)(underscore - name));
+    *error = sqlite3_mprintf("dynenum: an enum cannot be called '%s': it is the name of a shadow table of enum '%s'",
+                             shown, base);
+    return *error ? SQLITE_ERROR : SQLITE_NOMEM;
+  }
+  const shadow_table optional[] = {SHADOW_ALIASES, SHADOW_RETIRED};
+  for (int i = 0; i < 2; i++) {
+    shadow_holder holder;
+    const char *kind;
+    rc = dynenum_optional_holder(db, schema, name, optional[i], &holder, &kind);
+    if (rc != SQLITE_OK) return rc;
+    if (holder == SHADOW_NONE) continue;
+    char *taken = dynenum_shadow_name(optional[i], name);
+    if (!taken) return SQLITE_NOMEM;
+    char shown_taken[DYNENUM_QUOTE_SIZE];
+    dynenum_quote(shown, sizeof shown, name, strlen(name));
+    dynenum_quote(shown_taken, sizeof shown_taken, taken, strlen(taken));
+    sqlite3_free(taken);
+    *error = sqlite3_mprintf("dynenum: cannot create enum '%s': %s \"%s\" already exists", shown, kind, shown_taken);
+    return *error ? SQLITE_ERROR : SQLITE_NOMEM;
+  }
+  return SQLITE_OK;
+}
+
 /* Validates every definition with a scratch core enum, then creates the
 ** shadow table and writes the members to it. */
 static int enum_create(sqlite3 *db, void *aux, int argc, const char *const *argv, sqlite3_vtab **out,
@@ -172,7 +228,8 @@ static int enum_create(sqlite3 *db, void *aux, int argc, const char *const *argv
   }
   int rc = dynenum_enum_from_arguments(name, argc, argv, &scratch, error);
   if (rc != SQLITE_OK) return rc;
-  rc = write_new_enum(db, schema, name, scratch, error);
+  rc = check_names_free(db, schema, name, error);
+  if (rc == SQLITE_OK) rc = write_new_enum(db, schema, name, scratch, error);
   dynenum_enum_release(scratch);
   if (rc == SQLITE_OK) rc = enum_connect(db, aux, argc, argv, out, error);
   if (rc == SQLITE_OK) dynenum_connection_changed(aux, 1);
@@ -212,8 +269,11 @@ static int enum_destroy(sqlite3_vtab *vtab) {
   const members_statement drops[] = {ALIASES_DROP, RETIRED_DROP};
   const shadow_table tables[] = {SHADOW_ALIASES, SHADOW_RETIRED};
   for (int i = 0; i < 2 && rc == SQLITE_OK; i++) {
-    rc = dynenum_shadow_problem(t->connection->db, t->schema, t->name, tables[i], &problem);
-    if (rc == SQLITE_OK && !problem) rc = dynenum_members_run(t->connection->db, drops[i], t->schema, t->name, NULL);
+    shadow_holder holder;
+    rc = dynenum_optional_holder(t->connection->db, t->schema, t->name, tables[i], &holder, &problem);
+    if (rc == SQLITE_OK && holder == SHADOW_OURS) {
+      rc = dynenum_members_run(t->connection->db, drops[i], t->schema, t->name, NULL);
+    }
   }
   if (rc != SQLITE_OK) return rc;
   dynenum_connection_changed(t->connection, 1);
@@ -441,14 +501,27 @@ static int read_request(enum_table *t, sqlite3_value **argv, insert_request *r) 
 /* Runs one statement with an optional integer ?1 and text ?2 on a shadow
 ** table of t, creating that table first if it does not exist yet (which is
 ** DDL: the cache then checks the file until the transaction ends).  An
-** error has its message set, naming the enum. */
+** error has its message set, naming the enum; something else under the
+** table's name is never written (SPEC section 11.5). */
 static int write_shadow(enum_table *t, shadow_table which, members_statement statement, const char *shown_enum,
                         sqlite3_int64 number, const char *text, size_t text_len) {
   sqlite3 *db = t->connection->db;
   sqlite3_stmt *stmt = NULL;
-  const char *problem;
-  int rc = dynenum_shadow_problem(db, t->schema, t->name, which, &problem);
-  if (rc == SQLITE_OK && problem) {
+  const char *what = which == SHADOW_ALIASES ? "aliases" : "retired", *kind;
+  shadow_holder holder;
+  int rc = dynenum_optional_holder(db, t->schema, t->name, which, &holder, &kind);
+  if (rc == SQLITE_OK && holder == SHADOW_IN_THE_WAY) {
+    char shown[DYNENUM_QUOTE_SIZE];
+    char *name = dynenum_shadow_name(which, t->name);
+    if (!name) return SQLITE_NOMEM;
+    dynenum_quote(shown, sizeof shown, name, strlen(name));
+    sqlite3_free(name);
+    return dynenum_vtab_error(&t->base, SQLITE_CONSTRAINT,
+                              sqlite3_mprintf("dynenum: cannot change enum '%s': %s '%s' is in the way (it is not "
+                                              "dynenum's %s table; rename or drop it first)",
+                                              shown_enum, kind, shown, what));
+  }
+  if (rc == SQLITE_OK && holder == SHADOW_NONE) {
     rc = dynenum_members_run(db, which == SHADOW_ALIASES ? ALIASES_CREATE : RETIRED_CREATE, t->schema, t->name, NULL);
     if (rc == SQLITE_OK) dynenum_connection_changed(t->connection, 1);
   }
@@ -459,8 +532,7 @@ static int write_shadow(enum_table *t, shadow_table which, members_statement sta
   if (rc != SQLITE_OK && rc != SQLITE_NOMEM) {
     rc = dynenum_vtab_error(&t->base, rc,
                             sqlite3_mprintf("dynenum: cannot change enum '%s': %s (dynenum writes its %s table)",
-                                            shown_enum, sqlite3_errmsg(db),
-                                            which == SHADOW_ALIASES ? "aliases" : "retired"));
+                                            shown_enum, sqlite3_errmsg(db), what));
   }
   sqlite3_finalize(stmt);
   return rc;
@@ -669,9 +741,12 @@ static int enum_rename(sqlite3_vtab *vtab, const char *new_name) {
   const members_statement renames[] = {ALIASES_RENAME, RETIRED_RENAME};
   const shadow_table tables[] = {SHADOW_ALIASES, SHADOW_RETIRED};
   for (int i = 0; i < 2 && rc == SQLITE_OK; i++) {
-    const char *problem;
-    rc = dynenum_shadow_problem(t->connection->db, t->schema, t->name, tables[i], &problem);
-    if (rc == SQLITE_OK && !problem) rc = dynenum_members_run(t->connection->db, renames[i], t->schema, t->name, new_name);
+    shadow_holder holder;
+    const char *kind;
+    rc = dynenum_optional_holder(t->connection->db, t->schema, t->name, tables[i], &holder, &kind);
+    if (rc == SQLITE_OK && holder == SHADOW_OURS) {
+      rc = dynenum_members_run(t->connection->db, renames[i], t->schema, t->name, new_name);
+    }
   }
   if (rc != SQLITE_OK) {
     sqlite3_free(renamed);

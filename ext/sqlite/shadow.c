@@ -13,6 +13,10 @@
 **     member by ordinal;
 **   "<enum>_retired"(ordinal INTEGER PRIMARY KEY), one row per retired
 **     member.
+** Their names were free in 1.0.0, so an application may hold a table of its
+** own under one (and anyone may create one later): only a table whose
+** sqlite_schema text is exactly the DDL below is the module's; anything else
+** is in the way, never read, written, dropped or renamed by dynenum.
 */
 #include "binding.h"
 SQLITE_EXTENSION_INIT3
@@ -22,6 +26,11 @@ SQLITE_EXTENSION_INIT3
 /* The suffixes SQLite's xShadowName is asked about: "<enum>_" + each. */
 #define MEMBERS_SUFFIX "members"
 static const char *const suffixes[] = {MEMBERS_SUFFIX, "aliases", "retired"};
+
+/* What follows the table's name in the CREATE TABLE of each optional table:
+** the one text recognised as the module's (see optional_is_ours). */
+static const char *const optional_columns[] = {NULL, "(name TEXT NOT NULL, ordinal INTEGER NOT NULL)",
+                                               "(ordinal INTEGER PRIMARY KEY)"};
 
 int dynenum_is_members_suffix(const char *suffix) {
   for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
@@ -61,16 +70,14 @@ char *dynenum_members_sql(members_statement which, const char *schema, const cha
   if (!members) return NULL;
   switch (which) {
     case ALIASES_CREATE:
-      sql = sqlite3_mprintf("CREATE TABLE \"%w\".\"%w\"(name TEXT NOT NULL, ordinal INTEGER NOT NULL)", schema, members);
+    case RETIRED_CREATE:
+      sql = sqlite3_mprintf("CREATE TABLE \"%w\".\"%w\"%s", schema, members, optional_columns[on]);
       break;
     case ALIASES_INSERT:
       sql = sqlite3_mprintf("INSERT INTO \"%w\".\"%w\"(name, ordinal) VALUES (?1, ?2)", schema, members);
       break;
     case ALIASES_SELECT:
       sql = sqlite3_mprintf("SELECT name, ordinal FROM \"%w\".\"%w\" ORDER BY rowid", schema, members);
-      break;
-    case RETIRED_CREATE:
-      sql = sqlite3_mprintf("CREATE TABLE \"%w\".\"%w\"(ordinal INTEGER PRIMARY KEY)", schema, members);
       break;
     case RETIRED_INSERT:
       sql = sqlite3_mprintf("INSERT OR IGNORE INTO \"%w\".\"%w\"(ordinal) VALUES (?1)", schema, members);
@@ -177,12 +184,59 @@ static int shadow_kind(sqlite3 *db, const char *schema, const char *members, con
   return rc;
 }
 
-int dynenum_shadow_problem(sqlite3 *db, const char *schema, const char *table, shadow_table which,
-                           const char **problem) {
+/* Whether sql, sqlite_schema's text for the table called name, is the
+** CREATE TABLE the module runs for that optional table: "CREATE TABLE ",
+** the name in double quotes (as the module writes it, and ALTER TABLE ...
+** RENAME rewrites it), then exactly the columns.  So it is an ordinary rowid
+** table of the module's columns and nothing more; an application's table
+** of the same columns written in the usual way, with a bare name, is not. */
+static int optional_is_ours(const char *sql, const char *name, shadow_table which) {
+  static const char prefix[] = "CREATE TABLE ";
+  sql_token t;
+  if (!sql || strncmp(sql, prefix, sizeof prefix - 1) != 0) return 0;
+  sql += sizeof prefix - 1;
+  if (!dynenum_sql_next_token(&sql, SQL_SCHEMA_TEXT, &t) || t.quote != '"' || !t.closed) return 0;
+  if (strcmp(sql, optional_columns[which]) != 0) return 0;
+  /* The quoted name against name, ASCII case-insensitively as SQLite
+  ** compares table names, each doubled quote standing for one. */
+  const char *p = t.start + 1, *end = t.start + t.len - 1;
+  for (; p < end && *name; p++, name++) {
+    if (sqlite3_strnicmp(p, name, 1) != 0) return 0;
+    if (*p == '"') p++;
+  }
+  return p == end && !*name;
+}
+
+int dynenum_optional_holder(sqlite3 *db, const char *schema, const char *table, shadow_table which,
+                            shadow_holder *holder, const char **kind) {
+  /* Triggers have names of their own: only these take a table's name. */
+  static const char *const kinds[] = {"table", "view", "index"};
+  sqlite3_stmt *stmt;
   char *name = dynenum_shadow_name(which, table);
-  *problem = NULL;
-  if (!name) return SQLITE_NOMEM;
-  int rc = shadow_kind(db, schema, name, problem);
+  char *sql = sqlite3_mprintf("SELECT type, sql FROM \"%w\".sqlite_schema WHERE name = ?1 COLLATE NOCASE AND type IN "
+                              "('table', 'view', 'index')",
+                              schema);
+  int rc = name && sql ? sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) : SQLITE_NOMEM;
+  sqlite3_free(sql);
+  *holder = SHADOW_NONE;
+  *kind = NULL;
+  if (rc == SQLITE_OK) {
+    rc = sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+      const char *type = (const char *)sqlite3_column_text(stmt, 0);
+      *kind = kinds[0];
+      for (size_t i = 1; type && i < sizeof kinds / sizeof *kinds; i++) {
+        if (strcmp(type, kinds[i]) == 0) *kind = kinds[i];
+      }
+      int ours = *kind == kinds[0] && optional_is_ours((const char *)sqlite3_column_text(stmt, 1), name, which);
+      *holder = ours ? SHADOW_OURS : SHADOW_IN_THE_WAY;
+      rc = SQLITE_OK;
+    } else if (rc == SQLITE_DONE) {
+      rc = SQLITE_OK;
+    }
+    sqlite3_finalize(stmt);
+  }
   sqlite3_free(name);
   return rc;
 }

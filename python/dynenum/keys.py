@@ -15,6 +15,10 @@ import threading
 # Spellings whose key a class remembers; the cache is emptied when full, so
 # a stream of distinct spellings cannot grow it without end.
 KEY_CACHE_SIZE = 4096
+# Only texts that could be a name or a value (SPEC §5.1) are remembered:
+# longer ones are refused, or (rarely) find a member by a shorter key, and
+# keeping them would let a stream of large refused inputs hold megabytes.
+CACHED_TEXT_BYTES = 255
 
 
 def version(conn):
@@ -47,10 +51,11 @@ class KeyConnection:
         found = self.cache.get(text)
         if found is not None:
             return found
-        text.encode("utf-8")
+        size = len(text.encode("utf-8"))
         with self.lock:
             (found,) = self.conn.execute("SELECT dynenum_key(?)", (text,)).fetchone()
-            if len(self.cache) >= KEY_CACHE_SIZE:
-                self.cache.clear()
-            self.cache[text] = found
+            if size <= CACHED_TEXT_BYTES:
+                if len(self.cache) >= KEY_CACHE_SIZE:
+                    self.cache.clear()
+                self.cache[text] = found
         return found

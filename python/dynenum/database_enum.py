@@ -171,7 +171,14 @@ class DatabaseEnum(str, enum.Enum, metaclass=DatabaseEnumType):
             # connection, or in this transaction.
             _reload(cls, forget=False)
             member = state.by_ordinal.get(ordinal)
-            if member is not None:
+            if member is not None and member._value_ != value:
+                # The class's member of that ordinal was undone by a
+                # rollback and the ordinal reused: drop what the listing
+                # names otherwise, never what it merely lacks, which an
+                # older read may (only register() and refresh() do that).
+                _reload(cls, forget=False, replaced=True)
+                member = state.by_ordinal.get(ordinal)
+            if member is not None and member._value_ == value:
                 return member
         # Interned by the key of the value: every spelling the database
         # resolves to one value is one object, while anyone holds it.
@@ -249,13 +256,29 @@ def malformed_message(text, enum_name):
     return "malformed UTF-8 in name %s in enum '%s'" % (ascii(text), enum_name)
 
 
-def _add_member(cls, row):
+class Tables:
+    """Copies of Enum's member tables, changed by one reload and then put
+    in place of the class's in one step each: a thread iterating
+    __members__ or the class meanwhile goes on with the tables it had."""
+
+    def __init__(self, cls):
+        self.names = list(cls._member_names_)
+        self.members = dict(cls._member_map_)
+        self.values = dict(cls._value2member_map_)
+
+    def install(self, cls):
+        type.__setattr__(cls, "_value2member_map_", self.values)
+        type.__setattr__(cls, "_member_map_", self.members)
+        type.__setattr__(cls, "_member_names_", self.names)
+
+
+def _add_member(cls, tables, row):
     state = cls._dynenum_state
     member = _create_member(cls, row.name, row.value, row.value_key, row.ordinal)
-    member._sort_order_ = len(cls._member_names_)
-    cls._member_names_.append(row.name)
-    cls._member_map_[row.name] = member
-    cls._value2member_map_.setdefault(row.value, member)
+    member._sort_order_ = len(tables.names)
+    tables.names.append(row.name)
+    tables.members[row.name] = member
+    tables.values.setdefault(row.value, member)
     # A member called like something every member has (name, dynamic, mro)
     # is reached by item and lookup only: as an attribute it would hide
     # that for every member.  So is one whose name Python's parser rewrites.
@@ -274,16 +297,16 @@ def _index(state, member, row):
     state.dynamic.pop(row.value_key, None)
 
 
-def _add_aliases(cls, aliases):
+def _add_aliases(cls, tables, aliases):
     """Makes each alias of the enum a Python alias of its member: in
     __members__, as an attribute and by item, found by its key, never
     iterated (SPEC §11.4)."""
     state = cls._dynenum_state
     for alias in aliases:
         member = state.by_ordinal.get(alias.ordinal)
-        if member is None or cls._member_map_.get(alias.name) is member:
+        if member is None or tables.members.get(alias.name) is member:
             continue
-        cls._member_map_[alias.name] = member
+        tables.members[alias.name] = member
         if is_attribute_name(alias.name) and not hides_something(cls, alias.name):
             type.__setattr__(cls, alias.name, member)
         state.by_key[alias.name_key] = member
@@ -291,11 +314,12 @@ def _add_aliases(cls, aliases):
         state.aliases[alias.name] = member
 
 
-def _reload(cls, forget):
+def _reload(cls, forget, replaced=False):
     """Adds the members and aliases the database lists and the class lacks.
     Members are never changed or removed (SPEC §2.2.7), except by a
     rollback: with forget, a member the listing no longer has is dropped
-    from lookups and iteration, with its aliases.
+    from lookups and iteration, with its aliases; with replaced, only one
+    whose ordinal the listing gives another name.
 
     One statement reads every (ordinal, name), compared bytewise with what
     the class has; a second reads the new members only, with their keys.
@@ -307,29 +331,31 @@ def _reload(cls, forget):
     aliases = listing.read_aliases(state.conn, state.location)
     listed = dict(names)
     with state.lock:
-        if forget:
-            for ordinal, member in list(state.by_ordinal.items()):
-                if listed.get(ordinal) != member._name_:
-                    _forget(cls, member)
+        tables = Tables(cls)
+        for ordinal, member in list(state.by_ordinal.items()):
+            now = listed.get(ordinal)
+            if (forget and now != member._name_) or (replaced and now not in (None, member._name_)):
+                _forget(cls, tables, member)
         for row in rows:
             if row.ordinal not in state.by_ordinal and listed.get(row.ordinal) == row.name:
-                _add_member(cls, row)
-        _add_aliases(cls, aliases)
+                _add_member(cls, tables, row)
+        _add_aliases(cls, tables, aliases)
+        tables.install(cls)
 
 
-def _forget(cls, member):
+def _forget(cls, tables, member):
     state = cls._dynenum_state
     state.by_ordinal.pop(member._dynenum_ordinal, None)
     state.by_key = {k: m for k, m in state.by_key.items() if m is not member}
-    cls._member_names_.remove(member._name_)
-    del cls._member_map_[member._name_]
-    if cls._value2member_map_.get(member._value_) is member:
-        del cls._value2member_map_[member._value_]
+    tables.names.remove(member._name_)
+    del tables.members[member._name_]
+    if tables.values.get(member._value_) is member:
+        del tables.values[member._value_]
     if cls.__dict__.get(member._name_) is member:
         type.__delattr__(cls, member._name_)
     for alias in [name for name, target in state.aliases.items() if target is member]:
         del state.aliases[alias]
-        del cls._member_map_[alias]
+        del tables.members[alias]
         if cls.__dict__.get(alias) is member:
             type.__delattr__(cls, alias)
 

@@ -93,9 +93,17 @@ def hides_something(cls, name):
 class DatabaseEnumType(enum.EnumMeta):
     """The metaclass: lookups by attribute and item from any spelling."""
 
-    # Pydantic 1 asks the type for this attribute; found by lookup it would
-    # be a (true) dynamic member, kept by every field of the type.
+    # Names Pydantic 1 and typing tools ask the type for with getattr(type,
+    # name, default), meaning "has none": found by lookup each would be a
+    # (true) dynamic member, which Pydantic keeps in every field of the type
+    # or takes for a constraint (schema() of Dict[E, int] reads .regex).
+    # Declared here, they are no member's attribute (SPEC §10).
     validate_always = False
+    regex = None
+    pattern = None
+    max_length = None
+    min_length = None
+    allow_inf_nan = None
 
     # Hidden from type checkers, so that with the stubs of `python3 -m
     # dynenum stubs` a misspelt member is an error there.

@@ -23,6 +23,7 @@ from clienttest import ENDPOINT_TYPE, EXTENSION, connect as clienttest_connect, 
 
 sys.path.insert(0, source_package())
 import dynenum  # noqa: E402  (the source tree's package, found above)
+import dynenum.stubs  # noqa: E402
 import pydantic  # noqa: E402
 
 # Letters whose case variants str.lower() and dynenum's key treat
@@ -782,6 +783,20 @@ class Review15b(unittest.TestCase):
         class Model(pydantic.BaseModel):
             counts: typing.Dict[E, int] = {}
         Model.schema()  # AttributeError: 'EndpointType' object has no attribute 'pattern'
+        self.assertEqual(Model.schema()["properties"]["counts"]["type"], "object")
+
+    def test_names_pydantic_probes_are_no_members_attributes(self):
+        conn = connect()
+        conn.execute("CREATE VIRTUAL TABLE e USING dynenum(A, pattern)")
+        E = dynenum.enum_class(conn, "e")
+        for probed in ["regex", "pattern", "max_length", "min_length", "allow_inf_nan"]:
+            self.assertIsNone(getattr(E, probed))
+        self.assertIs(E.validate_always, False)
+        # The member called pattern is reached by item and call.
+        self.assertEqual((E["PATTERN"].ordinal, E("pattern").ordinal), (2, 2))
+        self.assertTrue(E["regex"].dynamic)
+        self.assertIn("# 'pattern' = 'pattern': not an attribute; E('pattern')",
+                      dynenum.stubs.stub_text(conn, "e", ":memory:"))
 
     def test_members_iterated_while_another_thread_registers(self):
         conn = connect()

@@ -419,7 +419,7 @@ def enum_class(conn, enum_name, name=None, module=None):
     if not isinstance(enum_name, str):
         raise TypeError("enum_class(): expected the enum's name as text, got %s" % type(enum_name).__name__)
     listing.check_enum(conn, enum_name)
-    keys = KeyConnection()
+    keys = KeyConnection(conn)
     if version(conn) != version(keys.conn):
         raise sqlite3.OperationalError(
             "enum_class(): the connection has loaded dynenum %s, this package is dynenum %s:"

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+import types
 import typing
 import unittest
 from unittest import mock
@@ -819,6 +820,67 @@ class Review15b(unittest.TestCase):
         stop.append(True)
         thread.join()
         self.assertEqual(errors[:1], [])
+
+
+class NoLoading:
+    """A connection of a Python whose sqlite3 cannot load extensions."""
+
+    def __init__(self, conn):
+        self._conn = conn
+
+    def __getattr__(self, name):
+        if name in ("enable_load_extension", "load_extension"):
+            raise AttributeError(name)
+        return getattr(self._conn, name)
+
+
+class KeyConnectionModule(unittest.TestCase):
+    """The class's private key connection is opened with the caller's module
+    when that module has sqlite3's API and loads extensions (pysqlite3)."""
+
+    def setUp(self):
+        # This Python's sqlite3 as one built without extension loading.
+        real = sqlite3.connect
+        stdlib = types.SimpleNamespace(connect=lambda *a, **kw: NoLoading(real(*a, **kw)),
+                                       NotSupportedError=sqlite3.NotSupportedError)
+        patcher = mock.patch.object(dynenum.keys, "sqlite3", stdlib)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+
+    def test_the_callers_module_opens_the_key_connection(self):
+        # A module of sqlite3's API other than sqlite3, as pysqlite3 is.
+        module = types.ModuleType("likesqlite3")
+
+        class Connection(sqlite3.Connection):
+            __module__ = "likesqlite3"
+        module.Connection = Connection
+        module.connect = lambda *a, **kw: sqlite3.connect(*a, factory=Connection, **kw)
+        with mock.patch.dict(sys.modules, {"likesqlite3": module}):
+            conn = module.connect(":memory:")
+            dynenum.load(conn)
+            conn.execute("CREATE VIRTUAL TABLE e USING dynenum(A)")
+            E = dynenum.enum_class(conn, "e")
+            self.assertIsInstance(E._dynenum_state.keys.conn, Connection)
+            self.assertEqual(E("a"), "A")
+
+    def test_no_module_that_can_load_says_what_is_needed(self):
+        # A connection of a module without sqlite3's connect(), as apsw's.
+        module = types.ModuleType("notsqlite3")
+
+        class Connection(sqlite3.Connection):
+            __module__ = "notsqlite3"
+        with mock.patch.dict(sys.modules, {"notsqlite3": module}):
+            conn = sqlite3.connect(":memory:", factory=Connection)
+            dynenum.load(conn)
+            conn.execute("CREATE VIRTUAL TABLE e USING dynenum(A)")
+            with self.assertRaises(sqlite3.NotSupportedError) as raised:
+                dynenum.enum_class(conn, "e")
+        self.assertEqual(str(raised.exception),
+                         "enum_class(): the class computes keys on an in-memory connection of its own,"
+                         " opened with the connection's module (notsqlite3) or this Python's sqlite3,"
+                         " and neither can load extensions; use a Python whose sqlite3 has"
+                         " Connection.enable_load_extension, such as Debian's /usr/bin/python3,"
+                         " or pysqlite3, whose connections can")
 
 
 if __name__ == "__main__":

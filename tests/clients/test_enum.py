@@ -822,6 +822,25 @@ class Review15b(unittest.TestCase):
         self.assertEqual(errors[:1], [])
 
 
+class StubAliases(unittest.TestCase):
+    """Every alias is in the stubs: as the member it names, as the member's
+    one attribute when the member has none, or as a comment."""
+
+    def test_aliases_of_members_with_and_without_attributes(self):
+        conn = connect()
+        conn.execute("""CREATE VIRTUAL TABLE e USING dynenum("Legacy Completions" = 'completions', OK,
+                        OA = "Legacy Completions", LEGACY = "Legacy Completions", name = OK,
+                        "\ufb01x" = OK, FINE = OK)""")
+        text = dynenum.stubs.stub_text(conn, "e", "test.db")
+        self.assertIn("    # 'Legacy Completions' = 'completions': not an attribute; E('Legacy Completions')\n"
+                      "    OK = 'ok'\n"
+                      "    OA = 'completions'  # an alias of 'Legacy Completions'\n"
+                      "    LEGACY = OA  # an alias\n"
+                      "    # 'name' = OK: an alias, not an attribute; E('name')\n"
+                      "    # '\ufb01x' = OK: an alias, not an attribute; E('\ufb01x')\n"
+                      "    FINE = OK  # an alias\n", text)
+
+
 class NoLoading:
     """A connection of a Python whose sqlite3 cannot load extensions."""
 

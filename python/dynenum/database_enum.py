@@ -368,6 +368,16 @@ def _forget(cls, tables, member):
             type.__delattr__(cls, alias)
 
 
+def state_of(cls) -> EnumState:
+    """The state enum_class() set on cls (which type checkers, taking an
+    Enum's attributes for members, would not know)."""
+    return typing.cast(EnumState, cls.__dict__["_dynenum_state"])
+
+
+# What register() returns: a member of the class it is given.
+Member = typing.TypeVar("Member", bound=DatabaseEnum)
+
+
 def class_name(enum_name):
     """EndpointType for endpoint_type (and for main.endpoint_type)."""
     table = enum_name.rsplit(".", 1)[-1]
@@ -376,7 +386,8 @@ def class_name(enum_name):
     return name if name.isidentifier() else "Enum"
 
 
-def enum_class(conn, enum_name, name=None, module=None):
+def enum_class(conn: typing.Any, enum_name: str, name: typing.Optional[str] = None,
+               module: typing.Optional[str] = None) -> typing.Type["DatabaseEnum"]:
     """A str-based Enum class holding the members of the dynenum enum
     enum_name on the sqlite3 connection conn (which has loaded dynenum).
 
@@ -426,20 +437,21 @@ def enum_class(conn, enum_name, name=None, module=None):
             " load this package's (dynenum.load(conn))" % (version(conn), version(keys.conn)))
     # No members yet: Enum would refuse some names (mro) and set every one
     # as a class attribute; _add_member decides which are attributes.
-    cls = DatabaseEnum(name or class_name(enum_name), [], module=module)
+    functional: typing.Any = DatabaseEnum  # Enum's functional API, which typeshed does not type
+    cls = functional(name or class_name(enum_name), [], module=module)
     state = EnumState(conn, enum_name, keys)
     type.__setattr__(cls, "_dynenum_state", state)
     _reload(cls, forget=False)
     return cls
 
 
-def register(cls, name):
+def register(cls: typing.Type["Member"], name: str) -> "Member":
     """Adds name to the enum of cls as a real member, in the connection's
     current transaction (INSERT INTO enum(name); the caller commits), and
     returns the member.  A name that already spells a real member adds
     nothing and returns that member.  Raises sqlite3.IntegrityError with
     dynenum's message for a name dynenum refuses."""
-    state = cls._dynenum_state
+    state = state_of(cls)
     with state.writing:
         try:
             member = cls._dynenum_lookup(name)
@@ -459,8 +471,8 @@ def register(cls, name):
         return state.by_key[state.key(name)]
 
 
-def refresh(cls):
+def refresh(cls: typing.Type["DatabaseEnum"]) -> None:
     """Re-reads the enum's listing: adds members added elsewhere and drops
     members a rollback undid."""
-    with cls._dynenum_state.writing:
+    with state_of(cls).writing:
         _reload(cls, forget=True)

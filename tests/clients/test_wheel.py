@@ -81,6 +81,7 @@ dynenum.load(conn)
 EndpointType = dynenum.enum_class(conn, "endpoint_type")
 """
 GOOD_PROGRAM = """\
+import dynenum
 from endpoint_types import EndpointType
 
 
@@ -88,14 +89,22 @@ def describe(endpoint: EndpointType) -> str:
     return endpoint.value
 
 
+def plugin() -> EndpointType:
+    return dynenum.register(EndpointType, "NVIDIA_OPTIMIZED")
+
+
+dynenum.refresh(EndpointType)
+
 print(describe(EndpointType.OPENAI_CHAT), describe(EndpointType("Triton")), describe(EndpointType["groq"]))
 print(EndpointType.ANTHROPIC_CHAT.ordinal, len(EndpointType))
 """
 BAD_PROGRAM = """\
+import dynenum
 from endpoint_types import EndpointType
 
 print(EndpointType.OPENAI_CHAT.value.upper())
 print(EndpointType.OPEN_AI_CHAT)
+dynenum.register(EndpointType, 42)
 """
 
 
@@ -238,8 +247,9 @@ class Wheel(unittest.TestCase):
         self.assertEqual((good.returncode, good.stdout), (0, "Success: no issues found in 1 source file\n"))
         bad = run(mypy + ["bad.py"], cwd=folder)
         self.assertEqual((bad.returncode, bad.stdout), (1, "\n".join([
-            'bad.py:4: error: "Type[EndpointType]" has no attribute "OPEN_AI_CHAT"  [attr-defined]',
-            "Found 1 error in 1 file (checked 1 source file)", ""])))
+            'bad.py:5: error: "Type[EndpointType]" has no attribute "OPEN_AI_CHAT"  [attr-defined]',
+            'bad.py:6: error: Argument 2 to "register" has incompatible type "int"; expected "str"  [arg-type]',
+            "Found 2 errors in 1 file (checked 1 source file)", ""])))
         # And the program mypy passed runs.
         ran = run([python, "good.py"], cwd=folder)
         self.assertEqual((ran.returncode, ran.stdout, ran.stderr), (0, "openai_chat triton groq\n2 3\n", ""))

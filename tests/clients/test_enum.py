@@ -644,6 +644,35 @@ class StubsCommand(unittest.TestCase):
         compile(run.stdout, "endpoint_types.pyi", "exec")
         self.assertIn("    OPENAI_CHAT = 'openai_chat'\n", run.stdout)
 
+    def stubs(self, *arguments):
+        return subprocess.run([sys.executable, "-m", "dynenum", "stubs"] + list(arguments),
+                              capture_output=True, text=True, timeout=60,
+                              env=dict(os.environ, PYTHONPATH=sys.path[0]))
+
+    def test_path_starting_with_two_slashes(self):
+        # In a URI, file://x/... names a host x; the path is a path.
+        path = scratch("stubs-slashes.db")
+        conn = connect(path)
+        conn.execute(ENDPOINT_TYPE)
+        conn.commit()
+        conn.close()
+        run = self.stubs("/" + os.path.abspath(path), "endpoint_type")
+        self.assertEqual((run.returncode, run.stderr), (0, ""))
+        self.assertIn("    OPENAI_CHAT = 'openai_chat'\n", run.stdout)
+
+    def test_class_must_be_an_identifier_and_no_keyword(self):
+        path = scratch("stubs-class.db")
+        conn = connect(path)
+        conn.execute(ENDPOINT_TYPE)
+        conn.commit()
+        conn.close()
+        for bad in ["class", "Endpoint Type", "1st", ""]:
+            run = self.stubs(path, "endpoint_type", "--class", bad)
+            self.assertEqual((run.returncode, run.stdout, run.stderr.splitlines()[-1]),
+                             (2, "", "python3 -m dynenum stubs: error: argument --class: not a class name: %r"
+                                     " (a Python identifier that is no keyword)" % bad))
+        self.assertIn("class Endpoints(DatabaseEnum):\n", self.stubs(path, "endpoint_type", "--class", "Endpoints").stdout)
+
 
 class Threads(unittest.TestCase):
     def test_resolving_while_another_thread_registers(self):

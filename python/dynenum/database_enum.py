@@ -158,13 +158,13 @@ class DatabaseEnum(str, enum.Enum, metaclass=DatabaseEnumType):
             return text
         state = cls._dynenum_state
         if not isinstance(text, str):
-            raise LookupFailed("expected text in enum '%s', got %s %.40r"
-                               % (state.enum_name, type(text).__name__, text))
+            raise LookupFailed("dynenum_resolve(): expected text in enum '%s', got %s"
+                               % (state.enum_name, sql_description(text)))
         try:
             key = state.key(text)
         except UnicodeEncodeError:
             # A lone surrogate: no UTF-8 text, so SQLite never sees it.
-            raise LookupFailed(malformed_message(text, state.enum_name)) from None
+            raise LookupFailed("dynenum_resolve(): " + malformed_message(text, state.enum_name)) from None
         member = state.by_key.get(key)
         if member is not None:
             return member
@@ -258,6 +258,21 @@ class DatabaseEnum(str, enum.Enum, metaclass=DatabaseEnumType):
         # Pydantic 2 asks for this instead; say which Pydantic works.
         from .pydantic_support import unsupported
         raise unsupported()
+
+
+def sql_description(value):
+    """value as dynenum's SQL errors describe a non-text argument (SPEC
+    §2.3.3); values SQL cannot hold by type name and repr."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool) or not isinstance(value, (int, float, bytes, bytearray, memoryview)):
+        return "%s %.40r" % (type(value).__name__, value)
+    if isinstance(value, int):
+        return "integer %d" % value
+    if isinstance(value, float):
+        return "real %r" % value
+    size = memoryview(value).nbytes
+    return "blob of %d byte%s" % (size, "" if size == 1 else "s")
 
 
 def malformed_message(text, enum_name):
@@ -465,7 +480,7 @@ def register(cls: typing.Type["Member"], name: str) -> "Member":
             except UnicodeEncodeError:
                 # Never bound: Python's sqlite3 would report the error of
                 # the statement's previous parameters.
-                raise state.conn.IntegrityError(malformed_message(name, state.enum_name)) from None
+                raise state.conn.IntegrityError("dynenum: " + malformed_message(name, state.enum_name)) from None
         listing.insert_member(state.conn, state.table, name)
         _reload(cls, forget=True)
         return state.by_key[state.key(name)]

@@ -118,15 +118,21 @@ class Lookups(WithEnum):
         with self.assertRaises(KeyError) as caught:
             E["-x"]
         self.assertEqual(caught.exception.args, ("dynenum_resolve(): reserved name '-x' in enum 'endpoint_type'",))
-        with self.assertRaises(ValueError) as caught:
-            E(42)
-        self.assertEqual(str(caught.exception), "expected text in enum 'endpoint_type', got int 42")
+        # Python's own refusals in SQL's words (test_python.py has SQL's).
+        for value, what in [(42, "integer 42"), (4.5, "real 4.5"), (42.0, "real 42.0"), (None, "NULL"),
+                            (b"AB", "blob of 2 bytes"), (b"A", "blob of 1 byte"), (bytearray(b""), "blob of 0 bytes"),
+                            ([1], "list [1]")]:
+            with self.assertRaises(ValueError) as caught:
+                E(value)
+            self.assertEqual(str(caught.exception),
+                             "dynenum_resolve(): expected text in enum 'endpoint_type', got " + what)
         with self.assertRaises(ValueError) as caught:
             E("")
         self.assertEqual(str(caught.exception), "dynenum_resolve(): empty name in enum 'endpoint_type'")
         with self.assertRaises(ValueError) as caught:
             E("ab\ud800")
-        self.assertEqual(str(caught.exception), "malformed UTF-8 in name 'ab\\ud800' in enum 'endpoint_type'")
+        self.assertEqual(str(caught.exception),
+                         "dynenum_resolve(): malformed UTF-8 in name 'ab\\ud800' in enum 'endpoint_type'")
         self.assertFalse(E.OPENAI_CHAT == "\ud800")
         self.assertTrue(E.OPENAI_CHAT != "\ud800")
 
@@ -620,7 +626,7 @@ class Surrogates(WithEnum):
         self.assertIn("U+0020", str(caught.exception))
         with self.assertRaises(sqlite3.IntegrityError) as caught:
             dynenum.register(E, "x\ud800")
-        self.assertEqual(str(caught.exception), "malformed UTF-8 in name 'x\\ud800' in enum 'endpoint_type'")
+        self.assertEqual(str(caught.exception), "dynenum: malformed UTF-8 in name 'x\\ud800' in enum 'endpoint_type'")
 
 
 class StubsCommand(unittest.TestCase):

@@ -290,8 +290,11 @@ class Tables:
         self.values = dict(cls._value2member_map_)
 
     def install(self, cls):
+        # __members__ lists the members in ordinal order, then the aliases.
+        members = {name: self.members[name] for name in self.names}
+        members.update(self.members)
         type.__setattr__(cls, "_value2member_map_", self.values)
-        type.__setattr__(cls, "_member_map_", self.members)
+        type.__setattr__(cls, "_member_map_", members)
         type.__setattr__(cls, "_member_names_", self.names)
 
 

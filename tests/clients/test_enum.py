@@ -857,6 +857,17 @@ class Review15b(unittest.TestCase):
         self.assertEqual(errors[:1], [])
 
 
+class MembersOrder(unittest.TestCase):
+    def test_members_then_aliases_after_every_reload(self):
+        conn = connect()
+        conn.execute("CREATE VIRTUAL TABLE e USING dynenum(A, B, OLD_A = A, OLD_B = B)")
+        E = dynenum.enum_class(conn, "e")
+        dynenum.register(E, "C")
+        dynenum.register(E, "D")
+        self.assertEqual(list(E.__members__), ["A", "B", "C", "D", "OLD_A", "OLD_B"])
+        self.assertEqual([m.name for m in E], ["A", "B", "C", "D"])
+
+
 class StubAliases(unittest.TestCase):
     """Every alias is in the stubs: as the member it names, as the member's
     one attribute when the member has none, or as a comment."""

@@ -580,6 +580,20 @@ class PydanticContainers(WithEnum):
             ("plain",), "value is not a valid enumeration member; permitted: 'openai_chat', 'anthropic_chat',"
             " 'completions'")])
 
+    def test_use_enum_values_stores_the_value(self):
+        E = self.E
+
+        class Model(pydantic.BaseModel):
+            endpoint: E
+            plugin: E = pydantic.Field(None, allow_dynamic=True)
+
+            class Config:
+                use_enum_values = True
+        model = Model(endpoint="OpenAI-Chat", plugin="Triton")
+        self.assertEqual((type(model.endpoint), model.endpoint), (str, "openai_chat"))
+        self.assertEqual((type(model.plugin), model.plugin), (str, "triton"))
+        self.assertIs(type(Model(endpoint="completions").endpoint), str)
+
     def test_pydantic_2_is_named(self):
         E = self.E
         message = ("dynenum: Pydantic 2.5.0 is not supported: enum_class() classes validate with Pydantic 1.10"

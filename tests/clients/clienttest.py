@@ -69,9 +69,12 @@ def shell(database, script, load=EXTENSION):
 
 
 def scratch(name):
-    """A fresh path NAME in the scratch folder."""
+    """A fresh path NAME in the scratch folder: whatever an earlier run left
+    there, a file or a folder, is removed."""
     path = os.path.join(WORK, name)
-    if os.path.exists(path):
+    if os.path.isdir(path) and not os.path.islink(path):
+        shutil.rmtree(path)
+    elif os.path.lexists(path):
         os.remove(path)
     return path
 

@@ -646,11 +646,13 @@ class Surrogates(WithEnum):
 class StubsCommand(unittest.TestCase):
 
     def test_path_with_percent_and_newline(self):
-        folder = os.path.join(scratch("stubs %41 #x?\nfolder"))
-        os.makedirs(folder, exist_ok=True)
+        # A folder left by an earlier run, with a database in it, is
+        # removed by scratch() as a whole.
+        folder = scratch("stubs %41 #x?\nfolder")
+        os.makedirs(os.path.join(folder, "app.db"))
+        folder = scratch("stubs %41 #x?\nfolder")
+        os.makedirs(folder)
         path = os.path.join(folder, "app.db")
-        if os.path.exists(path):
-            os.remove(path)
         conn = connect(path)
         conn.execute(ENDPOINT_TYPE)
         conn.commit()

@@ -873,6 +873,39 @@ class Review15b(unittest.TestCase):
         self.assertEqual(errors[:1], [])
 
 
+class BecomingAMember(WithEnum):
+    """What happens when a name that was dynamic becomes a real member."""
+
+    def test_the_dynamic_entry_goes(self):
+        E = self.E
+        dynamic = E("triton")
+        dynenum.register(E, "TRITON")
+        # The interning table keeps no second object for a member's key,
+        # even while someone holds the old one.
+        self.assertNotIn("triton", E._dynenum_state.dynamic)
+        self.assertTrue(dynamic.dynamic)
+        self.assertIs(E("Triton"), E.TRITON)
+
+    def test_a_lookup_that_raced_a_registration_gives_the_member(self):
+        # The database answered "dynamic", and before the class interned
+        # the answer another thread registered the name: the re-check under
+        # the lock must find the member.
+        E = self.E
+        real, raced = dynenum.listing.resolve, []
+
+        def racing(conn, enum, spelling):
+            answer = real(conn, enum, spelling)
+            if not raced:
+                raced.append(spelling)
+                dynenum.register(E, "TRITON")
+            return answer
+        with mock.patch.object(dynenum.listing, "resolve", racing):
+            found = E("triton")
+        self.assertEqual(raced, ["triton"])
+        self.assertFalse(found.dynamic)
+        self.assertIs(found, E.TRITON)
+
+
 class MembersOrder(unittest.TestCase):
     def test_members_then_aliases_after_every_reload(self):
         conn = connect()

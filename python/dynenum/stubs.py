@@ -12,7 +12,9 @@ Dynamic members are reached by call or item, which the stub types too.
 A member or alias that is no attribute of the class (called like one every
 member has, such as name or dynamic, or spelt so that Python's parser reads
 it as another name: NFKC) is written as a comment; a member that is none but
-has an alias that is one is written under the first such alias.
+has an alias that is one is written under the first such alias.  mypy takes
+an alias line (OPENAI = OPENAI_CHAT) for a member of its own in exhaustiveness
+checks; no other form of the line is an alias to it (SPEC §10).
 """
 from .database_enum import DatabaseEnum, class_name, hides_something, is_attribute_name
 from .listing import check_enum, enum_schema, read_aliases, read_listing, table_reference

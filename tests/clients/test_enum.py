@@ -20,7 +20,7 @@ import typing
 import unittest
 from unittest import mock
 
-from clienttest import ENDPOINT_TYPE, EXTENSION, connect as clienttest_connect, main, scratch, shell, source_package
+from clienttest import ENDPOINT_TYPE, EXTENSION, NoLoading, connect as clienttest_connect, main, scratch, shell, source_package
 
 sys.path.insert(0, source_package())
 import dynenum  # noqa: E402  (the source tree's package, found above)
@@ -671,23 +671,23 @@ class StubsCommand(unittest.TestCase):
                               capture_output=True, text=True, timeout=60,
                               env=dict(os.environ, PYTHONPATH=sys.path[0]))
 
-    def test_path_starting_with_two_slashes(self):
-        # In a URI, file://x/... names a host x; the path is a path.
-        path = scratch("stubs-slashes.db")
+    def database(self, name):
+        path = scratch(name)
         conn = connect(path)
         conn.execute(ENDPOINT_TYPE)
         conn.commit()
         conn.close()
+        return path
+
+    def test_path_starting_with_two_slashes(self):
+        # In a URI, file://x/... names a host x; the path is a path.
+        path = self.database("stubs-slashes.db")
         run = self.stubs("/" + os.path.abspath(path), "endpoint_type")
         self.assertEqual((run.returncode, run.stderr), (0, ""))
         self.assertIn("    OPENAI_CHAT = 'openai_chat'\n", run.stdout)
 
     def test_class_must_be_an_identifier_and_no_keyword(self):
-        path = scratch("stubs-class.db")
-        conn = connect(path)
-        conn.execute(ENDPOINT_TYPE)
-        conn.commit()
-        conn.close()
+        path = self.database("stubs-class.db")
         for bad in ["class", "Endpoint Type", "1st", ""]:
             run = self.stubs(path, "endpoint_type", "--class", bad)
             self.assertEqual((run.returncode, run.stdout, run.stderr.splitlines()[-1]),
@@ -934,18 +934,6 @@ class StubAliases(unittest.TestCase):
                       "    # 'name' = OK: an alias, not an attribute; E('name')\n"
                       "    # '\ufb01x' = OK: an alias, not an attribute; E('\ufb01x')\n"
                       "    FINE = OK  # an alias\n", text)
-
-
-class NoLoading:
-    """A connection of a Python whose sqlite3 cannot load extensions."""
-
-    def __init__(self, conn):
-        self._conn = conn
-
-    def __getattr__(self, name):
-        if name in ("enable_load_extension", "load_extension"):
-            raise AttributeError(name)
-        return getattr(self._conn, name)
 
 
 class KeyConnectionModule(unittest.TestCase):

@@ -8,6 +8,7 @@ written against it (readme_program.py), and its stubs pass Debian's mypy.
     make python-wheel && /usr/bin/python3 tests/clients/test_wheel.py
 """
 import glob
+import inspect
 import os
 import shutil
 import sqlite3
@@ -17,7 +18,7 @@ import sysconfig
 import unittest
 import zipfile
 
-from clienttest import PYTHON, ROOT, VERSION, WORK, main
+from clienttest import PYTHON, ROOT, VERSION, WORK, NoLoading, main
 
 WHEELS = os.path.join(ROOT, "build", "wheel")
 EXTENSION_FILE = os.path.join(ROOT, "build", "dynenum.so")
@@ -52,18 +53,10 @@ except sqlite3.NotSupportedError as error:
 
 
 # A connection of a sqlite3 module built without extension loading: all
-# but enable_load_extension.
-WITHOUT_LOADING = """\
-import sqlite3, dynenum
-class Connection:
-    def __init__(self, conn):
-        self._conn = conn
-    def __getattr__(self, name):
-        if name in ("enable_load_extension", "load_extension"):
-            raise AttributeError(name)
-        return getattr(self._conn, name)
+# but enable_load_extension (clienttest's NoLoading, written into the program).
+WITHOUT_LOADING = "import sqlite3, dynenum\n" + inspect.getsource(NoLoading) + """\
 try:
-    dynenum.load(Connection(sqlite3.connect(":memory:")))
+    dynenum.load(NoLoading(sqlite3.connect(":memory:")))
 except sqlite3.NotSupportedError as error:
     print(error)
 """

@@ -29,7 +29,9 @@ def resident_megabytes():
         return int(f.read().split()[1]) * resource.getpagesize() / 1e6
 
 
-def refused(dynenum, pydantic):
+def model(dynenum, pydantic):
+    """The class of a small enum, and a Pydantic model with a field of it
+    that refuses dynamic members."""
     conn = sqlite3.connect(":memory:")
     dynenum.load(conn)
     conn.execute("CREATE VIRTUAL TABLE endpoint_type USING dynenum(OPENAI_CHAT, ANTHROPIC_CHAT)")
@@ -37,7 +39,11 @@ def refused(dynenum, pydantic):
 
     class Request(pydantic.BaseModel):
         endpoint: EndpointType
+    return EndpointType, Request
 
+
+def refused(dynenum, pydantic):
+    EndpointType, Request = model(dynenum, pydantic)
     gc.collect()
     before = resident_megabytes()
     for i in range(100000):
@@ -51,14 +57,7 @@ def refused(dynenum, pydantic):
 
 
 def refused_large(dynenum, pydantic):
-    conn = sqlite3.connect(":memory:")
-    dynenum.load(conn)
-    conn.execute("CREATE VIRTUAL TABLE endpoint_type USING dynenum(OPENAI_CHAT)")
-    EndpointType = dynenum.enum_class(conn, "endpoint_type")
-
-    class Request(pydantic.BaseModel):
-        endpoint: EndpointType
-
+    _, Request = model(dynenum, pydantic)
     gc.collect()
     before = resident_megabytes()
     for i in range(400):

@@ -4,10 +4,11 @@ review 15 found it wanting, for one build of the Python package.
     make python-wheel && /usr/bin/python3 bench/python_enum_class.py build/python
 
 PACKAGE is a folder holding dynenum/ with its extension inside (build/python
-after `make python-wheel`).  Prints two lines:
+after `make python-wheel`).  Prints three lines:
 
     refused: the growth of the resident set over 100,000 inputs Pydantic
       refuses, and how many dynamic members the class still holds;
+    refused large: the growth over 400 refused inputs of 1 MB each;
     register: the time of 20 register() calls on an enum of 4,000 members,
       after 5,000 other spellings have gone through the key cache, and the
       statements they ran on the caller's connection.
@@ -28,7 +29,9 @@ def resident_megabytes():
         return int(f.read().split()[1]) * resource.getpagesize() / 1e6
 
 
-def refused(dynenum, pydantic):
+def model(dynenum, pydantic):
+    """The class of a small enum, and a Pydantic model with a field of it
+    that refuses dynamic members."""
     conn = sqlite3.connect(":memory:")
     dynenum.load(conn)
     conn.execute("CREATE VIRTUAL TABLE endpoint_type USING dynenum(OPENAI_CHAT, ANTHROPIC_CHAT)")
@@ -36,7 +39,11 @@ def refused(dynenum, pydantic):
 
     class Request(pydantic.BaseModel):
         endpoint: EndpointType
+    return EndpointType, Request
 
+
+def refused(dynenum, pydantic):
+    EndpointType, Request = model(dynenum, pydantic)
     gc.collect()
     before = resident_megabytes()
     for i in range(100000):
@@ -47,6 +54,19 @@ def refused(dynenum, pydantic):
     gc.collect()
     print("refused: 100,000 inputs: resident set grew %.1f MB; dynamic members held: %d"
           % (resident_megabytes() - before, len(EndpointType._dynenum_state.dynamic)))
+
+
+def refused_large(dynenum, pydantic):
+    _, Request = model(dynenum, pydantic)
+    gc.collect()
+    before = resident_megabytes()
+    for i in range(400):
+        try:
+            Request(endpoint="%04d" % i + "x" * 1000000)
+        except pydantic.ValidationError:
+            pass
+    gc.collect()
+    print("refused large: 400 inputs of 1 MB: resident set grew %.1f MB" % (resident_megabytes() - before))
 
 
 def register(dynenum):
@@ -75,6 +95,7 @@ def main():
     import dynenum
     import pydantic
     refused(dynenum, pydantic)
+    refused_large(dynenum, pydantic)
     register(dynenum)
 
 

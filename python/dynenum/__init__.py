@@ -19,9 +19,11 @@ to this file.  The SQL it adds is documented in the repository's README.
 import importlib.util
 import os
 import sqlite3
+import typing
 
 from .database_enum import DatabaseEnum, enum_class, refresh, register
 
+__version__: typing.Optional[str]
 try:
     from importlib.metadata import PackageNotFoundError, version as _version
     try:

@@ -4,6 +4,7 @@ Writes type stubs (a .pyi) of ENUM's class to FILE, or to standard output;
 see dynenum.stubs.
 """
 import argparse
+import keyword
 import sqlite3
 import sys
 import urllib.parse
@@ -21,10 +22,16 @@ def main(argv=None):
     stubs.add_argument("--class", dest="class_name", help="the class's name (EndpointType for endpoint_type)")
     stubs.add_argument("--output", "-o", help="the .pyi file to write (standard output if not given)")
     arguments = parser.parse_args(argv)
+    name = arguments.class_name
+    if name is not None and (not name.isidentifier() or keyword.iskeyword(name)):
+        stubs.error("argument --class: not a class name: %r (a Python identifier that is no keyword)" % name)
     try:
         # Read-only: writing stubs never changes the database.  Every
-        # character URIs give a meaning (%, ?, #, a newline) is escaped.
-        conn = sqlite3.connect("file:%s?mode=ro" % urllib.parse.quote(arguments.database), uri=True)
+        # character URIs give a meaning (%, ?, #, a newline) is escaped, and
+        # an absolute path follows an empty authority, so that //x/a.db is
+        # no host x.
+        path = urllib.parse.quote(arguments.database)
+        conn = sqlite3.connect("file:%s%s?mode=ro" % ("//" if path.startswith("/") else "", path), uri=True)
         load(conn)
         text = stub_text(conn, arguments.enum, arguments.database, arguments.class_name)
     except sqlite3.Error as error:

@@ -93,9 +93,17 @@ def hides_something(cls, name):
 class DatabaseEnumType(enum.EnumMeta):
     """The metaclass: lookups by attribute and item from any spelling."""
 
-    # Pydantic 1 asks the type for this attribute; found by lookup it would
-    # be a (true) dynamic member, kept by every field of the type.
+    # Names Pydantic 1 and typing tools ask the type for with getattr(type,
+    # name, default), meaning "has none": found by lookup each would be a
+    # (true) dynamic member, which Pydantic keeps in every field of the type
+    # or takes for a constraint (schema() of Dict[E, int] reads .regex).
+    # Declared here, they are no member's attribute (SPEC §10).
     validate_always = False
+    regex = None
+    pattern = None
+    max_length = None
+    min_length = None
+    allow_inf_nan = None
 
     # Hidden from type checkers, so that with the stubs of `python3 -m
     # dynenum stubs` a misspelt member is an error there.
@@ -150,13 +158,13 @@ class DatabaseEnum(str, enum.Enum, metaclass=DatabaseEnumType):
             return text
         state = cls._dynenum_state
         if not isinstance(text, str):
-            raise LookupFailed("expected text in enum '%s', got %s %.40r"
-                               % (state.enum_name, type(text).__name__, text))
+            raise LookupFailed("dynenum_resolve(): expected text in enum '%s', got %s"
+                               % (state.enum_name, sql_description(text)))
         try:
             key = state.key(text)
         except UnicodeEncodeError:
             # A lone surrogate: no UTF-8 text, so SQLite never sees it.
-            raise LookupFailed(malformed_message(text, state.enum_name)) from None
+            raise LookupFailed("dynenum_resolve(): " + malformed_message(text, state.enum_name)) from None
         member = state.by_key.get(key)
         if member is not None:
             return member
@@ -171,7 +179,14 @@ class DatabaseEnum(str, enum.Enum, metaclass=DatabaseEnumType):
             # connection, or in this transaction.
             _reload(cls, forget=False)
             member = state.by_ordinal.get(ordinal)
-            if member is not None:
+            if member is not None and member._value_ != value:
+                # The class's member of that ordinal was undone by a
+                # rollback and the ordinal reused: drop what the listing
+                # names otherwise, never what it merely lacks, which an
+                # older read may (only register() and refresh() do that).
+                _reload(cls, forget=False, replaced=True)
+                member = state.by_ordinal.get(ordinal)
+            if member is not None and member._value_ == value:
                 return member
         # Interned by the key of the value: every spelling the database
         # resolves to one value is one object, while anyone holds it.
@@ -245,17 +260,51 @@ class DatabaseEnum(str, enum.Enum, metaclass=DatabaseEnumType):
         raise unsupported()
 
 
+def sql_description(value):
+    """value as dynenum's SQL errors describe a non-text argument (SPEC
+    §2.3.3); values SQL cannot hold by type name and repr."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool) or not isinstance(value, (int, float, bytes, bytearray, memoryview)):
+        return "%s %.40r" % (type(value).__name__, value)
+    if isinstance(value, int):
+        return "integer %d" % value
+    if isinstance(value, float):
+        return "real %r" % value
+    size = memoryview(value).nbytes
+    return "blob of %d byte%s" % (size, "" if size == 1 else "s")
+
+
 def malformed_message(text, enum_name):
     return "malformed UTF-8 in name %s in enum '%s'" % (ascii(text), enum_name)
 
 
-def _add_member(cls, row):
+class Tables:
+    """Copies of Enum's member tables, changed by one reload and then put
+    in place of the class's in one step each: a thread iterating
+    __members__ or the class meanwhile goes on with the tables it had."""
+
+    def __init__(self, cls):
+        self.names = list(cls._member_names_)
+        self.members = dict(cls._member_map_)
+        self.values = dict(cls._value2member_map_)
+
+    def install(self, cls):
+        # __members__ lists the members in ordinal order, then the aliases.
+        members = {name: self.members[name] for name in self.names}
+        members.update(self.members)
+        type.__setattr__(cls, "_value2member_map_", self.values)
+        type.__setattr__(cls, "_member_map_", members)
+        type.__setattr__(cls, "_member_names_", self.names)
+
+
+def _add_member(cls, tables, row):
     state = cls._dynenum_state
     member = _create_member(cls, row.name, row.value, row.value_key, row.ordinal)
-    member._sort_order_ = len(cls._member_names_)
-    cls._member_names_.append(row.name)
-    cls._member_map_[row.name] = member
-    cls._value2member_map_.setdefault(row.value, member)
+    member._sort_order_ = len(tables.names)
+    tables.names.append(row.name)
+    tables.members[row.name] = member
+    tables.values.setdefault(row.value, member)
     # A member called like something every member has (name, dynamic, mro)
     # is reached by item and lookup only: as an attribute it would hide
     # that for every member.  So is one whose name Python's parser rewrites.
@@ -274,16 +323,16 @@ def _index(state, member, row):
     state.dynamic.pop(row.value_key, None)
 
 
-def _add_aliases(cls, aliases):
+def _add_aliases(cls, tables, aliases):
     """Makes each alias of the enum a Python alias of its member: in
     __members__, as an attribute and by item, found by its key, never
     iterated (SPEC §11.4)."""
     state = cls._dynenum_state
     for alias in aliases:
         member = state.by_ordinal.get(alias.ordinal)
-        if member is None or cls._member_map_.get(alias.name) is member:
+        if member is None or tables.members.get(alias.name) is member:
             continue
-        cls._member_map_[alias.name] = member
+        tables.members[alias.name] = member
         if is_attribute_name(alias.name) and not hides_something(cls, alias.name):
             type.__setattr__(cls, alias.name, member)
         state.by_key[alias.name_key] = member
@@ -291,11 +340,12 @@ def _add_aliases(cls, aliases):
         state.aliases[alias.name] = member
 
 
-def _reload(cls, forget):
+def _reload(cls, forget, replaced=False):
     """Adds the members and aliases the database lists and the class lacks.
     Members are never changed or removed (SPEC §2.2.7), except by a
     rollback: with forget, a member the listing no longer has is dropped
-    from lookups and iteration, with its aliases.
+    from lookups and iteration, with its aliases; with replaced, only one
+    whose ordinal the listing gives another name.
 
     One statement reads every (ordinal, name), compared bytewise with what
     the class has; a second reads the new members only, with their keys.
@@ -307,31 +357,43 @@ def _reload(cls, forget):
     aliases = listing.read_aliases(state.conn, state.location)
     listed = dict(names)
     with state.lock:
-        if forget:
-            for ordinal, member in list(state.by_ordinal.items()):
-                if listed.get(ordinal) != member._name_:
-                    _forget(cls, member)
+        tables = Tables(cls)
+        for ordinal, member in list(state.by_ordinal.items()):
+            now = listed.get(ordinal)
+            if (forget and now != member._name_) or (replaced and now not in (None, member._name_)):
+                _forget(cls, tables, member)
         for row in rows:
             if row.ordinal not in state.by_ordinal and listed.get(row.ordinal) == row.name:
-                _add_member(cls, row)
-        _add_aliases(cls, aliases)
+                _add_member(cls, tables, row)
+        _add_aliases(cls, tables, aliases)
+        tables.install(cls)
 
 
-def _forget(cls, member):
+def _forget(cls, tables, member):
     state = cls._dynenum_state
     state.by_ordinal.pop(member._dynenum_ordinal, None)
     state.by_key = {k: m for k, m in state.by_key.items() if m is not member}
-    cls._member_names_.remove(member._name_)
-    del cls._member_map_[member._name_]
-    if cls._value2member_map_.get(member._value_) is member:
-        del cls._value2member_map_[member._value_]
+    tables.names.remove(member._name_)
+    del tables.members[member._name_]
+    if tables.values.get(member._value_) is member:
+        del tables.values[member._value_]
     if cls.__dict__.get(member._name_) is member:
         type.__delattr__(cls, member._name_)
     for alias in [name for name, target in state.aliases.items() if target is member]:
         del state.aliases[alias]
-        del cls._member_map_[alias]
+        del tables.members[alias]
         if cls.__dict__.get(alias) is member:
             type.__delattr__(cls, alias)
+
+
+def state_of(cls) -> EnumState:
+    """The state enum_class() set on cls (which type checkers, taking an
+    Enum's attributes for members, would not know)."""
+    return typing.cast(EnumState, cls.__dict__["_dynenum_state"])
+
+
+# What register() returns: a member of the class it is given.
+Member = typing.TypeVar("Member", bound=DatabaseEnum)
 
 
 def class_name(enum_name):
@@ -342,7 +404,8 @@ def class_name(enum_name):
     return name if name.isidentifier() else "Enum"
 
 
-def enum_class(conn, enum_name, name=None, module=None):
+def enum_class(conn: typing.Any, enum_name: str, name: typing.Optional[str] = None,
+               module: typing.Optional[str] = None) -> typing.Type["DatabaseEnum"]:
     """A str-based Enum class holding the members of the dynenum enum
     enum_name on the sqlite3 connection conn (which has loaded dynenum).
 
@@ -385,27 +448,28 @@ def enum_class(conn, enum_name, name=None, module=None):
     if not isinstance(enum_name, str):
         raise TypeError("enum_class(): expected the enum's name as text, got %s" % type(enum_name).__name__)
     listing.check_enum(conn, enum_name)
-    keys = KeyConnection()
+    keys = KeyConnection(conn)
     if version(conn) != version(keys.conn):
         raise sqlite3.OperationalError(
             "enum_class(): the connection has loaded dynenum %s, this package is dynenum %s:"
             " load this package's (dynenum.load(conn))" % (version(conn), version(keys.conn)))
     # No members yet: Enum would refuse some names (mro) and set every one
     # as a class attribute; _add_member decides which are attributes.
-    cls = DatabaseEnum(name or class_name(enum_name), [], module=module)
+    functional: typing.Any = DatabaseEnum  # Enum's functional API, which typeshed does not type
+    cls = functional(name or class_name(enum_name), [], module=module)
     state = EnumState(conn, enum_name, keys)
     type.__setattr__(cls, "_dynenum_state", state)
     _reload(cls, forget=False)
     return cls
 
 
-def register(cls, name):
+def register(cls: typing.Type["Member"], name: str) -> "Member":
     """Adds name to the enum of cls as a real member, in the connection's
     current transaction (INSERT INTO enum(name); the caller commits), and
     returns the member.  A name that already spells a real member adds
     nothing and returns that member.  Raises sqlite3.IntegrityError with
     dynenum's message for a name dynenum refuses."""
-    state = cls._dynenum_state
+    state = state_of(cls)
     with state.writing:
         try:
             member = cls._dynenum_lookup(name)
@@ -419,14 +483,14 @@ def register(cls, name):
             except UnicodeEncodeError:
                 # Never bound: Python's sqlite3 would report the error of
                 # the statement's previous parameters.
-                raise state.conn.IntegrityError(malformed_message(name, state.enum_name)) from None
+                raise state.conn.IntegrityError("dynenum: " + malformed_message(name, state.enum_name)) from None
         listing.insert_member(state.conn, state.table, name)
         _reload(cls, forget=True)
         return state.by_key[state.key(name)]
 
 
-def refresh(cls):
+def refresh(cls: typing.Type["DatabaseEnum"]) -> None:
     """Re-reads the enum's listing: adds members added elsewhere and drops
     members a rollback undid."""
-    with cls._dynenum_state.writing:
+    with state_of(cls).writing:
         _reload(cls, forget=True)

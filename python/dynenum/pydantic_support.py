@@ -13,7 +13,8 @@ which lists the permitted values.  Inside a container (List, Set, Tuple,
 Dict values) Pydantic 1 validates each item as a field of its own, which
 does not inherit the container field's settings: say allow_dynamic on the
 item, with Annotated, as `chain` does (an item's refusal says so).  Names dynenum refuses are refused
-with dynenum's message.  Pydantic is imported only when a model uses the
+with dynenum's message.  With the model's Config.use_enum_values, fields keep
+the member's value, a plain str, as Pydantic does for its own enums.  Pydantic is imported only when a model uses the
 class; Pydantic 2 is refused with a message naming the supported version
 (the wheel's extra `dynenum[pydantic]` installs it).
 """
@@ -39,7 +40,7 @@ def validator(cls):
     if not str(pydantic.VERSION).startswith("1."):
         raise unsupported()
 
-    def validate_member(value, field):
+    def validate_member(value, field, config):
         try:
             member = cls._dynenum_lookup(value)
         except LookupFailed as error:
@@ -54,7 +55,9 @@ def validator(cls):
             if field.name.startswith("_"):
                 raise ItemRefused(enum_values=list(cls), class_name=cls.__name__)
             raise errors.EnumMemberError(enum_values=list(cls))
-        return member
+        # As Pydantic does for its own Enum fields: the model keeps the
+        # value, a plain str (a dynamic member's is what SQL resolves it to).
+        return member._value_ if getattr(config, "use_enum_values", False) else member
 
     class ItemRefused(errors.EnumMemberError):
         def __str__(self):

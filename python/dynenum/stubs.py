@@ -11,7 +11,10 @@ found at run time but are unknown to the stub until it is written again.
 Dynamic members are reached by call or item, which the stub types too.
 A member or alias that is no attribute of the class (called like one every
 member has, such as name or dynamic, or spelt so that Python's parser reads
-it as another name: NFKC) is written as a comment.
+it as another name: NFKC) is written as a comment; a member that is none but
+has an alias that is one is written under the first such alias.  mypy takes
+an alias line (OPENAI = OPENAI_CHAT) for a member of its own in exhaustiveness
+checks; no other form of the line is an alias to it (SPEC §10).
 """
 from .database_enum import DatabaseEnum, class_name, hides_something, is_attribute_name
 from .listing import check_enum, enum_schema, read_aliases, read_listing, table_reference
@@ -39,9 +42,20 @@ def stub_text(conn, enum_name, database, name=None):
             lines.append("    %s = %r" % (row.name, row.value))
         else:
             lines.append("    # %r = %r: not an attribute; %s(%r)" % (row.name, row.value, name, row.name))
+    # The attribute each member is written as: its name, or the first alias
+    # that is one when its name is not.
+    spelt = {row.ordinal: row.name for row in rows if is_class_attribute(row.name)}
     by_ordinal = {row.ordinal: row for row in rows}
     for alias in read_aliases(conn, enum_schema(conn, enum_name)):
         member = by_ordinal.get(alias.ordinal)
-        if member and is_class_attribute(alias.name) and is_class_attribute(member.name):
-            lines.append("    %s = %s  # an alias" % (alias.name, member.name))
+        if member is None:
+            continue
+        if not is_class_attribute(alias.name):
+            lines.append("    # %r = %s: an alias, not an attribute; %s(%r)"
+                         % (alias.name, spelt.get(alias.ordinal) or repr(member.name), name, alias.name))
+        elif alias.ordinal in spelt:
+            lines.append("    %s = %s  # an alias" % (alias.name, spelt[alias.ordinal]))
+        else:
+            spelt[alias.ordinal] = alias.name
+            lines.append("    %s = %r  # an alias of %r" % (alias.name, member.value, member.name))
     return "\n".join(lines) + "\n"

@@ -68,10 +68,25 @@ def shell(database, script, load=EXTENSION):
     return run.returncode, run.stdout, run.stderr
 
 
+class NoLoading:
+    """A connection of a Python whose sqlite3 cannot load extensions."""
+
+    def __init__(self, conn):
+        self._conn = conn
+
+    def __getattr__(self, name):
+        if name in ("enable_load_extension", "load_extension"):
+            raise AttributeError(name)
+        return getattr(self._conn, name)
+
+
 def scratch(name):
-    """A fresh path NAME in the scratch folder."""
+    """A fresh path NAME in the scratch folder: whatever an earlier run left
+    there, a file or a folder, is removed."""
     path = os.path.join(WORK, name)
-    if os.path.exists(path):
+    if os.path.isdir(path) and not os.path.islink(path):
+        shutil.rmtree(path)
+    elif os.path.lexists(path):
         os.remove(path)
     return path
 

@@ -15,14 +15,16 @@ import subprocess
 import sys
 import threading
 import time
+import types
 import typing
 import unittest
 from unittest import mock
 
-from clienttest import ENDPOINT_TYPE, EXTENSION, connect as clienttest_connect, main, scratch, shell, source_package
+from clienttest import ENDPOINT_TYPE, EXTENSION, NoLoading, connect as clienttest_connect, main, scratch, shell, source_package
 
 sys.path.insert(0, source_package())
 import dynenum  # noqa: E402  (the source tree's package, found above)
+import dynenum.stubs  # noqa: E402
 import pydantic  # noqa: E402
 
 # Letters whose case variants str.lower() and dynenum's key treat
@@ -116,15 +118,21 @@ class Lookups(WithEnum):
         with self.assertRaises(KeyError) as caught:
             E["-x"]
         self.assertEqual(caught.exception.args, ("dynenum_resolve(): reserved name '-x' in enum 'endpoint_type'",))
-        with self.assertRaises(ValueError) as caught:
-            E(42)
-        self.assertEqual(str(caught.exception), "expected text in enum 'endpoint_type', got int 42")
+        # Python's own refusals in SQL's words (test_python.py has SQL's).
+        for value, what in [(42, "integer 42"), (4.5, "real 4.5"), (42.0, "real 42.0"), (None, "NULL"),
+                            (b"AB", "blob of 2 bytes"), (b"A", "blob of 1 byte"), (bytearray(b""), "blob of 0 bytes"),
+                            ([1], "list [1]")]:
+            with self.assertRaises(ValueError) as caught:
+                E(value)
+            self.assertEqual(str(caught.exception),
+                             "dynenum_resolve(): expected text in enum 'endpoint_type', got " + what)
         with self.assertRaises(ValueError) as caught:
             E("")
         self.assertEqual(str(caught.exception), "dynenum_resolve(): empty name in enum 'endpoint_type'")
         with self.assertRaises(ValueError) as caught:
             E("ab\ud800")
-        self.assertEqual(str(caught.exception), "malformed UTF-8 in name 'ab\\ud800' in enum 'endpoint_type'")
+        self.assertEqual(str(caught.exception),
+                         "dynenum_resolve(): malformed UTF-8 in name 'ab\\ud800' in enum 'endpoint_type'")
         self.assertFalse(E.OPENAI_CHAT == "\ud800")
         self.assertTrue(E.OPENAI_CHAT != "\ud800")
 
@@ -572,6 +580,20 @@ class PydanticContainers(WithEnum):
             ("plain",), "value is not a valid enumeration member; permitted: 'openai_chat', 'anthropic_chat',"
             " 'completions'")])
 
+    def test_use_enum_values_stores_the_value(self):
+        E = self.E
+
+        class Model(pydantic.BaseModel):
+            endpoint: E
+            plugin: E = pydantic.Field(None, allow_dynamic=True)
+
+            class Config:
+                use_enum_values = True
+        model = Model(endpoint="OpenAI-Chat", plugin="Triton")
+        self.assertEqual((type(model.endpoint), model.endpoint), (str, "openai_chat"))
+        self.assertEqual((type(model.plugin), model.plugin), (str, "triton"))
+        self.assertIs(type(Model(endpoint="completions").endpoint), str)
+
     def test_pydantic_2_is_named(self):
         E = self.E
         message = ("dynenum: Pydantic 2.5.0 is not supported: enum_class() classes validate with Pydantic 1.10"
@@ -618,17 +640,19 @@ class Surrogates(WithEnum):
         self.assertIn("U+0020", str(caught.exception))
         with self.assertRaises(sqlite3.IntegrityError) as caught:
             dynenum.register(E, "x\ud800")
-        self.assertEqual(str(caught.exception), "malformed UTF-8 in name 'x\\ud800' in enum 'endpoint_type'")
+        self.assertEqual(str(caught.exception), "dynenum: malformed UTF-8 in name 'x\\ud800' in enum 'endpoint_type'")
 
 
 class StubsCommand(unittest.TestCase):
 
     def test_path_with_percent_and_newline(self):
-        folder = os.path.join(scratch("stubs %41 #x?\nfolder"))
-        os.makedirs(folder, exist_ok=True)
+        # A folder left by an earlier run, with a database in it, is
+        # removed by scratch() as a whole.
+        folder = scratch("stubs %41 #x?\nfolder")
+        os.makedirs(os.path.join(folder, "app.db"))
+        folder = scratch("stubs %41 #x?\nfolder")
+        os.makedirs(folder)
         path = os.path.join(folder, "app.db")
-        if os.path.exists(path):
-            os.remove(path)
         conn = connect(path)
         conn.execute(ENDPOINT_TYPE)
         conn.commit()
@@ -641,6 +665,35 @@ class StubsCommand(unittest.TestCase):
                                               % path), run.stdout)
         compile(run.stdout, "endpoint_types.pyi", "exec")
         self.assertIn("    OPENAI_CHAT = 'openai_chat'\n", run.stdout)
+
+    def stubs(self, *arguments):
+        return subprocess.run([sys.executable, "-m", "dynenum", "stubs"] + list(arguments),
+                              capture_output=True, text=True, timeout=60,
+                              env=dict(os.environ, PYTHONPATH=sys.path[0]))
+
+    def database(self, name):
+        path = scratch(name)
+        conn = connect(path)
+        conn.execute(ENDPOINT_TYPE)
+        conn.commit()
+        conn.close()
+        return path
+
+    def test_path_starting_with_two_slashes(self):
+        # In a URI, file://x/... names a host x; the path is a path.
+        path = self.database("stubs-slashes.db")
+        run = self.stubs("/" + os.path.abspath(path), "endpoint_type")
+        self.assertEqual((run.returncode, run.stderr), (0, ""))
+        self.assertIn("    OPENAI_CHAT = 'openai_chat'\n", run.stdout)
+
+    def test_class_must_be_an_identifier_and_no_keyword(self):
+        path = self.database("stubs-class.db")
+        for bad in ["class", "Endpoint Type", "1st", ""]:
+            run = self.stubs(path, "endpoint_type", "--class", bad)
+            self.assertEqual((run.returncode, run.stdout, run.stderr.splitlines()[-1]),
+                             (2, "", "python3 -m dynenum stubs: error: argument --class: not a class name: %r"
+                                     " (a Python identifier that is no keyword)" % bad))
+        self.assertIn("class Endpoints(DatabaseEnum):\n", self.stubs(path, "endpoint_type", "--class", "Endpoints").stdout)
 
 
 class Threads(unittest.TestCase):
@@ -742,6 +795,195 @@ class Threads(unittest.TestCase):
             thread.join(120)
         self.assertEqual([thread.is_alive() for thread in threads], [False, False], "deadlocked")
         self.assertEqual(failures, [])
+
+
+class Review15b(unittest.TestCase):
+    """Failing tests of review 15b (see its report)."""
+
+    def test_lookup_after_a_rollback_never_gives_another_members_name(self):
+        path = scratch("review15b-rollback.db")
+        conn = sqlite3.connect(path, isolation_level=None)
+        conn.enable_load_extension(True)
+        conn.load_extension(EXTENSION)
+        other = connect(path)
+        conn.execute("CREATE VIRTUAL TABLE e USING dynenum(A, B)")
+        E = dynenum.enum_class(conn, "e")
+        conn.execute("BEGIN")
+        dynenum.register(E, "PLUGIN_ONE")
+        conn.execute("ROLLBACK")
+        other.execute("INSERT INTO e(name) VALUES ('PLUGIN_TWO')")
+        other.commit()
+        # SQL resolves plugin_two to 'plugin_two' (ordinal 3); the class
+        # answers PLUGIN_ONE, which does not even equal the input.
+        self.assertEqual(E("plugin_two").value, "plugin_two")
+
+    def test_refused_long_inputs_are_not_kept(self):
+        conn = connect()
+        conn.execute("CREATE VIRTUAL TABLE e USING dynenum(A)")
+        E = dynenum.enum_class(conn, "e")
+        for i in range(50):
+            with self.assertRaises(ValueError):
+                E("%04d" % i + "x" * 100000)
+        kept = sum(len(text) + len(key) for text, key in E._dynenum_state.keys.cache.items())
+        self.assertLess(kept, 100000, "refused 100 kB inputs are kept in the key cache")
+
+    def test_schema_of_a_dict_keyed_by_the_class(self):
+        conn = connect()
+        conn.execute(ENDPOINT_TYPE)
+        E = dynenum.enum_class(conn, "endpoint_type")
+
+        class Model(pydantic.BaseModel):
+            counts: typing.Dict[E, int] = {}
+        Model.schema()  # AttributeError: 'EndpointType' object has no attribute 'pattern'
+        self.assertEqual(Model.schema()["properties"]["counts"]["type"], "object")
+
+    def test_names_pydantic_probes_are_no_members_attributes(self):
+        conn = connect()
+        conn.execute("CREATE VIRTUAL TABLE e USING dynenum(A, pattern)")
+        E = dynenum.enum_class(conn, "e")
+        for probed in ["regex", "pattern", "max_length", "min_length", "allow_inf_nan"]:
+            self.assertIsNone(getattr(E, probed))
+        self.assertIs(E.validate_always, False)
+        # The member called pattern is reached by item and call.
+        self.assertEqual((E["PATTERN"].ordinal, E("pattern").ordinal), (2, 2))
+        self.assertTrue(E["regex"].dynamic)
+        self.assertIn("# 'pattern' = 'pattern': not an attribute; E('pattern')",
+                      dynenum.stubs.stub_text(conn, "e", ":memory:"))
+
+    def test_members_iterated_while_another_thread_registers(self):
+        conn = connect()
+        conn.execute("CREATE VIRTUAL TABLE e USING dynenum(A)")
+        E = dynenum.enum_class(conn, "e")
+        errors, stop = [], []
+
+        def iterate():
+            while not stop:
+                try:
+                    list(E.__members__.items())
+                    for _ in E.__members__:
+                        pass
+                except RuntimeError as error:
+                    errors.append(error)
+        thread = threading.Thread(target=iterate)
+        thread.start()
+        for i in range(500):
+            dynenum.register(E, "N%d" % i)
+        stop.append(True)
+        thread.join()
+        self.assertEqual(errors[:1], [])
+
+
+class BecomingAMember(WithEnum):
+    """What happens when a name that was dynamic becomes a real member."""
+
+    def test_the_dynamic_entry_goes(self):
+        E = self.E
+        dynamic = E("triton")
+        dynenum.register(E, "TRITON")
+        # The interning table keeps no second object for a member's key,
+        # even while someone holds the old one.
+        self.assertNotIn("triton", E._dynenum_state.dynamic)
+        self.assertTrue(dynamic.dynamic)
+        self.assertIs(E("Triton"), E.TRITON)
+
+    def test_a_lookup_that_raced_a_registration_gives_the_member(self):
+        # The database answered "dynamic", and before the class interned
+        # the answer another thread registered the name: the re-check under
+        # the lock must find the member.
+        E = self.E
+        real, raced = dynenum.listing.resolve, []
+
+        def racing(conn, enum, spelling):
+            answer = real(conn, enum, spelling)
+            if not raced:
+                raced.append(spelling)
+                dynenum.register(E, "TRITON")
+            return answer
+        with mock.patch.object(dynenum.listing, "resolve", racing):
+            found = E("triton")
+        self.assertEqual(raced, ["triton"])
+        self.assertFalse(found.dynamic)
+        self.assertIs(found, E.TRITON)
+
+
+class MembersOrder(unittest.TestCase):
+    def test_members_then_aliases_after_every_reload(self):
+        conn = connect()
+        conn.execute("CREATE VIRTUAL TABLE e USING dynenum(A, B, OLD_A = A, OLD_B = B)")
+        E = dynenum.enum_class(conn, "e")
+        dynenum.register(E, "C")
+        dynenum.register(E, "D")
+        self.assertEqual(list(E.__members__), ["A", "B", "C", "D", "OLD_A", "OLD_B"])
+        self.assertEqual([m.name for m in E], ["A", "B", "C", "D"])
+
+
+class StubAliases(unittest.TestCase):
+    """Every alias is in the stubs: as the member it names, as the member's
+    one attribute when the member has none, or as a comment."""
+
+    def test_aliases_of_members_with_and_without_attributes(self):
+        conn = connect()
+        conn.execute("""CREATE VIRTUAL TABLE e USING dynenum("Legacy Completions" = 'completions', OK,
+                        OA = "Legacy Completions", LEGACY = "Legacy Completions", name = OK,
+                        "\ufb01x" = OK, FINE = OK)""")
+        text = dynenum.stubs.stub_text(conn, "e", "test.db")
+        self.assertIn("    # 'Legacy Completions' = 'completions': not an attribute; E('Legacy Completions')\n"
+                      "    OK = 'ok'\n"
+                      "    OA = 'completions'  # an alias of 'Legacy Completions'\n"
+                      "    LEGACY = OA  # an alias\n"
+                      "    # 'name' = OK: an alias, not an attribute; E('name')\n"
+                      "    # '\ufb01x' = OK: an alias, not an attribute; E('\ufb01x')\n"
+                      "    FINE = OK  # an alias\n", text)
+
+
+class KeyConnectionModule(unittest.TestCase):
+    """The class's private key connection is opened with the caller's module
+    when that module has sqlite3's API and loads extensions (pysqlite3)."""
+
+    def setUp(self):
+        # This Python's sqlite3 as one built without extension loading.
+        real = sqlite3.connect
+        stdlib = types.SimpleNamespace(connect=lambda *a, **kw: NoLoading(real(*a, **kw)),
+                                       NotSupportedError=sqlite3.NotSupportedError)
+        patcher = mock.patch.object(dynenum.keys, "sqlite3", stdlib)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+
+    def test_the_callers_module_opens_the_key_connection(self):
+        # A module of sqlite3's API other than sqlite3, as pysqlite3 is.
+        module = types.ModuleType("likesqlite3")
+
+        class Connection(sqlite3.Connection):
+            __module__ = "likesqlite3"
+        module.Connection = Connection
+        module.connect = lambda *a, **kw: sqlite3.connect(*a, factory=Connection, **kw)
+        with mock.patch.dict(sys.modules, {"likesqlite3": module}):
+            conn = module.connect(":memory:")
+            dynenum.load(conn)
+            conn.execute("CREATE VIRTUAL TABLE e USING dynenum(A)")
+            E = dynenum.enum_class(conn, "e")
+            self.assertIsInstance(E._dynenum_state.keys.conn, Connection)
+            self.assertEqual(E("a"), "A")
+
+    def test_no_module_that_can_load_says_what_is_needed(self):
+        # A connection of a module without sqlite3's connect(), as apsw's.
+        module = types.ModuleType("notsqlite3")
+
+        class Connection(sqlite3.Connection):
+            __module__ = "notsqlite3"
+        with mock.patch.dict(sys.modules, {"notsqlite3": module}):
+            conn = sqlite3.connect(":memory:", factory=Connection)
+            dynenum.load(conn)
+            conn.execute("CREATE VIRTUAL TABLE e USING dynenum(A)")
+            with self.assertRaises(sqlite3.NotSupportedError) as raised:
+                dynenum.enum_class(conn, "e")
+        self.assertEqual(str(raised.exception),
+                         "enum_class(): the class computes keys on an in-memory connection of its own,"
+                         " opened with the connection's module (notsqlite3) or this Python's sqlite3,"
+                         " and neither can load extensions; use a Python whose sqlite3 has"
+                         " Connection.enable_load_extension, such as Debian's /usr/bin/python3,"
+                         " or pysqlite3, whose connections can")
+
 
 if __name__ == "__main__":
     main("enum")

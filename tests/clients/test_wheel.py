@@ -8,6 +8,7 @@ written against it (readme_program.py), and its stubs pass Debian's mypy.
     make python-wheel && /usr/bin/python3 tests/clients/test_wheel.py
 """
 import glob
+import inspect
 import os
 import shutil
 import sqlite3
@@ -17,7 +18,7 @@ import sysconfig
 import unittest
 import zipfile
 
-from clienttest import PYTHON, ROOT, VERSION, WORK, main
+from clienttest import PYTHON, ROOT, VERSION, WORK, NoLoading, main
 
 WHEELS = os.path.join(ROOT, "build", "wheel")
 EXTENSION_FILE = os.path.join(ROOT, "build", "dynenum.so")
@@ -52,18 +53,10 @@ except sqlite3.NotSupportedError as error:
 
 
 # A connection of a sqlite3 module built without extension loading: all
-# but enable_load_extension.
-WITHOUT_LOADING = """\
-import sqlite3, dynenum
-class Connection:
-    def __init__(self, conn):
-        self._conn = conn
-    def __getattr__(self, name):
-        if name in ("enable_load_extension", "load_extension"):
-            raise AttributeError(name)
-        return getattr(self._conn, name)
+# but enable_load_extension (clienttest's NoLoading, written into the program).
+WITHOUT_LOADING = "import sqlite3, dynenum\n" + inspect.getsource(NoLoading) + """\
 try:
-    dynenum.load(Connection(sqlite3.connect(":memory:")))
+    dynenum.load(NoLoading(sqlite3.connect(":memory:")))
 except sqlite3.NotSupportedError as error:
     print(error)
 """
@@ -81,6 +74,7 @@ dynenum.load(conn)
 EndpointType = dynenum.enum_class(conn, "endpoint_type")
 """
 GOOD_PROGRAM = """\
+import dynenum
 from endpoint_types import EndpointType
 
 
@@ -88,14 +82,22 @@ def describe(endpoint: EndpointType) -> str:
     return endpoint.value
 
 
+def plugin() -> EndpointType:
+    return dynenum.register(EndpointType, "NVIDIA_OPTIMIZED")
+
+
+dynenum.refresh(EndpointType)
+
 print(describe(EndpointType.OPENAI_CHAT), describe(EndpointType("Triton")), describe(EndpointType["groq"]))
 print(EndpointType.ANTHROPIC_CHAT.ordinal, len(EndpointType))
 """
 BAD_PROGRAM = """\
+import dynenum
 from endpoint_types import EndpointType
 
 print(EndpointType.OPENAI_CHAT.value.upper())
 print(EndpointType.OPEN_AI_CHAT)
+dynenum.register(EndpointType, 42)
 """
 
 
@@ -238,8 +240,9 @@ class Wheel(unittest.TestCase):
         self.assertEqual((good.returncode, good.stdout), (0, "Success: no issues found in 1 source file\n"))
         bad = run(mypy + ["bad.py"], cwd=folder)
         self.assertEqual((bad.returncode, bad.stdout), (1, "\n".join([
-            'bad.py:4: error: "Type[EndpointType]" has no attribute "OPEN_AI_CHAT"  [attr-defined]',
-            "Found 1 error in 1 file (checked 1 source file)", ""])))
+            'bad.py:5: error: "Type[EndpointType]" has no attribute "OPEN_AI_CHAT"  [attr-defined]',
+            'bad.py:6: error: Argument 2 to "register" has incompatible type "int"; expected "str"  [arg-type]',
+            "Found 2 errors in 1 file (checked 1 source file)", ""])))
         # And the program mypy passed runs.
         ran = run([python, "good.py"], cwd=folder)
         self.assertEqual((ran.returncode, ran.stdout, ran.stderr), (0, "openai_chat triton groq\n2 3\n", ""))

@@ -45,6 +45,8 @@ test('npm-pack', () => {
   // npm installs it only where the module it carries can load.
   const manifest = JSON.parse(fs.readFileSync(path.join(unpacked, 'package', 'package.json'), 'utf8'));
   assert.deepEqual([manifest.os, manifest.cpu], [[process.platform], [process.arch]]);
+  // The module is linked against glibc: npm skips it on musl (Alpine).
+  assert.deepEqual(manifest.libc, [process.report.getReport().header.glibcVersionRuntime ? 'glibc' : 'musl']);
   assert.ok(fs.readFileSync(path.join(unpacked, 'package', 'dynenum.so'))
     .equals(fs.readFileSync(path.join(root, 'build', 'dynenum.so'))), "the package's module is not build/dynenum.so");
 });

@@ -399,6 +399,19 @@ static void test_traps(void) {
   check_unequal(LIT("\xF0\x80\x81\x81"), LIT("a"), "overlong F0 80 81 81 vs 'a'");
   check_equal(LIT("\xC1\x81"), LIT("\xC1\x81"), "overlong C1 81 vs itself");
 
+  /* The same malformed bytes on both sides, whose last byte leads a
+  ** letter that goes on past them in a different case: E0 A0 is two
+  ** malformed bytes, C3 89 / C3 A9 are É and é.  A comparator that skips
+  ** the same bytes by the length E0 announces lands inside the letter. */
+  check_equal(LIT("\xC3\x89\xE0\xA0\xC3\x89"), LIT("\xC3\xA9\xE0\xA0\xC3\xA9"),
+              "E, then malformed E0 A0 and E in two cases");
+  check_equal(LIT("\xC3\x89\xF0\x90\xC3\x89xyz"), LIT("\xC3\xA9\xF0\x90\xC3\xA9XYZ"),
+              "E, then malformed F0 90 and E in two cases, then ASCII");
+  check_equal(LIT("\xC3\x89\xF0\x90\x90\xC3\x89"), LIT("\xC3\xA9\xF0\x90\x90\xC3\xA9"),
+              "E, then malformed F0 90 90 and E in two cases");
+  check_unequal(LIT("\xC3\x89\xE0\xA0\xC3\x89"), LIT("\xC3\xA9\xE0\xA0\xC3\xAA"),
+                "E, then malformed E0 A0 and E vs e-circumflex");
+
   check_equal(LIT("openai-chat"), LIT("OPENAI_CHAT"), "'openai-chat' vs 'OPENAI_CHAT'");
   check_unequal(LIT("ab"), LIT("a\0b"), "'ab' vs 'a' NUL 'b'");
   check_unequal(LIT("a"), LIT("a\0"), "'a' vs 'a' NUL");

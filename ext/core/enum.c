@@ -1,32 +1,40 @@
 /*
 ** core/enum.c: registries, enums and members; see dynenum.h for the API.
 **
-** How it works.  An enum keeps its real members in an array, in declaration
-** order, and in a hash table from key to member that holds the key of each
-** member's name and the key of its value (once when they are the same).
-** Dynamic members live in a second table of the same kind, capped in size.
-** A lookup builds the key of its input on the stack, hashes it and probes:
-** no allocation, no scan.  Each table is open addressing with linear probing
-** and at most half full.
+** How it works.  An enum keeps its real members in an arena, in
+** declaration order, and a key index from key to member that holds the key
+** of each member's name and the key of its value (once when they are the
+** same) and of each alias.  Dynamic members live in the arena too, found
+** through a second table, capped in size.  A lookup builds the key of its
+** input on the stack, hashes it and probes: no allocation, no scan.  Each
+** table is open addressing with linear probing and at most half full.
 **
-** Concurrency.  Lookups take no lock at all.  Members and table entries are
+** Memory.  A member costs its record (the public dynenum_member, two flag
+** bytes, its name and value, and only the keys that differ from its value's
+** bytes), a 4-byte reference in the member list and two 8-byte slots of the
+** key index; the arena allocates records in chunks, so the allocator's
+** overhead is per chunk, not per member.  The figure is in bench/ (the
+** core's heap per member beyond its strings).
+**
+** Concurrency.  Lookups take no lock at all.  Members and index entries are
 ** only ever added, never changed or removed while the enum lives, and each is
-** published with a release store after it is complete: a slot's key pointer
-** last, the member count after the member.  A reader that sees the key (with
-** an acquire load) sees the whole entry.  A table or member array that must
-** grow is copied, the copy published, and the old one kept until the enum is
-** freed, so a reader still probing it stays safe.  Writers (adding and
-** interning) take the enum's mutex, so they are serialised per enum.  The
-** registry has a reader-writer lock of its own, held only to find, insert or
-** remove an enum.  Enums are reference counted, so dropping one while
-** another thread still uses it is safe: the last release frees it.
+** published with a release store after it is complete: an index slot is one
+** 64-bit word, the member count is stored after the member.  A reader that
+** sees the slot (with an acquire load) sees the whole entry.  A table,
+** index or array that must grow is copied, the copy published, and the old
+** one kept until the enum is freed, so a reader still probing it stays
+** safe; arena chunks and member list segments never move.  Writers (adding
+** and interning) take the enum's mutex, so they are serialised per enum.
+** The registry has a reader-writer lock of its own, held only to find,
+** insert or remove an enum.  Enums are reference counted, so dropping one
+** while another thread still uses it is safe: the last release frees it.
 **
 ** Rules.  dynenum_enum_add checks what every member obeys, new or read back
 ** from storage; dynenum_enum_check_new_member checks what only new members
 ** obey (no default-ignorable character), so that members stored before that
 ** rule, or by another program, still load.
 **
-** Memory.  Everything is allocated through the configured allocator, and
+** Failure.  Everything is allocated through the configured allocator, and
 ** every operation that allocates does so before it changes anything, so a
 ** failed allocation returns DYNENUM_NOMEM and leaves the enum as it was.
 */
@@ -37,6 +45,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -327,14 +336,24 @@ static void free_tables(const dynenum_config *c, table *t) {
 
 /* ---- Members --------------------------------------------------------------- */
 
-/* A member and, in the same allocation, its strings and keys. */
+/* Which keys of a member are stored apart from its value.  A key with the
+** bytes of the value is not stored again: the usual member (INSERT INTO
+** e(name)) has the key of its name as its value, so it stores one text
+** beside its name. */
+enum {
+  NAME_KEY_STORED = 1,      /* the name's key follows the value; else it is the value's bytes */
+  VALUE_KEY_STORED = 2,     /* the value's key follows (after the name's, if stored) */
+  VALUE_KEY_IS_NAME_KEY = 4 /* the value's key is the name's key */
+};
+
+/* A member and, right after it in the arena, its name and value (each
+** NUL-terminated) and the keys the flags say are stored, each after its
+** length in two bytes.  Only retired changes once it is published. */
 typedef struct member_record {
   dynenum_member pub;
-  const char *name_key;
-  size_t name_key_len;
-  const char *value_key;
-  size_t value_key_len;
-  _Atomic int retired; /* a flag, not a field of pub: it changes while readers look */
+  unsigned char keys;            /* the flags above */
+  _Atomic unsigned char retired; /* a flag, not a field of pub: it changes while readers look */
+  char text[];
 } member_record;
 
 /* An alias and, in the same allocation, its name and key. */
@@ -344,43 +363,128 @@ typedef struct alias_record {
   size_t name_key_len;
 } alias_record;
 
-static member_record *member_new(const dynenum_config *c, const char *name, size_t name_len,
-                                 const char *value, size_t value_len, const char *name_key,
-                                 size_t name_key_len, const char *value_key, size_t value_key_len) {
-  size_t size = sizeof(member_record) + name_len + value_len + name_key_len + value_key_len + 2;
-  member_record *m = alloc(c, size);
-  if (!m) return NULL;
-  char *text = (char *)(m + 1);
-  memset(m, 0, sizeof *m);
-  memcpy(text, name, name_len);
-  text[name_len] = 0;
-  m->pub.name = text;
-  m->pub.name_len = name_len;
-  text += name_len + 1;
-  memcpy(text, value, value_len);
-  text[value_len] = 0;
-  m->pub.value = text;
-  m->pub.value_len = value_len;
-  text += value_len + 1;
-  memcpy(text, name_key, name_key_len);
-  m->name_key = text;
-  m->name_key_len = name_key_len;
-  text += name_key_len;
-  memcpy(text, value_key, value_key_len);
-  m->value_key = text;
-  m->value_key_len = value_key_len;
-  atomic_init(&m->retired, 0);
-  return m;
+typedef struct text_span {
+  const char *at;
+  size_t len;
+} text_span;
+
+static text_span stored_key(const char *at) {
+  uint16_t len;
+  memcpy(&len, at, sizeof len);
+  return (text_span){at + sizeof len, len};
 }
 
-/* The real members (member_record) or the aliases (alias_record) in the
-** order they were added; replaced by a bigger copy when full, the old one
-** retired like a table. */
+static text_span name_key_of(const member_record *m) {
+  if (!(m->keys & NAME_KEY_STORED)) return (text_span){m->pub.value, m->pub.value_len};
+  return stored_key(m->pub.value + m->pub.value_len + 1);
+}
+
+static text_span value_key_of(const member_record *m) {
+  if (m->keys & VALUE_KEY_IS_NAME_KEY) return name_key_of(m);
+  if (!(m->keys & VALUE_KEY_STORED)) return (text_span){m->pub.value, m->pub.value_len};
+  const char *at = m->pub.value + m->pub.value_len + 1;
+  if (m->keys & NAME_KEY_STORED) {
+    text_span name_key = stored_key(at);
+    at = name_key.at + name_key.len;
+  }
+  return stored_key(at);
+}
+
+/* The texts of a member to be written into a record. */
+typedef struct member_texts {
+  text_span name, value, name_key, value_key;
+  unsigned char keys;
+} member_texts;
+
+static int same_span(text_span a, text_span b) { return a.len == b.len && memcmp(a.at, b.at, a.len) == 0; }
+
+/* Decides which keys t stores and returns the size of its record. */
+static size_t record_size(member_texts *t) {
+  size_t size = offsetof(member_record, text) + t->name.len + 1 + t->value.len + 1;
+  t->keys = 0;
+  if (!same_span(t->name_key, t->value)) {
+    t->keys |= NAME_KEY_STORED;
+    size += sizeof(uint16_t) + t->name_key.len;
+  }
+  if (same_span(t->value_key, t->name_key)) {
+    t->keys |= VALUE_KEY_IS_NAME_KEY;
+  } else if (!same_span(t->value_key, t->value)) {
+    t->keys |= VALUE_KEY_STORED;
+    size += sizeof(uint16_t) + t->value_key.len;
+  }
+  return size;
+}
+
+static char *put_text(char *at, text_span s, int terminate) {
+  memcpy(at, s.at, s.len);
+  at += s.len;
+  if (terminate) *at++ = 0;
+  return at;
+}
+
+static char *put_key(char *at, text_span key) {
+  uint16_t len = (uint16_t)key.len; /* at most DYNENUM_MAX_KEY_BYTES */
+  memcpy(at, &len, sizeof len);
+  return put_text(at + sizeof len, key, 0);
+}
+
+/* Writes the record of t (record_size called first) at m. */
+static void member_fill(member_record *m, const member_texts *t) {
+  memset(m, 0, offsetof(member_record, text));
+  char *at = m->text;
+  m->pub.name = at;
+  m->pub.name_len = t->name.len;
+  at = put_text(at, t->name, 1);
+  m->pub.value = at;
+  m->pub.value_len = t->value.len;
+  at = put_text(at, t->value, 1);
+  if (t->keys & NAME_KEY_STORED) at = put_key(at, t->name_key);
+  if (t->keys & VALUE_KEY_STORED) put_key(at, t->value_key);
+  m->keys = t->keys;
+  atomic_init(&m->retired, 0);
+}
+
+/* An array of pointers in the order they were added; replaced by a bigger
+** copy when full, the old one retired like a table (the aliases, the
+** arena's chunks). */
 typedef struct record_array {
   struct record_array *retired_next;
   size_t capacity;
   void *items[];
 } record_array;
+
+/* ---- The arena and the key index -------------------------------------------- */
+
+/* Member records live in an arena of chunks, each allocated once and never
+** moved or freed before the enum: no allocator overhead per member, and a
+** member is named by a 32-bit reference (its chunk, and its offset there in
+** units of ARENA_UNIT bytes), which is what the member list and the key
+** index hold. */
+#define ARENA_UNIT 8
+#define CHUNK_SHIFT 17               /* a chunk holds at most 2^17 units, 1 MiB */
+#define FIRST_CHUNK_UNITS 128        /* 1 KiB: a small enum stays small */
+#define MAX_CHUNKS (1u << 13)        /* references below 2^30, so index entries can tag them */
+#define MAX_ALIASES ((size_t)1 << 30) /* the same for alias numbers */
+
+/* The member list: ordinal order, in segments that never move, segment s
+** holding LIST_FIRST << s references, so that a reader never meets a
+** retired copy and a big enum keeps no old copies. */
+#define LIST_FIRST 16
+#define LIST_SEGMENTS 27 /* LIST_FIRST * (2^27 - 1) references: more than MAX_CHUNKS can hold */
+
+/* The key index: the key of a real member's name, of its value and of each
+** alias, to that member.  Open addressing with linear probing, at most half
+** full, each slot one 64-bit word published with a release store: the top
+** 32 bits of the key's hash (which also choose its home slot), then the
+** reference of the member, or the number of the alias, plus one, shifted
+** left once, with bit 0 set for an alias.  0 is an empty slot.  A probe
+** compares the stored hash bits before it looks at any record. */
+typedef struct key_index {
+  struct key_index *retired_next; /* in the owner's list of indexes replaced by growth */
+  size_t mask;                    /* capacity - 1; capacity is a power of two */
+  size_t count;                   /* written by the one writer of the moment only */
+  _Atomic uint64_t slots[];
+} key_index;
 
 /* ---- Enums ----------------------------------------------------------------- */
 
@@ -392,14 +496,18 @@ struct dynenum_enum {
   char *name;
   size_t name_len;
   char shown[QUOTE_SIZE]; /* the name as error messages quote it */
-  _Atomic(record_array *) members;
-  _Atomic size_t count;         /* real members, published after each is stored */
+  _Atomic(uint32_t *) list[LIST_SEGMENTS]; /* the real members' references, in ordinal order */
+  _Atomic size_t count;          /* real members, published after each is stored */
+  _Atomic(record_array *) chunks; /* the arena's chunks, in order */
+  size_t chunk_count;            /* writer only, like the two below */
+  size_t chunk_used, chunk_units; /* units used and held by the last chunk */
   _Atomic(record_array *) aliases;
-  _Atomic size_t alias_count;   /* aliases, published like the members */
-  _Atomic(table *) real;        /* key of a real member's name or value -> member */
-  _Atomic(table *) dynamic;     /* key -> interned dynamic member */
-  _Atomic size_t dynamic_count; /* interned dynamic members */
-  table *retired_tables;        /* replaced by growth; freed with the enum */
+  _Atomic size_t alias_count;    /* aliases, published like the members */
+  _Atomic(key_index *) real;     /* key of a real member's name, value or alias -> member */
+  _Atomic(table *) dynamic;      /* key -> interned dynamic member (in the arena) */
+  _Atomic size_t dynamic_count;  /* interned dynamic members */
+  key_index *retired_indexes;    /* replaced by growth; freed with the enum */
+  table *retired_tables;
   record_array *retired_arrays;
   void *userdata;
   void (*destroy_userdata)(void *);
@@ -427,25 +535,160 @@ static int config_defaults(dynenum_config *out, const dynenum_config *in) {
   return DYNENUM_OK;
 }
 
-static void enum_free(dynenum_enum *e) {
-  const dynenum_config *c = &e->config;
-  record_array *members = atomic_load_explicit(&e->members, memory_order_acquire);
-  record_array *aliases = atomic_load_explicit(&e->aliases, memory_order_acquire);
-  size_t alias_count = atomic_load_explicit(&e->alias_count, memory_order_acquire);
-  table *dynamic = atomic_load_explicit(&e->dynamic, memory_order_acquire);
-  size_t count = atomic_load_explicit(&e->count, memory_order_acquire);
-  if (e->destroy_userdata) e->destroy_userdata(e->userdata);
-  for (size_t i = 0; i < count; i++) release_memory(c, members->items[i]);
-  for (size_t i = 0; i < alias_count; i++) release_memory(c, aliases->items[i]);
-  for (size_t i = 0; dynamic && i <= dynamic->mask; i++) {
-    if (atomic_load_explicit(&dynamic->slots[i].key, memory_order_relaxed)) {
-      release_memory(c, dynamic->slots[i].value);
+/* ---- Arena, member list and key index: the parts that need the enum ------ */
+
+static void *arena_at(const dynenum_enum *e, uint32_t ref) {
+  const record_array *chunks = atomic_load_explicit(&e->chunks, memory_order_acquire);
+  return (char *)chunks->items[ref >> CHUNK_SHIFT] + (size_t)(ref & ((1u << CHUNK_SHIFT) - 1)) * ARENA_UNIT;
+}
+
+static int reserve_record(dynenum_enum *e, _Atomic(record_array *) *where, size_t count);
+
+/* Makes room for size bytes in the arena (writer only); the room is taken
+** by arena_take.  A new chunk holds twice its predecessor, up to 1 MiB, so
+** a small enum allocates little and a big one wastes at most one chunk's
+** tail. */
+static int arena_reserve(dynenum_enum *e, size_t size) {
+  size_t units = (size + ARENA_UNIT - 1) / ARENA_UNIT;
+  if (e->chunk_count && e->chunk_used + units <= e->chunk_units) return DYNENUM_OK;
+  if (e->chunk_count == MAX_CHUNKS) return DYNENUM_NOMEM;
+  size_t grown = e->chunk_count ? e->chunk_units * 2 : FIRST_CHUNK_UNITS;
+  if (grown > (size_t)1 << CHUNK_SHIFT) grown = (size_t)1 << CHUNK_SHIFT;
+  if (grown < units) grown = units;
+  int rc = reserve_record(e, &e->chunks, e->chunk_count);
+  if (rc != DYNENUM_OK) return rc;
+  void *chunk = alloc(&e->config, grown * ARENA_UNIT);
+  if (!chunk) return DYNENUM_NOMEM;
+  /* Readers reach the chunk only through a reference published later. */
+  atomic_load_explicit(&e->chunks, memory_order_relaxed)->items[e->chunk_count++] = chunk;
+  e->chunk_used = 0;
+  e->chunk_units = grown;
+  return DYNENUM_OK;
+}
+
+/* Takes the room arena_reserve made and returns its reference. */
+static uint32_t arena_take(dynenum_enum *e, size_t size) {
+  uint32_t ref = (uint32_t)((e->chunk_count - 1) << CHUNK_SHIFT | e->chunk_used);
+  e->chunk_used += (size + ARENA_UNIT - 1) / ARENA_UNIT;
+  return ref;
+}
+
+/* The segment of the member list that holds index i, and i's place in it. */
+static size_t list_segment(size_t i, size_t *place) {
+  size_t shifted = i + LIST_FIRST, segment = 0;
+  while (shifted >> (segment + 1) >= LIST_FIRST) segment++;
+  *place = shifted - ((size_t)LIST_FIRST << segment);
+  return segment;
+}
+
+/* The arena's limit on members comes first: the list never runs out of
+** segments, and the key index's 2 entries a member and MAX_ALIASES never
+** need more than 2^32 slots. */
+_Static_assert((uint64_t)MAX_CHUNKS * ((uint64_t)ARENA_UNIT << CHUNK_SHIFT) / offsetof(member_record, text) <
+                   (uint64_t)LIST_FIRST * ((1u << LIST_SEGMENTS) - 1),
+               "the member list holds every member the arena can");
+_Static_assert(((uint64_t)MAX_CHUNKS * ((uint64_t)ARENA_UNIT << CHUNK_SHIFT) / offsetof(member_record, text) * 2 +
+                MAX_ALIASES) * 2 <= (uint64_t)1 << 32,
+               "a key index of 2^32 slots holds every key, at most half full");
+
+/* Makes room for the member of index count in the list (writer only). */
+static int list_reserve(dynenum_enum *e, size_t count) {
+  size_t place, segment = list_segment(count, &place);
+  if (atomic_load_explicit(&e->list[segment], memory_order_relaxed)) return DYNENUM_OK;
+  uint32_t *refs = alloc(&e->config, ((size_t)LIST_FIRST << segment) * sizeof *refs);
+  if (!refs) return DYNENUM_NOMEM;
+  atomic_store_explicit(&e->list[segment], refs, memory_order_release);
+  return DYNENUM_OK;
+}
+
+static uint32_t *list_place(const dynenum_enum *e, size_t i) {
+  size_t place, segment = list_segment(i, &place);
+  return atomic_load_explicit(&e->list[segment], memory_order_acquire) + place;
+}
+
+static uint64_t index_entry(uint64_t hash, size_t number, int alias) {
+  return (hash >> 32) << 32 | (uint64_t)(number + 1) << 1 | (alias ? 1u : 0u);
+}
+
+static void index_put(key_index *t, uint64_t entry) {
+  size_t i = (size_t)(entry >> 32) & t->mask;
+  while (atomic_load_explicit(&t->slots[i], memory_order_relaxed)) i = (i + 1) & t->mask;
+  atomic_store_explicit(&t->slots[i], entry, memory_order_release);
+  t->count++;
+}
+
+/* Makes room for extra more entries in the key index (writer only), at
+** most half full; the old index is retired, as readers may be probing it. */
+static int index_reserve(dynenum_enum *e, size_t extra) {
+  key_index *t = atomic_load_explicit(&e->real, memory_order_relaxed);
+  size_t capacity = t ? t->mask + 1 : 0, need = (t ? t->count : 0) + extra;
+  if (need * 2 <= capacity) return DYNENUM_OK;
+  size_t grown = capacity ? capacity : 16;
+  while (need * 2 > grown) grown *= 2;
+  key_index *bigger = alloc(&e->config, sizeof *bigger + grown * sizeof(uint64_t));
+  if (!bigger) return DYNENUM_NOMEM;
+  bigger->retired_next = NULL;
+  bigger->mask = grown - 1;
+  bigger->count = 0;
+  for (size_t i = 0; i < grown; i++) atomic_init(&bigger->slots[i], 0);
+  for (size_t i = 0; i < capacity; i++) {
+    uint64_t entry = atomic_load_explicit(&t->slots[i], memory_order_relaxed);
+    if (entry) index_put(bigger, entry);
+  }
+  atomic_store_explicit(&e->real, bigger, memory_order_release);
+  if (t) {
+    t->retired_next = e->retired_indexes;
+    e->retired_indexes = t;
+  }
+  return DYNENUM_OK;
+}
+
+static int span_is(text_span s, const char *key, size_t len) { return s.len == len && memcmp(s.at, key, len) == 0; }
+
+/* The real member with the key, or NULL: safe while a writer adds. */
+static const member_record *index_find(const dynenum_enum *e, const char *key, size_t len, uint64_t hash) {
+  const key_index *t = atomic_load_explicit(&e->real, memory_order_acquire);
+  if (!t) return NULL;
+  uint32_t check = (uint32_t)(hash >> 32);
+  for (size_t i = check & t->mask;; i = (i + 1) & t->mask) {
+    uint64_t entry = atomic_load_explicit(&t->slots[i], memory_order_acquire);
+    if (!entry) return NULL;
+    if ((uint32_t)(entry >> 32) != check) continue;
+    size_t number = (size_t)((entry & 0xffffffffu) >> 1) - 1;
+    if (entry & 1) {
+      const alias_record *r = atomic_load_explicit(&e->aliases, memory_order_acquire)->items[number];
+      if (r->name_key_len == len && memcmp(r->name_key, key, len) == 0) return (const member_record *)r->pub.member;
+    } else {
+      /* Either key of the member will do: the index gives each key one member. */
+      const member_record *m = arena_at(e, (uint32_t)number);
+      if (span_is(name_key_of(m), key, len) || span_is(value_key_of(m), key, len)) return m;
     }
   }
-  free_tables(c, atomic_load_explicit(&e->real, memory_order_relaxed));
-  free_tables(c, dynamic);
+}
+
+static void free_indexes(const dynenum_config *c, key_index *t) {
+  while (t) {
+    key_index *next = t->retired_next;
+    c->free_fn(t);
+    t = next;
+  }
+}
+
+static void enum_free(dynenum_enum *e) {
+  const dynenum_config *c = &e->config;
+  record_array *chunks = atomic_load_explicit(&e->chunks, memory_order_acquire);
+  record_array *aliases = atomic_load_explicit(&e->aliases, memory_order_acquire);
+  size_t alias_count = atomic_load_explicit(&e->alias_count, memory_order_acquire);
+  if (e->destroy_userdata) e->destroy_userdata(e->userdata);
+  /* Members, dynamic ones included, live in the arena's chunks. */
+  for (size_t i = 0; i < e->chunk_count; i++) c->free_fn(chunks->items[i]);
+  for (size_t i = 0; i < LIST_SEGMENTS; i++) release_memory(c, atomic_load_explicit(&e->list[i], memory_order_relaxed));
+  for (size_t i = 0; i < alias_count; i++) release_memory(c, aliases->items[i]);
+  free_indexes(c, atomic_load_explicit(&e->real, memory_order_relaxed));
+  free_indexes(c, e->retired_indexes);
+  free_tables(c, atomic_load_explicit(&e->dynamic, memory_order_relaxed));
   free_tables(c, e->retired_tables);
-  release_memory(c, members);
+  release_memory(c, chunks);
   release_memory(c, aliases);
   for (record_array *a = e->retired_arrays; a;) {
     record_array *next = a->retired_next;
@@ -478,8 +721,9 @@ static int enum_new(const dynenum_config *c, const char *name, size_t n, dynenum
     return DYNENUM_LOCK;
   }
   atomic_init(&e->refs, 1);
-  atomic_init(&e->members, NULL);
+  for (size_t i = 0; i < LIST_SEGMENTS; i++) atomic_init(&e->list[i], NULL);
   atomic_init(&e->count, 0);
+  atomic_init(&e->chunks, NULL);
   atomic_init(&e->aliases, NULL);
   atomic_init(&e->alias_count, 0);
   atomic_init(&e->real, NULL);
@@ -686,9 +930,7 @@ static int same_bytes(const char *a, size_t a_len, const char *b, size_t b_len) 
 ** aliases). */
 static const alias_record *alias_with_key(const dynenum_enum *e, const member_record *m, const char *key,
                                           size_t len) {
-  if (same_bytes(key, len, m->name_key, m->name_key_len) || same_bytes(key, len, m->value_key, m->value_key_len)) {
-    return NULL;
-  }
+  if (span_is(name_key_of(m), key, len) || span_is(value_key_of(m), key, len)) return NULL;
   size_t count = atomic_load_explicit(&e->alias_count, memory_order_acquire);
   const record_array *a = atomic_load_explicit(&e->aliases, memory_order_acquire);
   for (size_t i = 0; i < count; i++) {
@@ -700,14 +942,13 @@ static const alias_record *alias_with_key(const dynenum_enum *e, const member_re
 
 /* Which real member, if any, the candidate collides with (writer only). */
 static collision find_collision(const dynenum_enum *e, const candidate *c) {
-  const table *real = atomic_load_explicit(&e->real, memory_order_relaxed);
-  collision found = {NO_COLLISION, table_find(real, c->name_key, c->name_key_len, c->name_hash), NULL};
+  collision found = {NO_COLLISION, index_find(e, c->name_key, c->name_key_len, c->name_hash), NULL};
   if (found.with) {
     found.alias = alias_with_key(e, found.with, c->name_key, c->name_key_len);
     int same = !found.alias && same_bytes(c->name, c->name_len, found.with->pub.name, found.with->pub.name_len);
     found.kind = same ? ALREADY_MEMBER : NAME_COLLIDES;
   } else if (!c->same_key) {
-    found.with = table_find(real, c->value_key, c->value_key_len, c->value_hash);
+    found.with = index_find(e, c->value_key, c->value_key_len, c->value_hash);
     if (found.with) {
       found.kind = VALUE_COLLIDES;
       found.alias = alias_with_key(e, found.with, c->value_key, c->value_key_len);
@@ -754,21 +995,24 @@ static int report_collision(const dynenum_enum *e, const char *word, const candi
 ** nothing readers see (a grown table or array holds the same entries as the
 ** one it replaces). */
 static int append_member(dynenum_enum *e, const candidate *c, member_record **out) {
-  int rc = table_reserve(&e->config, &e->real, 2, &e->retired_tables);
-  if (rc == DYNENUM_OK) rc = reserve_record(e, &e->members, atomic_load_explicit(&e->count, memory_order_relaxed));
+  member_texts t = {{c->name, c->name_len}, {c->value, c->value_len}, {c->name_key, c->name_key_len},
+                    {c->value_key, c->value_key_len}, 0};
+  size_t size = record_size(&t), count = atomic_load_explicit(&e->count, memory_order_relaxed);
+  int rc = index_reserve(e, 2);
+  if (rc == DYNENUM_OK) rc = list_reserve(e, count);
+  if (rc == DYNENUM_OK) rc = arena_reserve(e, size);
   if (rc != DYNENUM_OK) return rc;
-  member_record *m = member_new(&e->config, c->name, c->name_len, c->value, c->value_len, c->name_key,
-                                c->name_key_len, c->value_key, c->value_key_len);
-  if (!m) return DYNENUM_NOMEM;
-  size_t count = atomic_load_explicit(&e->count, memory_order_relaxed);
+  uint32_t ref = arena_take(e, size);
+  member_record *m = arena_at(e, ref);
+  member_fill(m, &t);
   m->pub.ordinal = (int64_t)count + 1;
-  /* The member goes into the array before the count says it is there, and
-  ** is complete before any table entry points at it. */
-  atomic_load_explicit(&e->members, memory_order_relaxed)->items[count] = m;
+  /* The member goes into the list before the count says it is there, and
+  ** is complete before any index entry names it. */
+  *list_place(e, count) = ref;
   atomic_store_explicit(&e->count, count + 1, memory_order_release);
-  table *real = atomic_load_explicit(&e->real, memory_order_relaxed);
-  table_put(real, m->name_key, c->name_key_len, c->name_hash, m);
-  if (!c->same_key) table_put(real, m->value_key, c->value_key_len, c->value_hash, m);
+  key_index *real = atomic_load_explicit(&e->real, memory_order_relaxed);
+  index_put(real, index_entry(c->name_hash, ref, 0));
+  if (!c->same_key) index_put(real, index_entry(c->value_hash, ref, 0));
   *out = m;
   return DYNENUM_OK;
 }
@@ -799,7 +1043,7 @@ const dynenum_member *dynenum_enum_member(dynenum_enum *e, size_t index) {
   ** holds every member it counts. */
   size_t count = atomic_load_explicit(&e->count, memory_order_acquire);
   if (index >= count) return NULL;
-  const member_record *m = atomic_load_explicit(&e->members, memory_order_acquire)->items[index];
+  const member_record *m = arena_at(e, *list_place(e, index));
   return &m->pub;
 }
 
@@ -820,8 +1064,7 @@ int dynenum_enum_find(dynenum_enum *e, const char *s, size_t n, const dynenum_me
   char key[DYNENUM_MAX_KEY_BYTES];
   size_t len = lookup_key(s, n, key);
   if (len == SIZE_MAX) return DYNENUM_NOTFOUND;
-  const member_record *m =
-      table_find(atomic_load_explicit(&e->real, memory_order_acquire), key, len, hash_bytes(e->seed, key, len));
+  const member_record *m = index_find(e, key, len, hash_bytes(e->seed, key, len));
   if (!m) return DYNENUM_NOTFOUND;
   *out = &m->pub;
   return DYNENUM_OK;
@@ -837,7 +1080,7 @@ int dynenum_enum_resolve(dynenum_enum *e, const char *s, size_t n, const dynenum
   size_t len = lookup_key(s, n, key);
   uint64_t hash = len == SIZE_MAX ? 0 : hash_bytes(e->seed, key, len);
   if (len != SIZE_MAX) {
-    m = table_find(atomic_load_explicit(&e->real, memory_order_acquire), key, len, hash);
+    m = index_find(e, key, len, hash);
     if (!m) m = table_find(atomic_load_explicit(&e->dynamic, memory_order_acquire), key, len, hash);
     if (m) {
       *out = &m->pub;
@@ -850,7 +1093,7 @@ int dynenum_enum_resolve(dynenum_enum *e, const char *s, size_t n, const dynenum
   /* Intern: look again as the writer, since another thread may have added
   ** or interned the same key meanwhile. */
   if (pthread_mutex_lock(&e->writer)) return set_error(err, DYNENUM_LOCK, "cannot lock enum '%s'", e->shown);
-  m = table_find(atomic_load_explicit(&e->real, memory_order_relaxed), key, len, hash);
+  m = index_find(e, key, len, hash);
   if (!m) m = table_find(atomic_load_explicit(&e->dynamic, memory_order_relaxed), key, len, hash);
   if (m) {
     unlock_writer(&e->writer);
@@ -865,18 +1108,18 @@ int dynenum_enum_resolve(dynenum_enum *e, const char *s, size_t n, const dynenum
     return set_error(err, DYNENUM_CAP, "too many dynamic members in enum '%s' (at most %zu): cannot intern '%s'",
                      e->shown, e->config.dynamic_cap, shown);
   }
-  member_record *fresh = NULL;
+  member_texts t = {{s, n}, {key, len}, {key, len}, {key, len}, 0};
+  size_t size = record_size(&t);
   rc = table_reserve(&e->config, &e->dynamic, 1, &e->retired_tables);
-  if (rc == DYNENUM_OK) {
-    fresh = member_new(&e->config, s, n, key, len, key, len, key, len);
-    if (!fresh) rc = DYNENUM_NOMEM;
-  }
+  if (rc == DYNENUM_OK) rc = arena_reserve(e, size);
   if (rc != DYNENUM_OK) {
     unlock_writer(&e->writer);
     return set_error(err, rc, "out of memory interning a dynamic member of enum '%s'", e->shown);
   }
+  member_record *fresh = arena_at(e, arena_take(e, size));
+  member_fill(fresh, &t);
   fresh->pub.dynamic = 1;
-  table_put(atomic_load_explicit(&e->dynamic, memory_order_relaxed), fresh->name_key, len, hash, fresh);
+  table_put(atomic_load_explicit(&e->dynamic, memory_order_relaxed), fresh->pub.value, len, hash, fresh);
   atomic_store_explicit(&e->dynamic_count, interned + 1, memory_order_release);
   unlock_writer(&e->writer);
   *out = &fresh->pub;
@@ -903,7 +1146,8 @@ static int is_name_of(const dynenum_enum *e, const member_record *m, const char 
 static int append_alias(dynenum_enum *e, const candidate *c, const member_record *m, int shares_key,
                         alias_record **out) {
   size_t count = atomic_load_explicit(&e->alias_count, memory_order_relaxed);
-  int rc = shares_key ? DYNENUM_OK : table_reserve(&e->config, &e->real, 1, &e->retired_tables);
+  if (count >= MAX_ALIASES) return DYNENUM_NOMEM;
+  int rc = shares_key ? DYNENUM_OK : index_reserve(e, 1);
   if (rc == DYNENUM_OK) rc = reserve_record(e, &e->aliases, count);
   if (rc != DYNENUM_OK) return rc;
   alias_record *r = alloc(&e->config, sizeof *r + c->name_len + 1 + c->name_key_len);
@@ -920,8 +1164,7 @@ static int append_alias(dynenum_enum *e, const candidate *c, const member_record
   atomic_load_explicit(&e->aliases, memory_order_relaxed)->items[count] = r;
   atomic_store_explicit(&e->alias_count, count + 1, memory_order_release);
   if (!shares_key) {
-    table_put(atomic_load_explicit(&e->real, memory_order_relaxed), r->name_key, c->name_key_len, c->name_hash,
-              (void *)m);
+    index_put(atomic_load_explicit(&e->real, memory_order_relaxed), index_entry(c->name_hash, count, 1));
   }
   *out = r;
   return DYNENUM_OK;
@@ -1086,8 +1329,9 @@ static suggestion suggest(dynenum_enum *e, const char *s, size_t n, int current)
   for (size_t i = 0; i < count; i++) {
     const member_record *m = (const member_record *)dynenum_enum_member(e, i);
     if (current && dynenum_member_is_retired(&m->pub)) continue;
-    consider(&best, input, input_len, m, m->pub.value, m->pub.value_len, m->value_key, m->value_key_len);
-    consider(&best, input, input_len, m, m->pub.name, m->pub.name_len, m->name_key, m->name_key_len);
+    text_span value_key = value_key_of(m), name_key = name_key_of(m);
+    consider(&best, input, input_len, m, m->pub.value, m->pub.value_len, value_key.at, value_key.len);
+    consider(&best, input, input_len, m, m->pub.name, m->pub.name_len, name_key.at, name_key.len);
   }
   for (size_t i = 0; i < aliases; i++) {
     const alias_record *r = (const alias_record *)dynenum_enum_alias(e, i);

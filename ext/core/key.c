@@ -24,10 +24,10 @@
 ** characters, folded all at once with a few arithmetic operations (SWAR,
 ** "SIMD within a register"); only a word that holds other bytes drops to the
 ** per-character path, from the last unit start before its first
-** difference.  That path is written for the branch predictor: the length
-** of a unit, the way two units differ and the sign of the result are
-** computed rather than branched on wherever text of mixed scripts would
-** make a branch a coin toss (bench/collation_index.c measures it).
+** difference.  That path is written for the branch predictor: it branches
+** on a unit's length, which stays the same within a word of one script,
+** but computes the way two units differ and the sign of the result, which
+** no predictor guesses (bench/collation_index.c measures it).
 **
 ** The character classes the rules for names use live here too, all pure:
 ** whitespace and controls (what a dynamic name may not hold), and the
@@ -46,6 +46,14 @@ static unsigned char ascii_key_byte(unsigned char c) {
   unsigned char lower = (unsigned char)(c + (((unsigned)(c - 'A') < 26u) << 5));
   return c == '-' ? '_' : lower;
 }
+
+/* For the per-unit steps of the comparator's loop, which GCC otherwise
+** leaves as calls. */
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
 
 #define ONES 0x0101010101010101u
 #define HIGH_BITS 0x8080808080808080u
@@ -287,52 +295,46 @@ static int compare_streams(const dynenum_fold_table *t, const unsigned char *a, 
   }
 }
 
-/* The shape of a unit, by its length.  A lead byte's top five bits give the
-** length (unit_length); then the value is the lead byte's own bits and six
-** bits of each continuation byte, shifted into place, and the sequence is
-** well-formed (Unicode Table 3-7) exactly when its continuation bytes are
-** 10xxxxxx and the value is a scalar value at least the smallest of that
-** length (which turns away C0, C1, the overlong E0 and F0 forms, ED's
-** surrogates and what F4..F7 encode beyond U+10FFFF).  Length 0 (a
-** continuation byte or F8..FF) never passes the check. */
-static const unsigned char unit_length[32] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-                                              0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 3, 3, 4, 0};
-static const struct {
-  uint32_t lead_bits, shift, smallest, continuation_mask, continuation_bits;
-} unit_shape[5] = {
-    {0, 0, 0, 0, 1},
-    {0x7F, 18, 0, 0, 0},
-    {0x1F, 12, 0x80, 0xC0, 0x80},
-    {0x0F, 6, 0x800, 0xC0C0, 0x8080},
-    {0x07, 0, 0x10000, 0xC0C0C0, 0x808080},
-};
+/* The fold of a code point beyond the two-byte range, through the
+** two-stage table. */
+static inline uint32_t fold_beyond_two(const dynenum_fold_table *t, uint32_t cp) {
+  if (cp >= t->limit) return cp;
+  return (uint32_t)((int32_t)cp + t->stage2[((uint32_t)t->stage1[cp >> DYNENUM_FOLD_SHIFT] << DYNENUM_FOLD_SHIFT) +
+                                            (cp & ((1u << DYNENUM_FOLD_SHIFT) - 1))]);
+}
 
 /* The key of the unit at s as a number: the key byte of an ASCII byte, or
-** the folded code point of a well-formed sequence, decoded and looked up
-** without a branch on its length (which, from one unit to the next of
-** mixed text, no predictor guesses).  Returns the unit's length, or 0 for a
-** malformed byte, whose key is not a code point.  s < end. */
-static inline int fold_unit(const dynenum_fold_table *t, const unsigned char *s, const unsigned char *end,
-                            uint32_t *folded) {
-  unsigned char u[4] = {0, 0, 0, 0}; /* missing bytes fail the continuation check */
-  size_t n = (size_t)(end - s);
-  if (n >= 4) memcpy(u, s, 4);
-  else for (size_t i = 0; i < n; i++) u[i] = s[i];
-  int len = unit_length[u[0] >> 3];
-  uint32_t tail = u[1] | (uint32_t)u[2] << 8 | (uint32_t)u[3] << 16;
-  uint32_t cp = ((u[0] & unit_shape[len].lead_bits) << 18 | (u[1] & 0x3Fu) << 12 | (u[2] & 0x3Fu) << 6 |
-                 (u[3] & 0x3Fu)) >> unit_shape[len].shift;
-  int valid = ((tail & unit_shape[len].continuation_mask) == unit_shape[len].continuation_bits) &
-              (cp >= unit_shape[len].smallest) & (cp <= 0x10FFFF) & (cp - 0xD800 >= 0x800);
-  if (!valid) return 0;
-  /* The two-stage table covers every code point below its limit, ASCII
-  ** included (A-Z), so one path folds every length. */
-  uint32_t in_table = cp < t->limit, at = in_table ? cp : 0;
-  int32_t delta = t->stage2[((uint32_t)t->stage1[at >> DYNENUM_FOLD_SHIFT] << DYNENUM_FOLD_SHIFT) +
-                            (at & ((1u << DYNENUM_FOLD_SHIFT) - 1))];
-  uint32_t x = (uint32_t)((int32_t)cp + (in_table ? delta : 0));
-  *folded = cp == '-' ? '_' : x;
-  return len;
+** the folded code point of a well-formed sequence (Unicode Table 3-7).
+** Returns the unit's length, or 0 for a malformed byte, whose key is not a
+** code point.  One branch on the lead byte's range picks the length: in
+** a word of one script both sides take the same one, unit after unit, so
+** the predictor learns it (a decode with no branch on the length, tried
+** before, cost three times the instructions).  The value's range checks
+** turn away what the lead byte alone does not: the overlong E0 and F0
+** forms, ED's surrogates and F4's values beyond U+10FFFF.  n >= 1. */
+static ALWAYS_INLINE int unit_key(const dynenum_fold_table *t, const unsigned char *s, size_t n, uint32_t *key) {
+  uint32_t c = s[0], cp;
+  if (c < 0x80) {
+    *key = ascii_key_byte((unsigned char)c);
+    return 1;
+  }
+  if (c < 0xE0) {
+    if (c < 0xC2 || n < 2 || (s[1] & 0xC0) != 0x80) return 0;
+    *key = t->two_byte[((c & 0x1F) << 6 | (s[1] & 0x3Fu)) - 0x80];
+    return 2;
+  }
+  if (c < 0xF0) {
+    if (n < 3 || (((s[1] & 0xC0) ^ 0x80) | ((s[2] & 0xC0) ^ 0x80))) return 0;
+    cp = (c & 0x0F) << 12 | (s[1] & 0x3Fu) << 6 | (s[2] & 0x3Fu);
+    if (cp < 0x800 || cp - 0xD800 < 0x800) return 0;
+    *key = fold_beyond_two(t, cp);
+    return 3;
+  }
+  if (c > 0xF4 || n < 4 || (((s[1] & 0xC0) ^ 0x80) | ((s[2] & 0xC0) ^ 0x80) | ((s[3] & 0xC0) ^ 0x80))) return 0;
+  cp = (c & 0x07) << 18 | (s[1] & 0x3Fu) << 12 | (s[2] & 0x3Fu) << 6 | (s[3] & 0x3Fu);
+  if (cp - 0x10000 > 0x10FFFF - 0x10000) return 0;
+  *key = fold_beyond_two(t, cp);
+  return 4;
 }
 
 /* Whether position i of a string of n bytes starts a unit: its byte is not a
@@ -363,29 +365,74 @@ static size_t last_unit_start(uint64_t v, uint64_t w, size_t d) {
 #endif
 }
 
+/* The key of the unit that starts word u (its first four bytes, the
+** first in the low byte): unit_key without the bounds checks, for a unit
+** with at least four bytes of input from its start. */
+static ALWAYS_INLINE int word_unit_key(const dynenum_fold_table *t, uint32_t u, uint32_t *key) {
+  uint32_t c = u & 0xFF, cp;
+  if (c < 0x80) {
+    *key = ascii_key_byte((unsigned char)c);
+    return 1;
+  }
+  if (c < 0xE0) {
+    if (c < 0xC2 || (u & 0xC000) != 0x8000) return 0;
+    *key = t->two_byte[((c & 0x1F) << 6 | (u >> 8 & 0x3F)) - 0x80];
+    return 2;
+  }
+  if (c < 0xF0) {
+    cp = (c & 0x0F) << 12 | (u >> 2 & 0xFC0) | (u >> 16 & 0x3F);
+    if ((u & 0xC0C000) != 0x808000 || cp < 0x800 || cp - 0xD800 < 0x800) return 0;
+    *key = fold_beyond_two(t, cp);
+    return 3;
+  }
+  cp = (c & 0x07) << 18 | (u << 4 & 0x3F000) | (u >> 10 & 0xFC0) | (u >> 24 & 0x3F);
+  if (c > 0xF4 || (u & 0xC0C0C000) != 0x80808000 || cp - 0x10000 > 0x10FFFF - 0x10000) return 0;
+  *key = fold_beyond_two(t, cp);
+  return 4;
+}
+
+static ALWAYS_INLINE uint32_t load_little_endian_32(const unsigned char *s) {
+  return (uint32_t)s[0] | (uint32_t)s[1] << 8 | (uint32_t)s[2] << 16 | (uint32_t)s[3] << 24;
+}
+
 /* Orders from a unit start on both sides (everything before having equal
 ** keys) a unit at a time, comparing folded code points: UTF-8 keeps the
 ** order of code points, so this orders the keys without encoding them.
-** The two commonest pairs, ASCII with ASCII and two bytes with two bytes,
-** are folded inline; a malformed byte hands over to the byte streams.
-** p < p_end and q < q_end. */
+** While four bytes are left on both sides, a unit is decoded from one
+** load with no bounds check; the last few units go through unit_key.  Two
+** ASCII bytes, the commonest pair, are folded inline; a malformed byte
+** hands over to the byte streams.  p < p_end and q < q_end. */
 static int compare_units(const dynenum_fold_table *t, const unsigned char *p, const unsigned char *p_end,
                          const unsigned char *q, const unsigned char *q_end) {
-  for (;;) {
-    uint32_t x = 0, y = 0, c = *p, d = *q;
-    int m, k;
+  uint32_t x, y;
+  int m, k;
+  /* Where fewer than four bytes are left (or the start, when that is so
+  ** from the start). */
+  const unsigned char *p_stop = p_end - p >= 4 ? p_end - 3 : p, *q_stop = q_end - q >= 4 ? q_end - 3 : q;
+  while (p < p_stop && q < q_stop) {
+    uint32_t u = load_little_endian_32(p), v = load_little_endian_32(q);
+    if (((u | v) & 0xFF) < 0x80) {
+      x = ascii_key_byte((unsigned char)u);
+      y = ascii_key_byte((unsigned char)v);
+      m = k = 1;
+    } else {
+      m = word_unit_key(t, u, &x);
+      k = word_unit_key(t, v, &y);
+      if (!m || !k) return compare_streams(t, p, (size_t)(p_end - p), q, (size_t)(q_end - q));
+    }
+    if (x != y) return (int)(x > y) * 2 - 1;
+    p += m;
+    q += k;
+  }
+  while (p < p_end && q < q_end) {
+    uint32_t c = *p, d = *q;
     if ((c | d) < 0x80) {
       x = ascii_key_byte((unsigned char)c);
       y = ascii_key_byte((unsigned char)d);
       m = k = 1;
-    } else if (c - 0xC2 < 0x1E && d - 0xC2 < 0x1E && p_end - p >= 2 && q_end - q >= 2 &&
-               ((p[1] & 0xC0) == 0x80) & ((q[1] & 0xC0) == 0x80)) {
-      x = t->two_byte[((c & 0x1F) << 6 | (p[1] & 0x3Fu)) - 0x80];
-      y = t->two_byte[((d & 0x1F) << 6 | (q[1] & 0x3Fu)) - 0x80];
-      m = k = 2;
     } else {
-      m = fold_unit(t, p, p_end, &x);
-      k = fold_unit(t, q, q_end, &y);
+      m = unit_key(t, p, (size_t)(p_end - p), &x);
+      k = unit_key(t, q, (size_t)(q_end - q), &y);
       if (!m || !k) return compare_streams(t, p, (size_t)(p_end - p), q, (size_t)(q_end - q));
     }
     /* The sign without a branch: which way two units differ is what no
@@ -393,8 +440,8 @@ static int compare_units(const dynenum_fold_table *t, const unsigned char *p, co
     if (x != y) return (int)(x > y) * 2 - 1;
     p += m;
     q += k;
-    if (p == p_end || q == q_end) return (q == q_end) - (p == p_end);
   }
+  return (q == q_end) - (p == p_end);
 }
 
 int dynenum_compare_with(const dynenum_fold_table *t, const char *a, size_t a_len, const char *b, size_t b_len) {

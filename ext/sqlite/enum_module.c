@@ -153,10 +153,13 @@ static int write_new_enum(sqlite3 *db, const char *schema, const char *name, dyn
   return rc;
 }
 
-/* Whether schema holds an enum called the first n bytes of name. */
-static int is_enum_named(sqlite3 *db, const char *schema, const char *name, size_t n, int *is_enum) {
+/* Whether schema holds an enum called the first n bytes of name; if so,
+** its name as sqlite_schema spells it is copied to real (for messages). */
+static int is_enum_named(sqlite3 *db, const char *schema, const char *name, size_t n, int *is_enum,
+                         char real[DYNENUM_QUOTE_SIZE]) {
   sqlite3_stmt *stmt;
-  char *sql = sqlite3_mprintf("SELECT sql FROM \"%w\".sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE",
+  char *sql = sqlite3_mprintf("SELECT sql, name FROM \"%w\".sqlite_schema WHERE type = 'table' AND name = ?1 "
+                              "COLLATE NOCASE",
                               schema);
   int rc = sql ? sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) : SQLITE_NOMEM;
   sqlite3_free(sql);
@@ -165,45 +168,56 @@ static int is_enum_named(sqlite3 *db, const char *schema, const char *name, size
   rc = sqlite3_bind_text64(stmt, 1, name, n, SQLITE_STATIC, SQLITE_UTF8);
   if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
   if (rc == SQLITE_ROW) *is_enum = dynenum_is_enum_sql((const char *)sqlite3_column_text(stmt, 0));
+  if (*is_enum) {
+    const char *spelled = (const char *)sqlite3_column_text(stmt, 1);
+    if (!spelled) rc = SQLITE_NOMEM;
+    else dynenum_quote(real, DYNENUM_QUOTE_SIZE, spelled, (size_t)sqlite3_column_bytes(stmt, 1));
+  }
   if (rc == SQLITE_ROW || rc == SQLITE_DONE) rc = SQLITE_OK;
   sqlite3_finalize(stmt);
   return rc;
 }
 
-/* Refuses a new enum whose shadow tables' names are taken, or whose own name
-** is that of another enum's shadow table: either way one enum would read
-** the other's tables, or neither could have aliases (SPEC section 11.5).
-** SQLite finds "<enum>_<suffix>" by the last '_', and so does this. */
-static int check_names_free(sqlite3 *db, const char *schema, const char *name, char **error) {
-  char shown[DYNENUM_QUOTE_SIZE];
+/* Refuses a new name for an enum (created, or renamed from old_name) whose
+** shadow tables' names are taken, or which is the name of another enum's
+** shadow table: either way one enum would read the other's tables, or
+** neither could have aliases (SPEC section 11.5).  SQLite finds
+** "<enum>_<suffix>" by the last '_', and so does this. */
+static int check_names_free(sqlite3 *db, const char *schema, const char *name, const char *old_name, char **error) {
+  char shown[DYNENUM_QUOTE_SIZE], base[DYNENUM_QUOTE_SIZE];
   const char *underscore = strrchr(name, '_');
   int rc = SQLITE_OK, is_enum = 0;
   if (underscore && dynenum_is_members_suffix(underscore + 1)) {
-    rc = is_enum_named(db, schema, name, (size_t)(underscore - name), &is_enum);
+    rc = is_enum_named(db, schema, name, (size_t)(underscore - name), &is_enum, base);
   }
   if (rc != SQLITE_OK) return rc;
+  dynenum_quote(shown, sizeof shown, name, strlen(name));
   if (is_enum) {
-    dynenum_quote(shown, sizeof shown, name, strlen(name));
-    char base[DYNENUM_QUOTE_SIZE];
-    dynenum_quote(base, sizeof base, name, (size_t)(underscore - name));
     *error = sqlite3_mprintf("dynenum: an enum cannot be called '%s': it is the name of a shadow table of enum '%s'",
                              shown, base);
     return *error ? SQLITE_ERROR : SQLITE_NOMEM;
   }
-  const shadow_table optional[] = {SHADOW_ALIASES, SHADOW_RETIRED};
-  for (int i = 0; i < 2; i++) {
+  /* CREATE finds a taken members name itself, when it creates the table;
+  ** a RENAME must know before it renames anything. */
+  const shadow_table tables[] = {SHADOW_MEMBERS, SHADOW_ALIASES, SHADOW_RETIRED};
+  for (int i = old_name ? 0 : 1; i < 3; i++) {
     shadow_holder holder;
     const char *kind;
-    rc = dynenum_optional_holder(db, schema, name, optional[i], &holder, &kind);
+    rc = dynenum_optional_holder(db, schema, name, tables[i], &holder, &kind);
     if (rc != SQLITE_OK) return rc;
     if (holder == SHADOW_NONE) continue;
-    char *taken = dynenum_shadow_name(optional[i], name);
+    char *taken = dynenum_shadow_name(tables[i], name);
     if (!taken) return SQLITE_NOMEM;
-    char shown_taken[DYNENUM_QUOTE_SIZE];
-    dynenum_quote(shown, sizeof shown, name, strlen(name));
+    char shown_taken[DYNENUM_QUOTE_SIZE], shown_old[DYNENUM_QUOTE_SIZE];
     dynenum_quote(shown_taken, sizeof shown_taken, taken, strlen(taken));
     sqlite3_free(taken);
-    *error = sqlite3_mprintf("dynenum: cannot create enum '%s': %s \"%s\" already exists", shown, kind, shown_taken);
+    if (old_name) {
+      dynenum_quote(shown_old, sizeof shown_old, old_name, strlen(old_name));
+      *error = sqlite3_mprintf("dynenum: cannot rename enum '%s' to '%s': %s \"%s\" already exists", shown_old, shown,
+                               kind, shown_taken);
+    } else {
+      *error = sqlite3_mprintf("dynenum: cannot create enum '%s': %s \"%s\" already exists", shown, kind, shown_taken);
+    }
     return *error ? SQLITE_ERROR : SQLITE_NOMEM;
   }
   return SQLITE_OK;
@@ -228,7 +242,7 @@ static int enum_create(sqlite3 *db, void *aux, int argc, const char *const *argv
   }
   int rc = dynenum_enum_from_arguments(name, argc, argv, &scratch, error);
   if (rc != SQLITE_OK) return rc;
-  rc = check_names_free(db, schema, name, error);
+  rc = check_names_free(db, schema, name, NULL, error);
   if (rc == SQLITE_OK) rc = write_new_enum(db, schema, name, scratch, error);
   dynenum_enum_release(scratch);
   if (rc == SQLITE_OK) rc = enum_connect(db, aux, argc, argv, out, error);
@@ -735,9 +749,12 @@ static int enum_update(sqlite3_vtab *vtab, int argc, sqlite3_value **argv, sqlit
 
 static int enum_rename(sqlite3_vtab *vtab, const char *new_name) {
   enum_table *t = (enum_table *)vtab;
+  char *error = NULL;
+  int rc = check_names_free(t->connection->db, t->schema, new_name, t->name, &error);
+  if (rc != SQLITE_OK) return error ? dynenum_vtab_error(vtab, rc, error) : rc;
   char *renamed = sqlite3_mprintf("%s", new_name);
   if (!renamed) return SQLITE_NOMEM;
-  int rc = dynenum_members_run(t->connection->db, MEMBERS_RENAME, t->schema, t->name, new_name);
+  rc = dynenum_members_run(t->connection->db, MEMBERS_RENAME, t->schema, t->name, new_name);
   const members_statement renames[] = {ALIASES_RENAME, RETIRED_RENAME};
   const shadow_table tables[] = {SHADOW_ALIASES, SHADOW_RETIRED};
   for (int i = 0; i < 2 && rc == SQLITE_OK; i++) {

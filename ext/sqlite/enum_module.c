@@ -59,7 +59,7 @@ typedef struct enum_table {
   ** cached copy needs no verifying against the file (a verification reads
   ** every row).  The count of changes tells: since the last verification
   ** (verified_changes), each of the added inserts counted once when its
-  ** members row was written, and counts once more when the INSERT
+  ** members or aliases row was written, and counts once more when the INSERT
   ** statement that made it ends; so without another change the count is at
   ** most verified_changes + 2 * added.  A members table written directly in
   ** the same transaction is noticed by the next INSERT statement.  Cleared
@@ -559,11 +559,51 @@ static int not_given(enum_table *t, const char *what, const char *shown_enum) {
                             sqlite3_mprintf("dynenum: %s in enum '%s'", what, shown_enum));
 }
 
+/* The caps on aliases an INSERT may add (docs/SPEC.md section 11.4): every
+** alias that already resolves is a spelling of a key the member has, and
+** a name has as many case variants as 2 to the power of its letters. */
+#define ALIASES_PER_MEMBER 64
+#define ALIASES_PER_ENUM 4096
+
+/* After a write through the module that the connection's copy e already
+** holds: e is current, and until the transaction ends the copy need not be
+** verified again (see enum_table). */
+static void note_write(enum_table *t, dynenum_enum *e, int trusted, long long changes) {
+  t->connection->generation++;
+  dynenum_connection_touch(t->connection, e);
+  if (!trusted) {
+    t->writing = 1;
+    t->verified_changes = changes;
+    t->added = 0;
+  }
+  t->added++;
+}
+
+/* The refusal of an alias past a cap, or SQLITE_OK. */
+static int check_alias_caps(enum_table *t, dynenum_enum *e, const insert_request *r, const dynenum_member *target) {
+  size_t count = dynenum_enum_alias_count(e), of_target = 0;
+  for (size_t i = 0; i < count; i++) of_target += dynenum_enum_alias(e, i)->member == target;
+  if (count < ALIASES_PER_ENUM && of_target < ALIASES_PER_MEMBER) return SQLITE_OK;
+  char name[DYNENUM_QUOTE_SIZE], member[DYNENUM_QUOTE_SIZE];
+  dynenum_quote(name, sizeof name, r->name, r->name_len);
+  dynenum_quote(member, sizeof member, target->name, target->name_len);
+  if (count >= ALIASES_PER_ENUM) {
+    return dynenum_vtab_error(&t->base, SQLITE_CONSTRAINT,
+                              sqlite3_mprintf("dynenum: too many aliases in enum '%s' (at most %d): cannot add alias "
+                                              "'%s' of member '%s'",
+                                              r->shown_enum, ALIASES_PER_ENUM, name, member));
+  }
+  return dynenum_vtab_error(&t->base, SQLITE_CONSTRAINT,
+                            sqlite3_mprintf("dynenum: too many aliases of member '%s' in enum '%s' (at most %d): "
+                                            "cannot add alias '%s'",
+                                            member, r->shown_enum, ALIASES_PER_MEMBER, name));
+}
+
 /* Adds an alias: INSERT INTO e(name, alias_of) VALUES (...).  Only one
 ** that already resolves to its member, so that adding it changes no result
 ** (docs/SPEC.md section 11.4); the rest are declared in CREATE. */
 static int insert_alias(enum_table *t, dynenum_enum *e, const insert_request *r, sqlite3_value *alias_of,
-                        sqlite_int64 *rowid) {
+                        int trusted, long long changes, sqlite_int64 *rowid) {
   dynenum_error err;
   const dynenum_member *target = NULL, *now = NULL;
   const dynenum_alias *a = NULL;
@@ -597,6 +637,10 @@ static int insert_alias(enum_table *t, dynenum_enum *e, const insert_request *r,
                                               "result (declare it in CREATE VIRTUAL TABLE)",
                                               name, member, r->shown_enum, name));
   }
+  if (rc == DYNENUM_OK) {
+    int refused = check_alias_caps(t, e, r, target);
+    if (refused != SQLITE_OK) return refused;
+  }
   if (rc == DYNENUM_OK) rc = dynenum_enum_add_alias(e, r->name, r->name_len, target_name, target_len, &a, &err);
   if (rc == DYNENUM_NOMEM) return SQLITE_NOMEM;
   if (rc != DYNENUM_OK) {
@@ -604,8 +648,8 @@ static int insert_alias(enum_table *t, dynenum_enum *e, const insert_request *r,
   }
   *rowid = target->ordinal;
   rc = write_shadow(t, SHADOW_ALIASES, ALIASES_INSERT, r->shown_enum, target->ordinal, a->name, a->name_len);
-  dynenum_connection_changed(t->connection, 0); /* the copy is right only if the write was: read it again */
-  t->writing = 0;
+  if (rc == SQLITE_OK) note_write(t, e, trusted, changes);
+  else dynenum_connection_changed(t->connection, 0); /* the copy holds an alias the file does not */
   return rc;
 }
 
@@ -635,7 +679,7 @@ static int enum_insert(enum_table *t, sqlite3_value **argv, sqlite_int64 *rowid)
   if (rc != SQLITE_OK) return error ? dynenum_vtab_error(&t->base, rc, error) : rc;
 
   if (sqlite3_value_type(argv[2 + ENUM_COLUMN_ALIAS_OF]) != SQLITE_NULL) {
-    rc = insert_alias(t, e, &r, argv[2 + ENUM_COLUMN_ALIAS_OF], rowid);
+    rc = insert_alias(t, e, &r, argv[2 + ENUM_COLUMN_ALIAS_OF], trusted, changes, rowid);
     dynenum_enum_release(e);
     return rc;
   }
@@ -658,14 +702,7 @@ static int enum_insert(enum_table *t, sqlite3_value **argv, sqlite_int64 *rowid)
     if (rc != SQLITE_OK) {
       dynenum_connection_changed(t->connection, 0); /* the copy holds a member the file does not */
     } else {
-      t->connection->generation++;
-      dynenum_connection_touch(t->connection, e);
-      if (!trusted) {
-        t->writing = 1;
-        t->verified_changes = changes;
-        t->added = 0;
-      }
-      t->added++;
+      note_write(t, e, trusted, changes);
     }
   }
   dynenum_enum_release(e);

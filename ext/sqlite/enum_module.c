@@ -532,7 +532,8 @@ static int write_shadow(enum_table *t, shadow_table which, members_statement sta
     sqlite3_free(name);
     return dynenum_vtab_error(&t->base, SQLITE_CONSTRAINT,
                               sqlite3_mprintf("dynenum: cannot change enum '%s': %s '%s' is in the way (it is not "
-                                              "dynenum's %s table; rename or drop it first)",
+                                              "dynenum's %s table; rename or drop it first, with "
+                                              "SQLITE_DBCONFIG_DEFENSIVE off or from a connection without dynenum)",
                                               shown_enum, kind, shown, what));
   }
   if (rc == SQLITE_OK && holder == SHADOW_NONE) {
@@ -557,6 +558,36 @@ static int write_shadow(enum_table *t, shadow_table which, members_statement sta
 static int not_given(enum_table *t, const char *what, const char *shown_enum) {
   return dynenum_vtab_error(&t->base, SQLITE_CONSTRAINT,
                             sqlite3_mprintf("dynenum: %s in enum '%s'", what, shown_enum));
+}
+
+/* The flag in retired: 0 or 1 when it is that integer, else -1.  Only an
+** integer: '1' and 1.0 are refused as they are shown (SPEC section 11.6). */
+static int retired_flag(sqlite3_value *retired) {
+  if (sqlite3_value_type(retired) != SQLITE_INTEGER) return -1;
+  sqlite3_int64 flag = sqlite3_value_int64(retired);
+  return flag == 0 || flag == 1 ? (int)flag : -1;
+}
+
+/* The refusal of a retired that is not 0 or 1, for the member called name. */
+static int not_a_flag(enum_table *t, sqlite3_value *retired, const char *name, size_t name_len,
+                      const char *shown_enum) {
+  char shown[DYNENUM_QUOTE_SIZE], text[DYNENUM_QUOTE_SIZE];
+  char *what;
+  dynenum_quote(shown, sizeof shown, name, name_len);
+  if (sqlite3_value_type(retired) == SQLITE_TEXT) {
+    const char *given = (const char *)sqlite3_value_text(retired);
+    if (!given) return SQLITE_NOMEM;
+    dynenum_quote(text, sizeof text, given, (size_t)sqlite3_value_bytes(retired));
+    what = sqlite3_mprintf("text '%s'", text);
+  } else {
+    what = dynenum_describe_value(retired);
+  }
+  if (!what) return SQLITE_NOMEM;
+  int rc = dynenum_vtab_error(&t->base, SQLITE_CONSTRAINT,
+                              sqlite3_mprintf("dynenum: retired must be 0 or 1, not %s, for member '%s' of enum '%s'",
+                                              what, shown, shown_enum));
+  sqlite3_free(what);
+  return rc;
 }
 
 /* The caps on aliases an INSERT may add (docs/SPEC.md section 11.4): every
@@ -686,9 +717,10 @@ static int enum_insert(enum_table *t, sqlite3_value **argv, sqlite_int64 *rowid)
   const dynenum_member *m = NULL;
   rc = check_name_and_value(t, e, &r);
   if (rc == SQLITE_OK) rc = check_ordinals(t, e, &r);
-  if (rc == SQLITE_OK && sqlite3_value_type(r.retired) != SQLITE_NULL &&
-      !(sqlite3_value_numeric_type(r.retired) == SQLITE_INTEGER && sqlite3_value_int64(r.retired) == 0)) {
-    rc = not_given(t, "a new member cannot be retired at once (add it, then set retired = 1)", r.shown_enum);
+  if (rc == SQLITE_OK && sqlite3_value_type(r.retired) != SQLITE_NULL && retired_flag(r.retired) != 0) {
+    rc = retired_flag(r.retired) == 1
+             ? not_given(t, "a new member cannot be retired at once (add it, then set retired = 1)", r.shown_enum)
+             : not_a_flag(t, r.retired, r.name, r.name_len, r.shown_enum);
   }
   if (rc == SQLITE_OK) {
     dynenum_error err;
@@ -744,21 +776,11 @@ static int update_member(enum_table *t, sqlite3_value **argv, const char *shown_
                                               "never changed or removed",
                                               shown_enum));
   }
-  sqlite3_int64 asked = sqlite3_value_numeric_type(retired) == SQLITE_INTEGER ? sqlite3_value_int64(retired) : -1;
+  sqlite3_int64 asked = retired_flag(retired);
   int flag = asked == 1;
-  if (asked != 0 && asked != 1) {
-    char name[DYNENUM_QUOTE_SIZE], text[DYNENUM_QUOTE_SIZE];
-    const char *given = sqlite3_value_type(retired) == SQLITE_TEXT ? (const char *)sqlite3_value_text(retired) : NULL;
-    dynenum_quote(name, sizeof name, m->name, m->name_len);
-    if (given) dynenum_quote(text, sizeof text, given, (size_t)sqlite3_value_bytes(retired));
-    char *what = given ? sqlite3_mprintf("text '%s'", text)
-                       : sqlite3_value_type(retired) == SQLITE_TEXT ? NULL : dynenum_describe_value(retired);
+  if (asked < 0) {
+    rc = not_a_flag(t, retired, m->name, m->name_len, shown_enum);
     dynenum_enum_release(e);
-    if (!what) return SQLITE_NOMEM;
-    rc = dynenum_vtab_error(&t->base, SQLITE_CONSTRAINT,
-                            sqlite3_mprintf("dynenum: retired must be 0 or 1, not %s, for member '%s' of enum '%s'",
-                                            what, name, shown_enum));
-    sqlite3_free(what);
     return rc;
   }
   if (flag != dynenum_member_is_retired(m)) {

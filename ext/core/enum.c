@@ -1221,6 +1221,9 @@ int dynenum_enum_add_alias(dynenum_enum *e, const char *name, size_t name_len, c
   collision found = find_collision(e, &c);
   int shares_key = found.with == m;
   if (shares_key) found.kind = is_name_of(e, m, name, name_len) ? ALREADY_MEMBER : NO_COLLISION;
+  /* Byte for byte another member's name is a collision with that member,
+  ** not "already a name" of the alias's own member. */
+  else if (found.kind == ALREADY_MEMBER) found.kind = NAME_COLLIDES;
   if (found.kind != NO_COLLISION) {
     rc = report_collision(e, "alias", &c, found, err);
   } else if ((rc = append_alias(e, &c, m, shares_key, &r)) != DYNENUM_OK) {

@@ -493,13 +493,23 @@ static int load_aliases(sqlite3 *db, dynenum_enum *e, enum_origin *o, char **err
   if (!stmt) return known ? LOAD_RELOAD : SQLITE_OK;
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
     const dynenum_member *m = member_at(e, stmt, 1);
+    /* The type first: sqlite3_column_text converts a blob in place. */
+    if (m && sqlite3_column_type(stmt, 0) != SQLITE_TEXT) {
+      char *what = dynenum_describe_value(sqlite3_column_value(stmt, 0));
+      *error = what ? sqlite3_mprintf("enum '%s' is corrupt: an alias's name is %s, not text (ordinal %lld)",
+                                      dynenum_enum_label(e), what, (long long)m->ordinal)
+                    : NULL;
+      sqlite3_free(what);
+      rc = *error ? SQLITE_CORRUPT : SQLITE_NOMEM;
+      break;
+    }
     const char *name = (const char *)sqlite3_column_text(stmt, 0);
     size_t name_len = (size_t)sqlite3_column_bytes(stmt, 0);
-    if (!name && sqlite3_column_type(stmt, 0) == SQLITE_TEXT) {
+    if (!name && m) {
       rc = SQLITE_NOMEM;
       break;
     }
-    if (!m || sqlite3_column_type(stmt, 0) != SQLITE_TEXT) {
+    if (!m) {
       rc = names_no_member(e, "an alias", stmt, 1, error);
       break;
     }

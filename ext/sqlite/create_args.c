@@ -80,6 +80,10 @@ static char *unparsable(int position, const dynenum_enum *scratch, const char *a
                          position, dynenum_enum_label(scratch), shown);
 }
 
+/* Whether an alias's unknown target is a number, so more likely a value
+** written without its quotes than a member's name (SPEC section 11.4). */
+static int looks_numeric(const char *target) { return *target >= '0' && *target <= '9'; }
+
 /* Parses one argument and adds its member to scratch as a new member. */
 static int add_definition(dynenum_enum *scratch, int position, const char *arg, char **error) {
   member_definition d;
@@ -96,6 +100,13 @@ static int add_definition(dynenum_enum *scratch, int position, const char *arg, 
     }
     if (added == DYNENUM_NOMEM) {
       rc = SQLITE_NOMEM;
+    } else if (added == DYNENUM_NOTFOUND && d.target && looks_numeric(d.target)) {
+      char name[DYNENUM_QUOTE_SIZE], target[DYNENUM_QUOTE_SIZE];
+      dynenum_quote(name, sizeof name, d.name, d.name_len);
+      dynenum_quote(target, sizeof target, d.target, d.target_len);
+      *error = sqlite3_mprintf("dynenum: %s (a value is written in single quotes: %s = '%s')", err.message, name,
+                               target);
+      rc = SQLITE_ERROR;
     } else if (added != DYNENUM_OK) {
       *error = sqlite3_mprintf("dynenum: %s", err.message);
       rc = SQLITE_ERROR;

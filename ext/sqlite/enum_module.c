@@ -62,7 +62,7 @@ typedef struct enum_table {
   ** cached copy needs no verifying against the file (a verification reads
   ** every row).  The count of changes tells: since the last verification
   ** (verified_changes), each of the added inserts counted once when its
-  ** members row was written, and counts once more when the INSERT
+  ** members or aliases row was written, and counts once more when the INSERT
   ** statement that made it ends; so without another change the count is at
   ** most verified_changes + 2 * added.  A members table written directly in
   ** the same transaction is noticed by the next INSERT statement.  Cleared
@@ -157,10 +157,13 @@ static int write_new_enum(sqlite3 *db, const char *schema, const char *name, dyn
   return rc;
 }
 
-/* Whether schema holds an enum called the first n bytes of name. */
-static int is_enum_named(sqlite3 *db, const char *schema, const char *name, size_t n, int *is_enum) {
+/* Whether schema holds an enum called the first n bytes of name; if so,
+** its name as sqlite_schema spells it is copied to real (for messages). */
+static int is_enum_named(sqlite3 *db, const char *schema, const char *name, size_t n, int *is_enum,
+                         char real[DYNENUM_QUOTE_SIZE]) {
   sqlite3_stmt *stmt;
-  char *sql = sqlite3_mprintf("SELECT sql FROM \"%w\".sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE",
+  char *sql = sqlite3_mprintf("SELECT sql, name FROM \"%w\".sqlite_schema WHERE type = 'table' AND name = ?1 "
+                              "COLLATE NOCASE",
                               schema);
   int rc = sql ? sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) : SQLITE_NOMEM;
   sqlite3_free(sql);
@@ -169,45 +172,56 @@ static int is_enum_named(sqlite3 *db, const char *schema, const char *name, size
   rc = sqlite3_bind_text64(stmt, 1, name, n, SQLITE_STATIC, SQLITE_UTF8);
   if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
   if (rc == SQLITE_ROW) *is_enum = dynenum_is_enum_sql((const char *)sqlite3_column_text(stmt, 0));
+  if (*is_enum) {
+    const char *spelled = (const char *)sqlite3_column_text(stmt, 1);
+    if (!spelled) rc = SQLITE_NOMEM;
+    else dynenum_quote(real, DYNENUM_QUOTE_SIZE, spelled, (size_t)sqlite3_column_bytes(stmt, 1));
+  }
   if (rc == SQLITE_ROW || rc == SQLITE_DONE) rc = SQLITE_OK;
   sqlite3_finalize(stmt);
   return rc;
 }
 
-/* Refuses a new enum whose shadow tables' names are taken, or whose own name
-** is that of another enum's shadow table: either way one enum would read
-** the other's tables, or neither could have aliases (SPEC section 11.5).
-** SQLite finds "<enum>_<suffix>" by the last '_', and so does this. */
-static int check_names_free(sqlite3 *db, const char *schema, const char *name, char **error) {
-  char shown[DYNENUM_QUOTE_SIZE];
+/* Refuses a new name for an enum (created, or renamed from old_name) whose
+** shadow tables' names are taken, or which is the name of another enum's
+** shadow table: either way one enum would read the other's tables, or
+** neither could have aliases (SPEC section 11.5).  SQLite finds
+** "<enum>_<suffix>" by the last '_', and so does this. */
+static int check_names_free(sqlite3 *db, const char *schema, const char *name, const char *old_name, char **error) {
+  char shown[DYNENUM_QUOTE_SIZE], base[DYNENUM_QUOTE_SIZE];
   const char *underscore = strrchr(name, '_');
   int rc = SQLITE_OK, is_enum = 0;
   if (underscore && dynenum_is_members_suffix(underscore + 1)) {
-    rc = is_enum_named(db, schema, name, (size_t)(underscore - name), &is_enum);
+    rc = is_enum_named(db, schema, name, (size_t)(underscore - name), &is_enum, base);
   }
   if (rc != SQLITE_OK) return rc;
+  dynenum_quote(shown, sizeof shown, name, strlen(name));
   if (is_enum) {
-    dynenum_quote(shown, sizeof shown, name, strlen(name));
-    char base[DYNENUM_QUOTE_SIZE];
-    dynenum_quote(base, sizeof base, name, (size_t)(underscore - name));
     *error = sqlite3_mprintf("dynenum: an enum cannot be called '%s': it is the name of a shadow table of enum '%s'",
                              shown, base);
     return *error ? SQLITE_ERROR : SQLITE_NOMEM;
   }
-  const shadow_table optional[] = {SHADOW_ALIASES, SHADOW_RETIRED};
-  for (int i = 0; i < 2; i++) {
+  /* CREATE finds a taken members name itself, when it creates the table;
+  ** a RENAME must know before it renames anything. */
+  const shadow_table tables[] = {SHADOW_MEMBERS, SHADOW_ALIASES, SHADOW_RETIRED};
+  for (int i = old_name ? 0 : 1; i < 3; i++) {
     shadow_holder holder;
     const char *kind;
-    rc = dynenum_optional_holder(db, schema, name, optional[i], &holder, &kind);
+    rc = dynenum_optional_holder(db, schema, name, tables[i], &holder, &kind);
     if (rc != SQLITE_OK) return rc;
     if (holder == SHADOW_NONE) continue;
-    char *taken = dynenum_shadow_name(optional[i], name);
+    char *taken = dynenum_shadow_name(tables[i], name);
     if (!taken) return SQLITE_NOMEM;
-    char shown_taken[DYNENUM_QUOTE_SIZE];
-    dynenum_quote(shown, sizeof shown, name, strlen(name));
+    char shown_taken[DYNENUM_QUOTE_SIZE], shown_old[DYNENUM_QUOTE_SIZE];
     dynenum_quote(shown_taken, sizeof shown_taken, taken, strlen(taken));
     sqlite3_free(taken);
-    *error = sqlite3_mprintf("dynenum: cannot create enum '%s': %s \"%s\" already exists", shown, kind, shown_taken);
+    if (old_name) {
+      dynenum_quote(shown_old, sizeof shown_old, old_name, strlen(old_name));
+      *error = sqlite3_mprintf("dynenum: cannot rename enum '%s' to '%s': %s \"%s\" already exists", shown_old, shown,
+                               kind, shown_taken);
+    } else {
+      *error = sqlite3_mprintf("dynenum: cannot create enum '%s': %s \"%s\" already exists", shown, kind, shown_taken);
+    }
     return *error ? SQLITE_ERROR : SQLITE_NOMEM;
   }
   return SQLITE_OK;
@@ -232,7 +246,7 @@ static int enum_create(sqlite3 *db, void *aux, int argc, const char *const *argv
   }
   int rc = dynenum_enum_from_arguments(name, argc, argv, &scratch, error);
   if (rc != SQLITE_OK) return rc;
-  rc = check_names_free(db, schema, name, error);
+  rc = check_names_free(db, schema, name, NULL, error);
   if (rc == SQLITE_OK) rc = write_new_enum(db, schema, name, scratch, error);
   dynenum_enum_release(scratch);
   if (rc == SQLITE_OK) rc = enum_connect(db, aux, argc, argv, out, error);
@@ -525,7 +539,8 @@ static int write_shadow(enum_table *t, shadow_table which, members_statement sta
     sqlite3_free(name);
     return dynenum_vtab_error(&t->base, SQLITE_CONSTRAINT,
                               sqlite3_mprintf("dynenum: cannot change enum '%s': %s '%s' is in the way (it is not "
-                                              "dynenum's %s table; rename or drop it first)",
+                                              "dynenum's %s table; rename or drop it first, with "
+                                              "SQLITE_DBCONFIG_DEFENSIVE off or from a connection without dynenum)",
                                               shown_enum, kind, shown, what));
   }
   if (rc == SQLITE_OK && holder == SHADOW_NONE) {
@@ -552,11 +567,81 @@ static int not_given(enum_table *t, const char *what, const char *shown_enum) {
                             sqlite3_mprintf("dynenum: %s in enum '%s'", what, shown_enum));
 }
 
+/* The flag in retired: 0 or 1 when it is that integer, else -1.  Only an
+** integer: '1' and 1.0 are refused as they are shown (SPEC section 11.6). */
+static int retired_flag(sqlite3_value *retired) {
+  if (sqlite3_value_type(retired) != SQLITE_INTEGER) return -1;
+  sqlite3_int64 flag = sqlite3_value_int64(retired);
+  return flag == 0 || flag == 1 ? (int)flag : -1;
+}
+
+/* The refusal of a retired that is not 0 or 1, for the member called name. */
+static int not_a_flag(enum_table *t, sqlite3_value *retired, const char *name, size_t name_len,
+                      const char *shown_enum) {
+  char shown[DYNENUM_QUOTE_SIZE], text[DYNENUM_QUOTE_SIZE];
+  char *what;
+  dynenum_quote(shown, sizeof shown, name, name_len);
+  if (sqlite3_value_type(retired) == SQLITE_TEXT) {
+    const char *given = (const char *)sqlite3_value_text(retired);
+    if (!given) return SQLITE_NOMEM;
+    dynenum_quote(text, sizeof text, given, (size_t)sqlite3_value_bytes(retired));
+    what = sqlite3_mprintf("text '%s'", text);
+  } else {
+    what = dynenum_describe_value(retired);
+  }
+  if (!what) return SQLITE_NOMEM;
+  int rc = dynenum_vtab_error(&t->base, SQLITE_CONSTRAINT,
+                              sqlite3_mprintf("dynenum: retired must be 0 or 1, not %s, for member '%s' of enum '%s'",
+                                              what, shown, shown_enum));
+  sqlite3_free(what);
+  return rc;
+}
+
+/* The caps on aliases an INSERT may add (docs/SPEC.md section 11.4): every
+** alias that already resolves is a spelling of a key the member has, and
+** a name has as many case variants as 2 to the power of its letters. */
+#define ALIASES_PER_MEMBER 64
+#define ALIASES_PER_ENUM 4096
+
+/* After a write through the module that the connection's copy e already
+** holds: e is current, and until the transaction ends the copy need not be
+** verified again (see enum_table). */
+static void note_write(enum_table *t, dynenum_enum *e, int trusted, long long changes) {
+  t->connection->generation++;
+  dynenum_connection_touch(t->connection, e);
+  if (!trusted) {
+    t->writing = 1;
+    t->verified_changes = changes;
+    t->added = 0;
+  }
+  t->added++;
+}
+
+/* The refusal of an alias past a cap, or SQLITE_OK. */
+static int check_alias_caps(enum_table *t, dynenum_enum *e, const insert_request *r, const dynenum_member *target) {
+  size_t count = dynenum_enum_alias_count(e), of_target = 0;
+  for (size_t i = 0; i < count; i++) of_target += dynenum_enum_alias(e, i)->member == target;
+  if (count < ALIASES_PER_ENUM && of_target < ALIASES_PER_MEMBER) return SQLITE_OK;
+  char name[DYNENUM_QUOTE_SIZE], member[DYNENUM_QUOTE_SIZE];
+  dynenum_quote(name, sizeof name, r->name, r->name_len);
+  dynenum_quote(member, sizeof member, target->name, target->name_len);
+  if (count >= ALIASES_PER_ENUM) {
+    return dynenum_vtab_error(&t->base, SQLITE_CONSTRAINT,
+                              sqlite3_mprintf("dynenum: too many aliases in enum '%s' (at most %d): cannot add alias "
+                                              "'%s' of member '%s'",
+                                              r->shown_enum, ALIASES_PER_ENUM, name, member));
+  }
+  return dynenum_vtab_error(&t->base, SQLITE_CONSTRAINT,
+                            sqlite3_mprintf("dynenum: too many aliases of member '%s' in enum '%s' (at most %d): "
+                                            "cannot add alias '%s'",
+                                            member, r->shown_enum, ALIASES_PER_MEMBER, name));
+}
+
 /* Adds an alias: INSERT INTO e(name, alias_of) VALUES (...).  Only one
 ** that already resolves to its member, so that adding it changes no result
 ** (docs/SPEC.md section 11.4); the rest are declared in CREATE. */
 static int insert_alias(enum_table *t, dynenum_enum *e, const insert_request *r, sqlite3_value *alias_of,
-                        sqlite_int64 *rowid) {
+                        int trusted, long long changes, sqlite_int64 *rowid) {
   dynenum_error err;
   const dynenum_member *target = NULL, *now = NULL;
   const dynenum_alias *a = NULL;
@@ -590,6 +675,10 @@ static int insert_alias(enum_table *t, dynenum_enum *e, const insert_request *r,
                                               "result (declare it in CREATE VIRTUAL TABLE)",
                                               name, member, r->shown_enum, name));
   }
+  if (rc == DYNENUM_OK) {
+    int refused = check_alias_caps(t, e, r, target);
+    if (refused != SQLITE_OK) return refused;
+  }
   if (rc == DYNENUM_OK) rc = dynenum_enum_add_alias(e, r->name, r->name_len, target_name, target_len, &a, &err);
   if (rc == DYNENUM_NOMEM) return SQLITE_NOMEM;
   if (rc != DYNENUM_OK) {
@@ -597,8 +686,8 @@ static int insert_alias(enum_table *t, dynenum_enum *e, const insert_request *r,
   }
   *rowid = target->ordinal;
   rc = write_shadow(t, SHADOW_ALIASES, ALIASES_INSERT, r->shown_enum, target->ordinal, a->name, a->name_len);
-  dynenum_connection_changed(t->connection, 0); /* the copy is right only if the write was: read it again */
-  t->writing = 0;
+  if (rc == SQLITE_OK) note_write(t, e, trusted, changes);
+  else dynenum_connection_changed(t->connection, 0); /* the copy holds an alias the file does not */
   return rc;
 }
 
@@ -628,16 +717,17 @@ static int enum_insert(enum_table *t, sqlite3_value **argv, sqlite_int64 *rowid)
   if (rc != SQLITE_OK) return error ? dynenum_vtab_error(&t->base, rc, error) : rc;
 
   if (sqlite3_value_type(argv[2 + ENUM_COLUMN_ALIAS_OF]) != SQLITE_NULL) {
-    rc = insert_alias(t, e, &r, argv[2 + ENUM_COLUMN_ALIAS_OF], rowid);
+    rc = insert_alias(t, e, &r, argv[2 + ENUM_COLUMN_ALIAS_OF], trusted, changes, rowid);
     dynenum_enum_release(e);
     return rc;
   }
   const dynenum_member *m = NULL;
   rc = check_name_and_value(t, e, &r);
   if (rc == SQLITE_OK) rc = check_ordinals(t, e, &r);
-  if (rc == SQLITE_OK && sqlite3_value_type(r.retired) != SQLITE_NULL &&
-      !(sqlite3_value_numeric_type(r.retired) == SQLITE_INTEGER && sqlite3_value_int64(r.retired) == 0)) {
-    rc = not_given(t, "a new member cannot be retired at once (add it, then set retired = 1)", r.shown_enum);
+  if (rc == SQLITE_OK && sqlite3_value_type(r.retired) != SQLITE_NULL && retired_flag(r.retired) != 0) {
+    rc = retired_flag(r.retired) == 1
+             ? not_given(t, "a new member cannot be retired at once (add it, then set retired = 1)", r.shown_enum)
+             : not_a_flag(t, r.retired, r.name, r.name_len, r.shown_enum);
   }
   if (rc == SQLITE_OK) {
     dynenum_error err;
@@ -651,14 +741,7 @@ static int enum_insert(enum_table *t, sqlite3_value **argv, sqlite_int64 *rowid)
     if (rc != SQLITE_OK) {
       dynenum_connection_changed(t->connection, 0); /* the copy holds a member the file does not */
     } else {
-      t->connection->generation++;
-      dynenum_connection_touch(t->connection, e);
-      if (!trusted) {
-        t->writing = 1;
-        t->verified_changes = changes;
-        t->added = 0;
-      }
-      t->added++;
+      note_write(t, e, trusted, changes);
     }
   }
   dynenum_enum_release(e);
@@ -700,21 +783,11 @@ static int update_member(enum_table *t, sqlite3_value **argv, const char *shown_
                                               "never changed or removed",
                                               shown_enum));
   }
-  sqlite3_int64 asked = sqlite3_value_numeric_type(retired) == SQLITE_INTEGER ? sqlite3_value_int64(retired) : -1;
+  sqlite3_int64 asked = retired_flag(retired);
   int flag = asked == 1;
-  if (asked != 0 && asked != 1) {
-    char name[DYNENUM_QUOTE_SIZE], text[DYNENUM_QUOTE_SIZE];
-    const char *given = sqlite3_value_type(retired) == SQLITE_TEXT ? (const char *)sqlite3_value_text(retired) : NULL;
-    dynenum_quote(name, sizeof name, m->name, m->name_len);
-    if (given) dynenum_quote(text, sizeof text, given, (size_t)sqlite3_value_bytes(retired));
-    char *what = given ? sqlite3_mprintf("text '%s'", text)
-                       : sqlite3_value_type(retired) == SQLITE_TEXT ? NULL : dynenum_describe_value(retired);
+  if (asked < 0) {
+    rc = not_a_flag(t, retired, m->name, m->name_len, shown_enum);
     dynenum_enum_release(e);
-    if (!what) return SQLITE_NOMEM;
-    rc = dynenum_vtab_error(&t->base, SQLITE_CONSTRAINT,
-                            sqlite3_mprintf("dynenum: retired must be 0 or 1, not %s, for member '%s' of enum '%s'",
-                                            what, name, shown_enum));
-    sqlite3_free(what);
     return rc;
   }
   if (flag != dynenum_member_is_retired(m)) {
@@ -742,9 +815,12 @@ static int enum_update(sqlite3_vtab *vtab, int argc, sqlite3_value **argv, sqlit
 
 static int enum_rename(sqlite3_vtab *vtab, const char *new_name) {
   enum_table *t = (enum_table *)vtab;
+  char *error = NULL;
+  int rc = check_names_free(t->connection->db, t->schema, new_name, t->name, &error);
+  if (rc != SQLITE_OK) return error ? dynenum_vtab_error(vtab, rc, error) : rc;
   char *renamed = sqlite3_mprintf("%s", new_name);
   if (!renamed) return SQLITE_NOMEM;
-  int rc = dynenum_members_run(t->connection->db, MEMBERS_RENAME, t->schema, t->name, new_name);
+  rc = dynenum_members_run(t->connection->db, MEMBERS_RENAME, t->schema, t->name, new_name);
   const members_statement renames[] = {ALIASES_RENAME, RETIRED_RENAME};
   const shadow_table tables[] = {SHADOW_ALIASES, SHADOW_RETIRED};
   for (int i = 0; i < 2 && rc == SQLITE_OK; i++) {

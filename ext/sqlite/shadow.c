@@ -193,6 +193,8 @@ static int shadow_kind(sqlite3 *db, const char *schema, const char *members, con
 static int optional_is_ours(const char *sql, const char *name, shadow_table which) {
   static const char prefix[] = "CREATE TABLE ";
   sql_token t;
+  /* The members table is never optional: any table under its name is taken. */
+  if (!optional_columns[which]) return 0;
   if (!sql || strncmp(sql, prefix, sizeof prefix - 1) != 0) return 0;
   sql += sizeof prefix - 1;
   if (!dynenum_sql_next_token(&sql, SQL_SCHEMA_TEXT, &t) || t.quote != '"' || !t.closed) return 0;

@@ -38,6 +38,11 @@
 ** "integer 42", "real 1.5", "blob of 3 bytes", "NULL".  sqlite3_malloc'd. */
 char *dynenum_describe_value(sqlite3_value *v);
 
+/* Shows a value that is the wrong one, for an error message: as
+** dynenum_describe_value, but text as "text '<quoted>'".  NULL when out of
+** memory. */
+char *dynenum_show_value(sqlite3_value *v);
+
 /* The one way a virtual table reports an error: sets vtab's message (taking
 ** over message, an sqlite3_malloc'd string) and returns rc, or SQLITE_NOMEM
 ** when message is NULL because it could not be made. */

@@ -454,18 +454,8 @@ static int prepare_optional(sqlite3 *db, enum_origin *o, shadow_table which, mem
 ** that is no integer shown as what it is (text 'x', real 1.5, NULL). */
 static int names_no_member(dynenum_enum *e, const char *what, sqlite3_stmt *stmt, int column, char **error) {
   sqlite3_value *v = sqlite3_column_value(stmt, column);
-  char *shown = NULL;
-  if (sqlite3_value_type(v) == SQLITE_INTEGER) {
-    shown = sqlite3_mprintf("%lld", sqlite3_value_int64(v));
-  } else if (sqlite3_value_type(v) == SQLITE_TEXT) {
-    char quoted[DYNENUM_QUOTE_SIZE];
-    const char *text = (const char *)sqlite3_value_text(v);
-    if (!text) return SQLITE_NOMEM;
-    dynenum_quote(quoted, sizeof quoted, text, (size_t)sqlite3_value_bytes(v));
-    shown = sqlite3_mprintf("text '%s'", quoted);
-  } else {
-    shown = dynenum_describe_value(v);
-  }
+  char *shown = sqlite3_value_type(v) == SQLITE_INTEGER ? sqlite3_mprintf("%lld", sqlite3_value_int64(v))
+                                                         : dynenum_show_value(v);
   if (!shown) return SQLITE_NOMEM;
   *error = sqlite3_mprintf("enum '%s' is corrupt: %s names no member (ordinal %s)", dynenum_enum_label(e), what, shown);
   sqlite3_free(shown);

@@ -578,17 +578,9 @@ static int retired_flag(sqlite3_value *retired) {
 /* The refusal of a retired that is not 0 or 1, for the member called name. */
 static int not_a_flag(enum_table *t, sqlite3_value *retired, const char *name, size_t name_len,
                       const char *shown_enum) {
-  char shown[DYNENUM_QUOTE_SIZE], text[DYNENUM_QUOTE_SIZE];
-  char *what;
+  char shown[DYNENUM_QUOTE_SIZE];
   dynenum_quote(shown, sizeof shown, name, name_len);
-  if (sqlite3_value_type(retired) == SQLITE_TEXT) {
-    const char *given = (const char *)sqlite3_value_text(retired);
-    if (!given) return SQLITE_NOMEM;
-    dynenum_quote(text, sizeof text, given, (size_t)sqlite3_value_bytes(retired));
-    what = sqlite3_mprintf("text '%s'", text);
-  } else {
-    what = dynenum_describe_value(retired);
-  }
+  char *what = dynenum_show_value(retired);
   if (!what) return SQLITE_NOMEM;
   int rc = dynenum_vtab_error(&t->base, SQLITE_CONSTRAINT,
                               sqlite3_mprintf("dynenum: retired must be 0 or 1, not %s, for member '%s' of enum '%s'",

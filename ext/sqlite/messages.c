@@ -19,6 +19,15 @@ char *dynenum_describe_value(sqlite3_value *v) {
   }
 }
 
+char *dynenum_show_value(sqlite3_value *v) {
+  if (sqlite3_value_type(v) != SQLITE_TEXT) return dynenum_describe_value(v);
+  char quoted[DYNENUM_QUOTE_SIZE];
+  const char *text = (const char *)sqlite3_value_text(v);
+  if (!text) return NULL;
+  dynenum_quote(quoted, sizeof quoted, text, (size_t)sqlite3_value_bytes(v));
+  return sqlite3_mprintf("text '%s'", quoted);
+}
+
 int dynenum_vtab_error(sqlite3_vtab *vtab, int rc, char *message) {
   sqlite3_free(vtab->zErrMsg);
   vtab->zErrMsg = message;

@@ -31,7 +31,8 @@
 **
 ** The data version is only current inside a read transaction; when the
 ** calling statement has none open on the enum's schema, a PRAGMA opens one
-** for the check.
+** for the check.  The PRAGMA is prepared once per cached enum and kept (see
+** keep_versions): preparing it cost more than the rest of such a statement.
 */
 #include "binding.h"
 SQLITE_EXTENSION_INIT3
@@ -64,6 +65,8 @@ typedef struct enum_origin {
   ** sqlite_schema again. */
   int optional_known;
   int optional_present[2]; /* [SHADOW_ALIASES - 1], [SHADOW_RETIRED - 1] */
+  sqlite3_stmt *versions;  /* PRAGMA schema_version of schema, kept; or NULL */
+  int versions_running;    /* stepping it: a nested check prepares its own */
 } enum_origin;
 
 /* What one spelling of an enum name (as a function or the module was given
@@ -85,6 +88,7 @@ static void free_watched(watched_schema *w, int n) {
 static void origin_free(void *p) {
   enum_origin *o = p;
   if (!o) return;
+  sqlite3_finalize(o->versions);
   sqlite3_free(o->schema);
   sqlite3_free(o->table);
   sqlite3_free(o->file);
@@ -316,24 +320,49 @@ static int version_is_current(sqlite3 *db, const char *schema) {
   return sqlite3_stricmp(schema, "temp") == 0 || sqlite3_txn_state(db, schema) > SQLITE_TXN_NONE;
 }
 
-/* Reads the schema's data version and schema cookie inside a read
-** transaction, opening one with the PRAGMA when the caller has none. */
-static int read_versions(sqlite3 *db, const char *schema, unsigned *data_version, int *schema_version) {
-  sqlite3_stmt *stmt;
-  char *sql = sqlite3_mprintf("PRAGMA \"%w\".schema_version", schema);
-  int rc;
-  if (!sql) return SQLITE_NOMEM;
-  rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
-  sqlite3_free(sql);
-  if (rc != SQLITE_OK) return rc;
+/* Whether a statement of the cache may outlive the call that prepared it.
+** sqlite3_close() refuses to close a connection with an unfinalized
+** statement, but before it looks it disconnects every virtual table
+** (disconnectAllVtab in SQLite's main.c), and every enum table's
+** xDisconnect forgets the whole cache, which finalizes the kept
+** statements.  So a statement may be kept while an enum table of this
+** connection is connected: SQLite is then bound to disconnect one before
+** the connection can close.  A kept PRAGMA names no table, so it holds no
+** virtual table open and keeps none from being disconnected. */
+static int keep_versions(const dynenum_connection *c) { return c->tables_connected > 0; }
+
+/* Reads o's schema's data version and schema cookie inside a read
+** transaction, opening one with the PRAGMA when the caller has none.  The
+** PRAGMA is reset, never left running: a read transaction it held open
+** would hide other connections' commits. */
+static int read_versions(dynenum_connection *c, enum_origin *o, unsigned *data_version, int *schema_version) {
+  sqlite3_stmt *stmt = o->versions_running ? NULL : o->versions;
+  int rc = SQLITE_OK;
+  if (!stmt) {
+    char *sql = sqlite3_mprintf("PRAGMA \"%w\".schema_version", o->schema);
+    if (!sql) return SQLITE_NOMEM;
+    rc = sqlite3_prepare_v2(c->db, sql, -1, &stmt, NULL);
+    sqlite3_free(sql);
+    if (rc != SQLITE_OK) return rc;
+  }
+  int kept = stmt == o->versions;
+  if (kept) o->versions_running = 1;
   rc = sqlite3_step(stmt);
   if (rc == SQLITE_ROW) {
     *schema_version = sqlite3_column_int(stmt, 0);
     /* While the PRAGMA's read transaction is open, the version is current. */
-    pager_version(db, schema, data_version);
+    pager_version(c->db, o->schema, data_version);
     rc = SQLITE_OK;
   }
-  sqlite3_finalize(stmt);
+  if (kept) o->versions_running = 0;
+  if (rc == SQLITE_OK && (kept || (!o->versions && keep_versions(c)))) {
+    sqlite3_reset(stmt);
+    o->versions = stmt;
+  } else {
+    /* After an error, prepare afresh next time rather than trust it. */
+    if (kept) o->versions = NULL;
+    sqlite3_finalize(stmt);
+  }
   return rc;
 }
 
@@ -404,10 +433,10 @@ static int spelling_fresh(dynenum_connection *c, const spelling_origin *sp) {
 ** dynenum_resolve('e', ?)), reading the versions opens one, and with the
 ** version it saw the check can tell: far cheaper than locating and reading
 ** the enum again. */
-static int confirm_fresh(dynenum_connection *c, const enum_origin *o) {
+static int confirm_fresh(dynenum_connection *c, enum_origin *o) {
   unsigned data_version;
   int schema_version;
-  return read_versions(c->db, o->schema, &data_version, &schema_version) == SQLITE_OK &&
+  return read_versions(c, o, &data_version, &schema_version) == SQLITE_OK &&
          schema_version == o->schema_version && still_fresh(c, o, 1) == FRESH;
 }
 
@@ -652,7 +681,7 @@ static int load_enum(dynenum_connection *c, location *l, const char *key, size_t
   o->table = l->table;
   l->schema = l->table = NULL;
   rc = connect_table(c->db, o->schema, o->table);
-  if (rc == SQLITE_OK) rc = read_versions(c->db, o->schema, &o->data_version, &o->schema_version);
+  if (rc == SQLITE_OK) rc = read_versions(c, o, &o->data_version, &o->schema_version);
   if (rc == SQLITE_OK) {
     const char *file = sqlite3_db_filename(c->db, o->schema);
     o->file = sqlite3_mprintf("%s", file ? file : "");
@@ -691,7 +720,7 @@ static int refresh_enum(dynenum_connection *c, dynenum_enum *e, location *l, cha
       strcmp(file, o->file) != 0) {
     return LOAD_RELOAD;
   }
-  int rc = read_versions(c->db, o->schema, &data_version, &schema_version);
+  int rc = read_versions(c, o, &data_version, &schema_version);
   if (rc != SQLITE_OK) return rc;
   if (schema_version != o->schema_version) return LOAD_RELOAD; /* perhaps dropped and re-created */
   rc = load_members(c->db, e, o, error);
@@ -725,7 +754,7 @@ static dynenum_enum *cached_enum(dynenum_connection *c, const char *key, size_t 
   if (dynenum_enum_get(c->spellings, key, n, &carrier) != DYNENUM_OK) return NULL;
   const spelling_origin *sp = dynenum_enum_userdata(carrier);
   dynenum_enum *e = NULL;
-  const enum_origin *o = dynenum_enum_userdata(sp->target);
+  enum_origin *o = dynenum_enum_userdata(sp->target);
   int spelling = spelling_fresh(c, sp);
   int fresh = spelling == STALE ? STALE : still_fresh(c, o, 0);
   if (fresh == UNKNOWN || (fresh == FRESH && spelling == UNKNOWN)) {

@@ -17,6 +17,11 @@
 ** connection's commits, ALTER and DROP between statements, and after this
 ** connection drops the enum.
 **
+** In rollback journal mode the kept statement is not even run while the
+** file's header says nothing has committed (cache.c, header_unchanged):
+** counted with sqlite3_trace_v2, and checked to end when another
+** connection commits, in either journal mode, or switches the file to WAL.
+**
 ** Links the system SQLite; the extension is only loaded, never linked.
 */
 #include <sqlite3.h>
@@ -132,6 +137,76 @@ static void in_mode(const char *mode, const char *group) {
   forget_file(path);
 }
 
+static int pragma_runs;
+static int nested_runs; /* calls to make from inside the kept PRAGMA */
+static char nested_value[64];
+
+/* Counts the runs of the kept PRAGMA; with nested_runs set, also resolves
+** from inside it, while it runs, as a trace callback may. */
+static int count_pragma(unsigned type, void *context, void *p, void *x) {
+  (void)type, (void)x;
+  const char *sql = sqlite3_sql(p);
+  if (!sql || strcmp(sql, "PRAGMA \"main\".schema_version") != 0) return 0;
+  pragma_runs++;
+  if (nested_runs > 0) {
+    nested_runs--;
+    one_value(context, "SELECT dynenum_resolve('e', 'B')", nested_value, sizeof nested_value);
+  }
+  return 0;
+}
+
+/* How many times the freshness PRAGMA runs for sql. */
+static int runs_for(sqlite3 *db, const char *sql, const char *expected) {
+  pragma_runs = 0;
+  CHECK_VALUE(db, sql, expected);
+  return pragma_runs;
+}
+
+static void header_instead(void) {
+  ctest_group("rollback journal: the header tells, the PRAGMA runs only after a commit");
+  const char *path = "build/kept-header.db";
+  forget_file(path);
+  sqlite3 *db = open_db(path), *other = open_db(path);
+  exec_ok(db, "CREATE VIRTUAL TABLE e USING dynenum(A, B)");
+  CHECK_INT_EQ(SQLITE_OK, sqlite3_trace_v2(db, SQLITE_TRACE_STMT, count_pragma, db), "trace");
+  CHECK_VALUE(db, "SELECT dynenum_resolve('e', 'a')", "a");
+  CHECK_INT_EQ(0, runs_for(db, "SELECT dynenum_resolve('e', 'b')", "b"), "nothing committed: no PRAGMA");
+  CHECK_INT_EQ(0, runs_for(db, "SELECT dynenum_resolve('e', 'A')", "a"), "still none");
+  /* After a commit it runs twice: once to find the file changed, once as
+  ** the enum is brought up to date. */
+  exec_ok(other, "INSERT INTO e(name) VALUES ('C')");
+  CHECK_INT_EQ(2, runs_for(db, "SELECT dynenum_strict('e', 'c')", "c"), "another's commit: the PRAGMA");
+  CHECK_INT_EQ(0, runs_for(db, "SELECT dynenum_strict('e', 'c')", "c"), "then none again");
+  /* A commit to another table changes the header too. */
+  exec_ok(other, "CREATE TABLE t(x); INSERT INTO t VALUES (1)");
+  CHECK_INT_EQ(2, runs_for(db, "SELECT dynenum_resolve('e', 'b')", "b"), "a commit elsewhere in the file");
+  exec_ok(db, "INSERT INTO t VALUES (2)");
+  CHECK_INT_EQ(2, runs_for(db, "SELECT dynenum_resolve('e', 'b')", "b"), "this connection's own commit");
+  /* Switched to WAL: the header is no longer trusted, every statement checks. */
+  exec_ok(other, "PRAGMA journal_mode=WAL");
+  CHECK_INT_EQ(2, runs_for(db, "SELECT dynenum_resolve('e', 'a')", "a"), "switched to WAL");
+  exec_ok(other, "INSERT INTO e(name) VALUES ('D')");
+  CHECK_VALUE(db, "SELECT dynenum_strict('e', 'd')", "d");
+  CHECK_INT_EQ(1, runs_for(db, "SELECT dynenum_resolve('e', 'a')", "a"), "in WAL mode, every statement");
+  CHECK_INT_EQ(1, runs_for(db, "SELECT dynenum_resolve('e', 'b')", "b"), "every one");
+  /* A call made while the kept PRAGMA runs cannot use it: it prepares its
+  ** own, and the outer call still finds its statement kept afterwards. */
+  nested_runs = 1;
+  CHECK_INT_EQ(2, runs_for(db, "SELECT dynenum_resolve('e', 'a')", "a"), "the outer and the nested check");
+  CHECK_STR_EQ("b", nested_value, "resolved from inside the PRAGMA");
+  CHECK_INT_EQ(1, kept_statements(db), "one kept, the nested one finalized");
+  /* And back. */
+  close_ok(other, "the other connection");
+  exec_ok(db, "PRAGMA journal_mode=DELETE");
+  other = open_db(path);
+  exec_ok(other, "INSERT INTO e(name) VALUES ('E')");
+  CHECK_VALUE(db, "SELECT dynenum_strict('e', 'e')", "e");
+  CHECK_INT_EQ(0, runs_for(db, "SELECT dynenum_resolve('e', 'b')", "b"), "rollback journal again");
+  close_ok(other, "the other connection");
+  close_ok(db, "the traced connection");
+  forget_file(path);
+}
+
 static void after_detach(void) {
   ctest_group("DETACH with the cache warm on the attached schema");
   forget_file("build/kept-aux.db");
@@ -198,6 +273,7 @@ int main(int argc, char **argv) {
   extension = argc == 2 ? argv[1] : getenv("DYNENUM_EXT") ? getenv("DYNENUM_EXT") : "build/dynenum";
   in_mode("delete", "kept across statements, closed by sqlite3_close, rollback journal");
   in_mode("wal", "kept across statements, closed by sqlite3_close, WAL");
+  header_instead();
   after_detach();
   after_deserialize();
   after_own_drop();

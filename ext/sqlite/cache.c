@@ -33,6 +33,9 @@
 ** calling statement has none open on the enum's schema, a PRAGMA opens one
 ** for the check.  The PRAGMA is prepared once per cached enum and kept (see
 ** keep_versions): preparing it cost more than the rest of such a statement.
+** In rollback journal mode on SQLite's unix VFS it need not even run while
+** the file change counter on disk is the one it last saw (header_unchanged):
+** a read of ten bytes instead of taking and releasing a lock.
 */
 #include "binding.h"
 SQLITE_EXTENSION_INIT3
@@ -47,6 +50,11 @@ typedef struct watched_schema {
   int open;         /* whether it had a pager (temp may have none yet) */
   unsigned version; /* its data version then */
 } watched_schema;
+
+/* Bytes 18..27 of a database file's header: the read and write versions (1
+** in rollback journal mode, 2 in WAL mode), and the file change counter. */
+#define HEADER_PEEK_OFFSET 18
+#define HEADER_PEEK_SIZE 10
 
 /* Where a cached enum came from, and the versions it was current at.  One
 ** per (schema, table): every spelling that names the table shares it, so
@@ -66,6 +74,12 @@ typedef struct enum_origin {
   int optional_known;
   int optional_present[2]; /* [SHADOW_ALIASES - 1], [SHADOW_RETIRED - 1] */
   sqlite3_stmt *versions;  /* PRAGMA schema_version of schema, kept; or NULL */
+  int header_known;        /* header holds the file's header as of the versions */
+  unsigned char header[HEADER_PEEK_SIZE];
+  /* The data version at the last look at the header: while it stays, a file
+  ** found in WAL mode (or not on the unix VFS) is not looked at again. */
+  int peeked;
+  unsigned peeked_version;
   int versions_running;    /* stepping it: a nested check prepares its own */
 } enum_origin;
 
@@ -320,6 +334,38 @@ static int version_is_current(sqlite3 *db, const char *schema) {
   return sqlite3_stricmp(schema, "temp") == 0 || sqlite3_txn_state(db, schema) > SQLITE_TXN_NONE;
 }
 
+/* Reads bytes 18..27 of schema's file header straight from the file, with
+** or without a lock: 1 when it could, on a file of SQLite's unix VFS (the
+** only one whose bytes on disk are known to be the header SQLite reads)
+** in rollback journal mode.  See header_unchanged. */
+static int peek_header(sqlite3 *db, const char *schema, unsigned char header[HEADER_PEEK_SIZE]) {
+  sqlite3_vfs *vfs = NULL;
+  sqlite3_file *file = NULL;
+  if (sqlite3_file_control(db, schema, SQLITE_FCNTL_VFS_POINTER, &vfs) != SQLITE_OK || !vfs || !vfs->zName ||
+      strncmp(vfs->zName, "unix", 4) != 0) {
+    return 0;
+  }
+  if (sqlite3_file_control(db, schema, SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK || !file || !file->pMethods ||
+      file->pMethods->xRead(file, header, HEADER_PEEK_SIZE, HEADER_PEEK_OFFSET) != SQLITE_OK) {
+    return 0;
+  }
+  return header[0] == 1 && header[1] == 1;
+}
+
+/* Whether schema's file is as it was when o's versions were read, told
+** without opening a read transaction.  In rollback journal mode every
+** transaction that commits changes the file change counter, and writes
+** page 1 before it commits: a commit that ended before this statement
+** began has changed the bytes on disk, and one that has not ended may be
+** taken to come after this statement.  A file switched to WAL mode changes
+** the versions, and then this check is not used (WAL commits leave the
+** counter alone).  A changed header sends the caller to the PRAGMA, which
+** waits for locks as before. */
+static int header_unchanged(sqlite3 *db, const enum_origin *o) {
+  unsigned char now[HEADER_PEEK_SIZE];
+  return o->header_known && peek_header(db, o->schema, now) && memcmp(now, o->header, sizeof now) == 0;
+}
+
 /* Whether a statement of the cache may outlive the call that prepared it.
 ** sqlite3_close() refuses to close a connection with an unfinalized
 ** statement, but before it looks it disconnects every virtual table
@@ -350,8 +396,14 @@ static int read_versions(dynenum_connection *c, enum_origin *o, unsigned *data_v
   rc = sqlite3_step(stmt);
   if (rc == SQLITE_ROW) {
     *schema_version = sqlite3_column_int(stmt, 0);
-    /* While the PRAGMA's read transaction is open, the version is current. */
+    /* While the PRAGMA's read transaction is open, the version is current,
+    ** and the header on disk is the one that version describes. */
     pager_version(c->db, o->schema, data_version);
+    if (o->header_known || !o->peeked || *data_version != o->peeked_version) {
+      o->header_known = peek_header(c->db, o->schema, o->header);
+      o->peeked = 1;
+      o->peeked_version = *data_version;
+    }
     rc = SQLITE_OK;
   }
   if (kept) o->versions_running = 0;
@@ -407,7 +459,7 @@ static int still_fresh(dynenum_connection *c, const enum_origin *o, int own_tran
   ** new pager's data version may well equal the old one's. */
   const char *file = sqlite3_db_filename(c->db, o->schema);
   if (!file || strcmp(file, o->file) != 0) return STALE;
-  if (!own_transaction && !version_is_current(c->db, o->schema)) return UNKNOWN;
+  if (!own_transaction && !version_is_current(c->db, o->schema) && !header_unchanged(c->db, o)) return UNKNOWN;
   if (!pager_version(c->db, o->schema, &version) || version != o->data_version) return STALE;
   return FRESH;
 }

@@ -163,6 +163,9 @@ build/fold_test_table.c: tools/mktables.tcl $(FOLD_TEST_DATA)
 build/load_oom_test: tests/load_oom_test.c tests/ctest.h
 	@mkdir -p $(@D)
 	$(BUILD_CC) $(BUILD_CFLAGS) -Itests -o $@ $< -lsqlite3
+build/kept_statement_test: tests/kept_statement_test.c tests/ctest.h
+	@mkdir -p $(@D)
+	$(BUILD_CC) $(BUILD_CFLAGS) -Itests -o $@ $< -lsqlite3
 
 # bench/collation_index.c is a program of its own (build/collation_index).
 BENCH_SOURCES := $(filter-out bench/collation_index.c,$(sort $(wildcard bench/*.c)))
@@ -217,8 +220,9 @@ demo: deps
 	@sh tools/demo.sh $(EXTENSION)
 
 test: deps
-	@$(MAKE) --no-print-directory $(EXTENSION) $(CORE_TESTS) build/fold_table_test build/load_oom_test
-	tclsh tests/run.tcl $(CORE_TESTS) build/fold_table_test build/load_oom_test
+	@$(MAKE) --no-print-directory $(EXTENSION) $(CORE_TESTS) build/fold_table_test build/load_oom_test \
+	  build/kept_statement_test
+	tclsh tests/run.tcl $(CORE_TESTS) build/fold_table_test build/load_oom_test build/kept_statement_test
 
 # Each ends with "test-NAME: N passed, N failed" and fails on any report
 # (tools/sanitize.sh).

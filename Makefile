@@ -283,8 +283,10 @@ warnings: deps
 # (tools/coverage.sh).  Fails below 95% of lines or 90% of branches.
 coverage: deps
 	@sh tools/deps.sh --only coverage
-	@$(MAKE) --no-print-directory $(COVERAGE_EXTENSION) $(COVERAGE_TESTS) build/coverage/oom_test
-	@sh tools/coverage.sh run build/coverage/dynenum build/coverage/oom_test $(COVERAGE_TESTS)
+	@$(MAKE) --no-print-directory $(COVERAGE_EXTENSION) $(COVERAGE_TESTS) build/coverage/oom_test \
+	  build/kept_statement_test
+	@sh tools/coverage.sh run build/coverage/dynenum build/coverage/oom_test $(COVERAGE_TESTS) \
+	  build/kept_statement_test
 
 # Static embedding: build/libdynenum.a, for programs that link SQLite
 # themselves and register dynenum with sqlite3_auto_extension

@@ -95,8 +95,6 @@ typedef struct dynenum_connection {
   unsigned generation;     /* bumped by every change made through the module */
   int ddl_in_transaction;  /* the module created, dropped or renamed an enum
                               since the connection was last in autocommit */
-  int tables_connected;    /* enum tables connected now (see keep_versions in
-                              sqlite/cache.c) */
 } dynenum_connection;
 
 /* The allocator the core uses inside SQLite: SQLite's own, so that its memory

@@ -31,11 +31,14 @@
 **
 ** The data version is only current inside a read transaction; when the
 ** calling statement has none open on the enum's schema, a PRAGMA opens one
-** for the check.  The PRAGMA is prepared once per cached enum and kept (see
-** keep_versions): preparing it cost more than the rest of such a statement.
-** In rollback journal mode on SQLite's unix VFS it need not even run while
-** the file change counter on disk is the one it last saw (header_unchanged):
-** a read of ten bytes instead of taking and releasing a lock.
+** for the check.  In rollback journal mode on SQLite's unix VFS it need not
+** even run while the file's header on disk is the one it last saw and the
+** file is still the one at its path (header_unchanged): a read of the
+** header instead of preparing a statement and taking and releasing a lock.
+** The PRAGMA is prepared afresh each time, never kept between statements:
+** a program may finalize every statement sqlite3_next_stmt() lists before
+** it closes the connection (wrappers do), and a kept one would then be
+** freed behind the cache's back.
 */
 #include "binding.h"
 SQLITE_EXTENSION_INIT3
@@ -51,10 +54,15 @@ typedef struct watched_schema {
   unsigned version; /* its data version then */
 } watched_schema;
 
-/* Bytes 18..27 of a database file's header: the read and write versions (1
-** in rollback journal mode, 2 in WAL mode), and the file change counter. */
+/* Bytes 18..99 of a database file's header: the read and write versions (1
+** in rollback journal mode, 2 in WAL mode), the file change counter, the
+** size in pages, the freelist, the schema cookie and the rest up to the
+** version-valid-for number and the version of SQLite that last wrote it.
+** SQLite's pager compares 24..39 to tell whether its page cache is still
+** good; the rest costs nothing more to read and only makes a difference
+** more likely to be seen. */
 #define HEADER_PEEK_OFFSET 18
-#define HEADER_PEEK_SIZE 10
+#define HEADER_PEEK_SIZE 82
 
 /* Where a cached enum came from, and the versions it was current at.  One
 ** per (schema, table): every spelling that names the table shares it, so
@@ -73,14 +81,12 @@ typedef struct enum_origin {
   ** sqlite_schema again. */
   int optional_known;
   int optional_present[2]; /* [SHADOW_ALIASES - 1], [SHADOW_RETIRED - 1] */
-  sqlite3_stmt *versions;  /* PRAGMA schema_version of schema, kept; or NULL */
   int header_known;        /* header holds the file's header as of the versions */
   unsigned char header[HEADER_PEEK_SIZE];
   /* The data version at the last look at the header: while it stays, a file
   ** found in WAL mode (or not on the unix VFS) is not looked at again. */
   int peeked;
   unsigned peeked_version;
-  int versions_running;    /* stepping it: a nested check prepares its own */
 } enum_origin;
 
 /* What one spelling of an enum name (as a function or the module was given
@@ -102,7 +108,6 @@ static void free_watched(watched_schema *w, int n) {
 static void origin_free(void *p) {
   enum_origin *o = p;
   if (!o) return;
-  sqlite3_finalize(o->versions);
   sqlite3_free(o->schema);
   sqlite3_free(o->table);
   sqlite3_free(o->file);
@@ -334,18 +339,23 @@ static int version_is_current(sqlite3 *db, const char *schema) {
   return sqlite3_stricmp(schema, "temp") == 0 || sqlite3_txn_state(db, schema) > SQLITE_TXN_NONE;
 }
 
-/* Reads bytes 18..27 of schema's file header straight from the file, with
+/* Reads bytes 18..99 of schema's file header straight from the file, with
 ** or without a lock: 1 when it could, on a file of SQLite's unix VFS (the
 ** only one whose bytes on disk are known to be the header SQLite reads)
-** in rollback journal mode.  See header_unchanged. */
+** in rollback journal mode that is still the file at its path.  A file
+** renamed over or deleted (SQLITE_FCNTL_HAS_MOVED) could show an unchanged
+** header forever while its path names other content: it is not peeked at.
+** See header_unchanged. */
 static int peek_header(sqlite3 *db, const char *schema, unsigned char header[HEADER_PEEK_SIZE]) {
   sqlite3_vfs *vfs = NULL;
   sqlite3_file *file = NULL;
+  int moved = 1;
   if (sqlite3_file_control(db, schema, SQLITE_FCNTL_VFS_POINTER, &vfs) != SQLITE_OK || !vfs || !vfs->zName ||
       strncmp(vfs->zName, "unix", 4) != 0) {
     return 0;
   }
   if (sqlite3_file_control(db, schema, SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK || !file || !file->pMethods ||
+      sqlite3_file_control(db, schema, SQLITE_FCNTL_HAS_MOVED, &moved) != SQLITE_OK || moved ||
       file->pMethods->xRead(file, header, HEADER_PEEK_SIZE, HEADER_PEEK_OFFSET) != SQLITE_OK) {
     return 0;
   }
@@ -357,64 +367,45 @@ static int peek_header(sqlite3 *db, const char *schema, unsigned char header[HEA
 ** transaction that commits changes the file change counter, and writes
 ** page 1 before it commits: a commit that ended before this statement
 ** began has changed the bytes on disk, and one that has not ended may be
-** taken to come after this statement.  A file switched to WAL mode changes
-** the versions, and then this check is not used (WAL commits leave the
-** counter alone).  A changed header sends the caller to the PRAGMA, which
-** waits for locks as before. */
+** taken to come after this statement.  A file overwritten in place by
+** another database is seen as SQLite's pager sees it, by the bytes beside
+** the counter (the size in pages, the freelist, the schema cookie) even
+** when the counters happen to be equal.  A file switched to WAL mode
+** changes the versions, and then this check is not used (WAL commits leave
+** the counter alone).  A changed header sends the caller to the PRAGMA,
+** which waits for locks as before; so does any doubt (another VFS, a
+** moved file, a failed read). */
 static int header_unchanged(sqlite3 *db, const enum_origin *o) {
   unsigned char now[HEADER_PEEK_SIZE];
   return o->header_known && peek_header(db, o->schema, now) && memcmp(now, o->header, sizeof now) == 0;
 }
 
-/* Whether a statement of the cache may outlive the call that prepared it.
-** sqlite3_close() refuses to close a connection with an unfinalized
-** statement, but before it looks it disconnects every virtual table
-** (disconnectAllVtab in SQLite's main.c), and every enum table's
-** xDisconnect forgets the whole cache, which finalizes the kept
-** statements.  So a statement may be kept while an enum table of this
-** connection is connected: SQLite is then bound to disconnect one before
-** the connection can close.  A kept PRAGMA names no table, so it holds no
-** virtual table open and keeps none from being disconnected. */
-static int keep_versions(const dynenum_connection *c) { return c->tables_connected > 0; }
-
 /* Reads o's schema's data version and schema cookie inside a read
 ** transaction, opening one with the PRAGMA when the caller has none.  The
-** PRAGMA is reset, never left running: a read transaction it held open
-** would hide other connections' commits. */
-static int read_versions(dynenum_connection *c, enum_origin *o, unsigned *data_version, int *schema_version) {
-  sqlite3_stmt *stmt = o->versions_running ? NULL : o->versions;
-  int rc = SQLITE_OK;
-  if (!stmt) {
-    char *sql = sqlite3_mprintf("PRAGMA \"%w\".schema_version", o->schema);
-    if (!sql) return SQLITE_NOMEM;
-    rc = sqlite3_prepare_v2(c->db, sql, -1, &stmt, NULL);
-    sqlite3_free(sql);
-    if (rc != SQLITE_OK) return rc;
-  }
-  int kept = stmt == o->versions;
-  if (kept) o->versions_running = 1;
+** PRAGMA is finalized before returning, never left running (a read
+** transaction it held open would hide other connections' commits) nor kept
+** (see the header comment). */
+static int read_versions(sqlite3 *db, enum_origin *o, unsigned *data_version, int *schema_version) {
+  sqlite3_stmt *stmt;
+  char *sql = sqlite3_mprintf("PRAGMA \"%w\".schema_version", o->schema);
+  if (!sql) return SQLITE_NOMEM;
+  int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
+  sqlite3_free(sql);
+  if (rc != SQLITE_OK) return rc;
   rc = sqlite3_step(stmt);
   if (rc == SQLITE_ROW) {
     *schema_version = sqlite3_column_int(stmt, 0);
     /* While the PRAGMA's read transaction is open, the version is current,
     ** and the header on disk is the one that version describes. */
-    pager_version(c->db, o->schema, data_version);
+    pager_version(db, o->schema, data_version);
     if (o->header_known || !o->peeked || *data_version != o->peeked_version) {
-      o->header_known = peek_header(c->db, o->schema, o->header);
+      o->header_known = peek_header(db, o->schema, o->header);
       o->peeked = 1;
       o->peeked_version = *data_version;
     }
     rc = SQLITE_OK;
   }
-  if (kept) o->versions_running = 0;
-  if (rc == SQLITE_OK && (kept || (!o->versions && keep_versions(c)))) {
-    sqlite3_reset(stmt);
-    o->versions = stmt;
-  } else {
-    /* After an error, prepare afresh next time rather than trust it. */
-    if (kept) o->versions = NULL;
-    sqlite3_finalize(stmt);
-  }
+  sqlite3_finalize(stmt);
   return rc;
 }
 
@@ -488,7 +479,7 @@ static int spelling_fresh(dynenum_connection *c, const spelling_origin *sp) {
 static int confirm_fresh(dynenum_connection *c, enum_origin *o) {
   unsigned data_version;
   int schema_version;
-  return read_versions(c, o, &data_version, &schema_version) == SQLITE_OK &&
+  return read_versions(c->db, o, &data_version, &schema_version) == SQLITE_OK &&
          schema_version == o->schema_version && still_fresh(c, o, 1) == FRESH;
 }
 
@@ -733,7 +724,7 @@ static int load_enum(dynenum_connection *c, location *l, const char *key, size_t
   o->table = l->table;
   l->schema = l->table = NULL;
   rc = connect_table(c->db, o->schema, o->table);
-  if (rc == SQLITE_OK) rc = read_versions(c, o, &o->data_version, &o->schema_version);
+  if (rc == SQLITE_OK) rc = read_versions(c->db, o, &o->data_version, &o->schema_version);
   if (rc == SQLITE_OK) {
     const char *file = sqlite3_db_filename(c->db, o->schema);
     o->file = sqlite3_mprintf("%s", file ? file : "");
@@ -772,7 +763,7 @@ static int refresh_enum(dynenum_connection *c, dynenum_enum *e, location *l, cha
       strcmp(file, o->file) != 0) {
     return LOAD_RELOAD;
   }
-  int rc = read_versions(c, o, &data_version, &schema_version);
+  int rc = read_versions(c->db, o, &data_version, &schema_version);
   if (rc != SQLITE_OK) return rc;
   if (schema_version != o->schema_version) return LOAD_RELOAD; /* perhaps dropped and re-created */
   rc = load_members(c->db, e, o, error);

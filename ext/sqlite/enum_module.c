@@ -122,7 +122,6 @@ static int enum_connect(sqlite3 *db, void *aux, int argc, const char *const *arg
     return SQLITE_NOMEM;
   }
   dynenum_quote(t->shown, sizeof t->shown, t->name, strlen(t->name));
-  t->connection->tables_connected++;
   *out = &t->base;
   return SQLITE_OK;
 }
@@ -264,7 +263,6 @@ static int enum_create(sqlite3 *db, void *aux, int argc, const char *const *argv
 ** caches for this reason. */
 static int enum_disconnect(sqlite3_vtab *vtab) {
   enum_table *t = (enum_table *)vtab;
-  t->connection->tables_connected--;
   dynenum_connection_changed(t->connection, 0);
   sqlite3_finalize(t->insert);
   sqlite3_free(t->schema);

@@ -1,26 +1,28 @@
 /*
-** kept_statement_test.c: the statement dynenum keeps between statements to
-** check that a cached enum is current (ext/sqlite/cache.c, keep_versions).
+** freshness_test.c: the statements dynenum runs to check that a cached
+** enum is current (ext/sqlite/cache.c, read_versions and header_unchanged),
+** seen from C: sqlite3_close's return code, the connection's statement list
+** and sqlite3_trace_v2, which Tcl does not show.
 **
-**     build/kept_statement_test [EXTENSION]
+**     build/freshness_test [EXTENSION]
 **
 ** EXTENSION defaults to $DYNENUM_EXT, else build/dynenum, as for the Tcl
 ** suite.
 **
-** A statement kept on the connection would make sqlite3_close() (not only
-** close_v2) fail with SQLITE_BUSY unless it is finalized before SQLite looks
-** for unfinalized statements; SQLite disconnects the virtual tables first,
-** and an enum table's disconnect forgets the cache.  Each case warms the
-** cache, checks the statement is kept (sqlite3_next_stmt), and ends with
-** sqlite3_close() returning SQLITE_OK: on a file in rollback journal and in
-** WAL mode, after DETACH, after sqlite3_deserialize, after another
-** connection's commits, ALTER and DROP between statements, and after this
-** connection drops the enum.
+** No statement of dynenum's outlives the call that prepared it: each case
+** warms the cache, checks that sqlite3_next_stmt lists nothing the test did
+** not prepare, and ends with sqlite3_close() returning SQLITE_OK: on a file
+** in rollback journal and in WAL mode, after DETACH, after
+** sqlite3_deserialize, after another connection's commits, ALTER and DROP
+** between statements, and after this connection drops the enum.  A program
+** that finalizes every statement the list shows before closing (wrappers
+** do) must neither crash nor fail to close, also under ASan.
 **
-** In rollback journal mode the kept statement is not even run while the
-** file's header says nothing has committed (cache.c, header_unchanged):
-** counted with sqlite3_trace_v2, and checked to end when another
-** connection commits, in either journal mode, or switches the file to WAL.
+** In rollback journal mode the PRAGMA does not even run while the file's
+** header says nothing has committed (cache.c, header_unchanged): counted
+** with sqlite3_trace_v2, and checked to end when another connection
+** commits, in either journal mode, switches the file to WAL, or renames
+** another database over the file.
 **
 ** Links the system SQLite; the extension is only loaded, never linked.
 */
@@ -39,7 +41,7 @@ static sqlite3 *open_db(const char *path) {
   char *message = NULL;
   if (sqlite3_open(path, &db) != SQLITE_OK || sqlite3_enable_load_extension(db, 1) != SQLITE_OK ||
       sqlite3_load_extension(db, extension, NULL, &message) != SQLITE_OK) {
-    fprintf(stderr, "kept_statement_test: cannot load %s: %s\n", extension, message ? message : sqlite3_errmsg(db));
+    fprintf(stderr, "freshness_test: cannot load %s: %s\n", extension, message ? message : sqlite3_errmsg(db));
     exit(2);
   }
   return db;
@@ -75,7 +77,7 @@ static const char *one_value(sqlite3 *db, const char *sql, char *buffer, size_t 
 
 /* How many statements the connection has that the test did not prepare:
 ** the test finalizes each of its own. */
-static int kept_statements(sqlite3 *db) {
+static int left_statements(sqlite3 *db) {
   int n = 0;
   for (sqlite3_stmt *s = sqlite3_next_stmt(db, NULL); s; s = sqlite3_next_stmt(db, s)) n++;
   return n;
@@ -99,7 +101,7 @@ static void forget_file(const char *path) {
 static void in_mode(const char *mode, const char *group) {
   char path[64], pragma[64];
   ctest_group(group);
-  snprintf(path, sizeof path, "build/kept-%s.db", mode);
+  snprintf(path, sizeof path, "build/freshness-%s.db", mode);
   forget_file(path);
   sqlite3 *db = open_db(path), *other = open_db(path);
   snprintf(pragma, sizeof pragma, "PRAGMA journal_mode=%s", mode);
@@ -107,16 +109,13 @@ static void in_mode(const char *mode, const char *group) {
   exec_ok(db, "CREATE VIRTUAL TABLE e USING dynenum(OPENAI_CHAT, ANTHROPIC_CHAT)");
   CHECK_VALUE(db, "SELECT dynenum_resolve('e', 'openai-chat')", "openai_chat");
   CHECK_VALUE(db, "SELECT dynenum_resolve('e', 'Anthropic-Chat')", "anthropic_chat");
-  CHECK_INT_EQ(1, kept_statements(db), "the freshness PRAGMA is kept");
-  const char *kept = sqlite3_sql(sqlite3_next_stmt(db, NULL));
-  CHECK_STR_EQ("PRAGMA \"main\".schema_version", kept ? kept : "", "the kept statement");
-  CHECK_INT_EQ(0, sqlite3_stmt_busy(sqlite3_next_stmt(db, NULL)), "kept reset, holding no read transaction");
+  CHECK_INT_EQ(0, left_statements(db), "no statement left between statements");
 
   /* Another connection's commit is seen at the next statement. */
   exec_ok(other, "INSERT INTO e(name) VALUES ('GEMINI')");
   CHECK_VALUE(db, "SELECT dynenum_resolve('e', 'gemini')", "gemini");
 
-  /* A schema change elsewhere expires the kept statement: it re-prepares. */
+  /* A schema change elsewhere, then a member. */
   exec_ok(other, "CREATE TABLE unrelated(x); ALTER TABLE unrelated ADD COLUMN y");
   exec_ok(other, "INSERT INTO e(name) VALUES ('MISTRAL')");
   CHECK_VALUE(db, "SELECT dynenum_resolve('e', 'mistral')", "mistral");
@@ -132,16 +131,16 @@ static void in_mode(const char *mode, const char *group) {
 
   exec_ok(db, "CREATE VIRTUAL TABLE e USING dynenum(ONE, TWO)");
   CHECK_VALUE(db, "SELECT dynenum_resolve('e', 'two')", "two");
-  CHECK_INT_EQ(1, kept_statements(db), "kept again after the re-create");
+  CHECK_INT_EQ(0, left_statements(db), "none after the re-create");
   close_ok(db, "with the cache warm");
   forget_file(path);
 }
 
 static int pragma_runs;
-static int nested_runs; /* calls to make from inside the kept PRAGMA */
+static int nested_runs; /* calls to make from inside the PRAGMA */
 static char nested_value[64];
 
-/* Counts the runs of the kept PRAGMA; with nested_runs set, also resolves
+/* Counts the runs of the freshness PRAGMA; with nested_runs set, also resolves
 ** from inside it, while it runs, as a trace callback may. */
 static int count_pragma(unsigned type, void *context, void *p, void *x) {
   (void)type, (void)x;
@@ -164,7 +163,7 @@ static int runs_for(sqlite3 *db, const char *sql, const char *expected) {
 
 static void header_instead(void) {
   ctest_group("rollback journal: the header tells, the PRAGMA runs only after a commit");
-  const char *path = "build/kept-header.db";
+  const char *path = "build/freshness-header.db";
   forget_file(path);
   sqlite3 *db = open_db(path), *other = open_db(path);
   exec_ok(db, "CREATE VIRTUAL TABLE e USING dynenum(A, B)");
@@ -189,12 +188,11 @@ static void header_instead(void) {
   CHECK_VALUE(db, "SELECT dynenum_strict('e', 'd')", "d");
   CHECK_INT_EQ(1, runs_for(db, "SELECT dynenum_resolve('e', 'a')", "a"), "in WAL mode, every statement");
   CHECK_INT_EQ(1, runs_for(db, "SELECT dynenum_resolve('e', 'b')", "b"), "every one");
-  /* A call made while the kept PRAGMA runs cannot use it: it prepares its
-  ** own, and the outer call still finds its statement kept afterwards. */
+  /* A call made while the PRAGMA runs checks with a PRAGMA of its own. */
   nested_runs = 1;
   CHECK_INT_EQ(2, runs_for(db, "SELECT dynenum_resolve('e', 'a')", "a"), "the outer and the nested check");
   CHECK_STR_EQ("b", nested_value, "resolved from inside the PRAGMA");
-  CHECK_INT_EQ(1, kept_statements(db), "one kept, the nested one finalized");
+  CHECK_INT_EQ(0, left_statements(db), "both finalized");
   /* And back. */
   close_ok(other, "the other connection");
   exec_ok(db, "PRAGMA journal_mode=DELETE");
@@ -209,21 +207,20 @@ static void header_instead(void) {
 
 static void after_detach(void) {
   ctest_group("DETACH with the cache warm on the attached schema");
-  forget_file("build/kept-aux.db");
+  forget_file("build/freshness-aux.db");
   sqlite3 *db = open_db(":memory:");
-  exec_ok(db, "ATTACH 'build/kept-aux.db' AS aux");
+  exec_ok(db, "ATTACH 'build/freshness-aux.db' AS aux");
   exec_ok(db, "CREATE VIRTUAL TABLE aux.colours USING dynenum(TEAL, RED)");
   CHECK_VALUE(db, "SELECT dynenum_resolve('aux.colours', 'teal')", "teal");
   CHECK_VALUE(db, "SELECT dynenum_resolve('aux.colours', 'red')", "red");
-  CHECK_INT_EQ(1, kept_statements(db), "kept for aux");
+  CHECK_INT_EQ(0, left_statements(db), "none left for aux");
   exec_ok(db, "DETACH aux");
   /* SQLite disconnects the detached schema's tables at the next statement. */
   CHECK_VALUE(db, "SELECT dynenum_resolve('aux.colours', 'teal')", "error: no such enum: 'aux.colours'");
-  CHECK_INT_EQ(0, kept_statements(db), "finalized once the detached tables are disconnected");
-  exec_ok(db, "ATTACH 'build/kept-aux.db' AS aux");
+  exec_ok(db, "ATTACH 'build/freshness-aux.db' AS aux");
   CHECK_VALUE(db, "SELECT dynenum_resolve('aux.colours', 'red')", "red");
   close_ok(db, "after detach and attach");
-  forget_file("build/kept-aux.db");
+  forget_file("build/freshness-aux.db");
 }
 
 static void after_deserialize(void) {
@@ -234,12 +231,12 @@ static void after_deserialize(void) {
   unsigned char *image = sqlite3_serialize(source, "main", &size, 0);
   CHECK(image != NULL, "serialize");
   close_ok(source, "the source");
-  forget_file("build/kept-deserialize.db");
-  sqlite3 *db = open_db("build/kept-deserialize.db");
+  forget_file("build/freshness-deserialize.db");
+  sqlite3 *db = open_db("build/freshness-deserialize.db");
   exec_ok(db, "CREATE VIRTUAL TABLE e USING dynenum(OLD_ONE)");
   CHECK_VALUE(db, "SELECT dynenum_resolve('e', 'old_one')", "old_one");
   CHECK_VALUE(db, "SELECT dynenum_resolve('e', 'OLD-ONE')", "old_one");
-  CHECK_INT_EQ(1, kept_statements(db), "kept before the deserialize");
+  CHECK_INT_EQ(0, left_statements(db), "none left before the deserialize");
   if (image) {
     CHECK_INT_EQ(SQLITE_OK,
                  sqlite3_deserialize(db, "main", image, size, size,
@@ -250,7 +247,7 @@ static void after_deserialize(void) {
               "error: dynenum_strict(): invalid value 'old-one' for enum 'e': expected NEW_ONE (1 member)");
   CHECK_VALUE(db, "SELECT dynenum_resolve('e', 'new-one')", "new_one");
   close_ok(db, "after the deserialize");
-  forget_file("build/kept-deserialize.db");
+  forget_file("build/freshness-deserialize.db");
 }
 
 static void after_own_drop(void) {
@@ -260,9 +257,64 @@ static void after_own_drop(void) {
   CHECK_VALUE(db, "SELECT dynenum_resolve('e', 'a')", "a");
   CHECK_VALUE(db, "SELECT dynenum_resolve('e', 'b')", "b");
   exec_ok(db, "DROP TABLE e");
-  CHECK_INT_EQ(0, kept_statements(db), "finalized by the drop");
+  CHECK_INT_EQ(0, left_statements(db), "none left after the drop");
   CHECK_VALUE(db, "SELECT dynenum_resolve('e', 'a')", "error: no such enum: 'e'");
   close_ok(db, "after the drop");
+}
+
+/* A program that finalizes every statement the connection lists, then goes
+** on using it (close set: closes it at once).  A statement dynenum kept
+** between calls would be freed here and stepped or finalized again later. */
+static void finalize_all(int close_at_once) {
+  ctest_group(close_at_once ? "every listed statement finalized, then sqlite3_close"
+                            : "every listed statement finalized, then another commit and a call");
+  const char *path = "build/freshness-finalize-all.db";
+  forget_file(path);
+  sqlite3 *db = open_db(path);
+  exec_ok(db, "CREATE VIRTUAL TABLE e USING dynenum(A, B)");
+  CHECK_VALUE(db, "SELECT dynenum_resolve('e', 'a')", "a");
+  int finalized = 0;
+  for (sqlite3_stmt *s; (s = sqlite3_next_stmt(db, NULL)) != NULL; finalized++) {
+    CHECK_INT_EQ(SQLITE_OK, sqlite3_finalize(s), "finalize %s", sqlite3_sql(s));
+  }
+  CHECK_INT_EQ(0, finalized, "statements dynenum left");
+  if (!close_at_once) {
+    /* A commit elsewhere, so that the next call must run the PRAGMA. */
+    sqlite3 *other = open_db(path);
+    exec_ok(other, "INSERT INTO e(name) VALUES ('C')");
+    close_ok(other, "the other connection");
+    CHECK_VALUE(db, "SELECT dynenum_resolve('e', 'b')", "b");
+    CHECK_VALUE(db, "SELECT dynenum_strict('e', 'c')", "c");
+  }
+  close_ok(db, "after finalizing every listed statement");
+  forget_file(path);
+}
+
+/* Another database renamed over the file with the cache warm: the header
+** read through the connection's handle is the old file's, unchanged, so it
+** can no longer tell anything, and every statement runs the PRAGMA (which
+** reads what SQLite reads, the file the connection has open). */
+static void renamed_over(void) {
+  ctest_group("rollback journal: another file renamed over it, the PRAGMA runs again");
+  const char *path = "build/freshness-renamed.db", *replacement = "build/freshness-replacement.db";
+  forget_file(path);
+  forget_file(replacement);
+  sqlite3 *source = open_db(replacement);
+  exec_ok(source, "CREATE VIRTUAL TABLE e USING dynenum(X, Y)");
+  close_ok(source, "the replacement");
+  sqlite3 *db = open_db(path);
+  exec_ok(db, "CREATE VIRTUAL TABLE e USING dynenum(A, B)");
+  CHECK_INT_EQ(SQLITE_OK, sqlite3_trace_v2(db, SQLITE_TRACE_STMT, count_pragma, db), "trace");
+  CHECK_VALUE(db, "SELECT dynenum_resolve('e', 'a')", "a");
+  CHECK_INT_EQ(0, runs_for(db, "SELECT dynenum_resolve('e', 'b')", "b"), "the header tells");
+  CHECK_INT_EQ(0, rename(replacement, path), "rename");
+  CHECK_INT_EQ(1, runs_for(db, "SELECT dynenum_resolve('e', 'b')", "b"), "moved: the PRAGMA");
+  CHECK_INT_EQ(1, runs_for(db, "SELECT dynenum_resolve('e', 'a')", "a"), "and at every statement");
+  close_ok(db, "after the rename");
+  db = open_db(path);
+  CHECK_VALUE(db, "SELECT dynenum_resolve('e', 'x')", "x");
+  close_ok(db, "the file at the path now");
+  forget_file(path);
 }
 
 int main(int argc, char **argv) {
@@ -271,11 +323,14 @@ int main(int argc, char **argv) {
     return 2;
   }
   extension = argc == 2 ? argv[1] : getenv("DYNENUM_EXT") ? getenv("DYNENUM_EXT") : "build/dynenum";
-  in_mode("delete", "kept across statements, closed by sqlite3_close, rollback journal");
-  in_mode("wal", "kept across statements, closed by sqlite3_close, WAL");
+  in_mode("delete", "nothing left between statements, closed by sqlite3_close, rollback journal");
+  in_mode("wal", "nothing left between statements, closed by sqlite3_close, WAL");
   header_instead();
   after_detach();
   after_deserialize();
   after_own_drop();
+  finalize_all(1);
+  finalize_all(0);
+  renamed_over();
   return ctest_finish();
 }

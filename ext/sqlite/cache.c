@@ -32,9 +32,9 @@
 ** The data version is only current inside a read transaction; when the
 ** calling statement has none open on the enum's schema, a PRAGMA opens one
 ** for the check.  In rollback journal mode on SQLite's unix VFS it need not
-** even run while the file's header on disk is the one it last saw and the
-** file is still the one at its path (header_unchanged): a read of the
-** header instead of preparing a statement and taking and releasing a lock.
+** even run while the file's header on disk is the one it last saw
+** (header_unchanged): a read of the header instead of preparing a statement
+** and taking and releasing a lock.
 ** The PRAGMA is prepared afresh each time, never kept between statements:
 ** a program may finalize every statement sqlite3_next_stmt() lists before
 ** it closes the connection (wrappers do), and a kept one would then be
@@ -342,20 +342,21 @@ static int version_is_current(sqlite3 *db, const char *schema) {
 /* Reads bytes 18..99 of schema's file header straight from the file, with
 ** or without a lock: 1 when it could, on a file of SQLite's unix VFS (the
 ** only one whose bytes on disk are known to be the header SQLite reads)
-** in rollback journal mode that is still the file at its path.  A file
-** renamed over or deleted (SQLITE_FCNTL_HAS_MOVED) could show an unchanged
-** header forever while its path names other content: it is not peeked at.
-** See header_unchanged. */
+** in rollback journal mode.  The header is read through the handle the
+** connection's pager reads the database through, so it is the file whose
+** state SQLite would read, whatever is at its path now: a file renamed over
+** the path or deleted is not the pager's concern until the connection opens
+** the path again, and not the check's either (comparing the path's device
+** and inode, a stat() per statement, would double the check's cost and
+** change no answer).  See header_unchanged. */
 static int peek_header(sqlite3 *db, const char *schema, unsigned char header[HEADER_PEEK_SIZE]) {
   sqlite3_vfs *vfs = NULL;
   sqlite3_file *file = NULL;
-  int moved = 1;
   if (sqlite3_file_control(db, schema, SQLITE_FCNTL_VFS_POINTER, &vfs) != SQLITE_OK || !vfs || !vfs->zName ||
       strncmp(vfs->zName, "unix", 4) != 0) {
     return 0;
   }
   if (sqlite3_file_control(db, schema, SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK || !file || !file->pMethods ||
-      sqlite3_file_control(db, schema, SQLITE_FCNTL_HAS_MOVED, &moved) != SQLITE_OK || moved ||
       file->pMethods->xRead(file, header, HEADER_PEEK_SIZE, HEADER_PEEK_OFFSET) != SQLITE_OK) {
     return 0;
   }
@@ -374,7 +375,7 @@ static int peek_header(sqlite3 *db, const char *schema, unsigned char header[HEA
 ** changes the versions, and then this check is not used (WAL commits leave
 ** the counter alone).  A changed header sends the caller to the PRAGMA,
 ** which waits for locks as before; so does any doubt (another VFS, a
-** moved file, a failed read). */
+** failed read). */
 static int header_unchanged(sqlite3 *db, const enum_origin *o) {
   unsigned char now[HEADER_PEEK_SIZE];
   return o->header_known && peek_header(db, o->schema, now) && memcmp(now, o->header, sizeof now) == 0;

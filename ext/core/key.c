@@ -62,13 +62,9 @@ static unsigned char ascii_key_byte(unsigned char c) {
 ** below 0x80 a constant below 0x80 never carries into the next byte, so each
 ** byte's high bit after the addition answers one comparison for that byte. */
 static uint64_t ascii_key_word(uint64_t w) {
-  uint64_t at_least_a = w + ONES * (0x80 - 'A');      /* high bit: byte >= 'A' */
-  uint64_t beyond_z = w + ONES * (0x80 - 'Z' - 1);    /* high bit: byte > 'Z' */
-  uint64_t upper = at_least_a & ~beyond_z & HIGH_BITS; /* high bit: 'A'..'Z' */
-  w |= upper >> 2;                                     /* set 0x20: lower case */
-  uint64_t x = w ^ (ONES * '-');                       /* zero byte: '-' */
-  uint64_t hyphen = ~(x + ONES * 0x7F) & HIGH_BITS;    /* high bit: zero byte */
-  return w ^ ((hyphen >> 7) * ('-' ^ '_'));            /* '-' becomes '_' */
+  uint64_t upper = ((w + ONES * (0x80 - 'A')) ^ (w + ONES * (0x80 - 'Z' - 1))) & HIGH_BITS; /* 'A'..'Z' */
+  uint64_t hyphen = ((w + ONES * (0x80 - '-')) ^ (w + ONES * (0x80 - '-' - 1))) & HIGH_BITS; /* '-' */
+  return w + (upper >> 2) + (hyphen >> 7) * ('_' - '-'); /* no byte reaches 0x80: no carry */
 }
 
 /* Where two different words first differ, as a byte offset in memory. */

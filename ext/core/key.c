@@ -299,6 +299,22 @@ static inline uint32_t fold_beyond_two(const dynenum_fold_table *t, uint32_t cp)
                                             (cp & ((1u << DYNENUM_FOLD_SHIFT) - 1))]);
 }
 
+/* The value of the three-byte sequence in the low 24 bits of u, lead byte
+** first, and whether it is one that UTF-8 may encode in three bytes (not
+** overlong, not a surrogate); likewise for four bytes (not overlong, not
+** beyond U+10FFFF).  The continuation bytes are the caller's to check. */
+static ALWAYS_INLINE uint32_t three_byte_value(uint32_t u) {
+  return (u & 0x0F) << 12 | (u >> 2 & 0xFC0) | (u >> 16 & 0x3F);
+}
+
+static ALWAYS_INLINE int is_three_byte_value(uint32_t cp) { return cp >= 0x800 && cp - 0xD800 >= 0x800; }
+
+static ALWAYS_INLINE uint32_t four_byte_value(uint32_t u) {
+  return (u & 0x07) << 18 | (u << 4 & 0x3F000) | (u >> 10 & 0xFC0) | (u >> 24 & 0x3F);
+}
+
+static ALWAYS_INLINE int is_four_byte_value(uint32_t cp) { return cp - 0x10000 <= 0x10FFFF - 0x10000; }
+
 /* The key of the unit at s as a number: the key byte of an ASCII byte, or
 ** the folded code point of a well-formed sequence (Unicode Table 3-7).
 ** Returns the unit's length, or 0 for a malformed byte, whose key is not a
@@ -322,13 +338,13 @@ static ALWAYS_INLINE int unit_key(const dynenum_fold_table *t, const unsigned ch
   if (c < 0xF0) {
     if (n < 3 || (((s[1] & 0xC0) ^ 0x80) | ((s[2] & 0xC0) ^ 0x80))) return 0;
     cp = (c & 0x0F) << 12 | (s[1] & 0x3Fu) << 6 | (s[2] & 0x3Fu);
-    if (cp < 0x800 || cp - 0xD800 < 0x800) return 0;
+    if (!is_three_byte_value(cp)) return 0;
     *key = fold_beyond_two(t, cp);
     return 3;
   }
   if (c > 0xF4 || n < 4 || (((s[1] & 0xC0) ^ 0x80) | ((s[2] & 0xC0) ^ 0x80) | ((s[3] & 0xC0) ^ 0x80))) return 0;
   cp = (c & 0x07) << 18 | (s[1] & 0x3Fu) << 12 | (s[2] & 0x3Fu) << 6 | (s[3] & 0x3Fu);
-  if (cp - 0x10000 > 0x10FFFF - 0x10000) return 0;
+  if (!is_four_byte_value(cp)) return 0;
   *key = fold_beyond_two(t, cp);
   return 4;
 }
@@ -376,13 +392,13 @@ static ALWAYS_INLINE int word_unit_key(const dynenum_fold_table *t, uint32_t u, 
     return 2;
   }
   if (c < 0xF0) {
-    cp = (c & 0x0F) << 12 | (u >> 2 & 0xFC0) | (u >> 16 & 0x3F);
-    if ((u & 0xC0C000) != 0x808000 || cp < 0x800 || cp - 0xD800 < 0x800) return 0;
+    cp = three_byte_value(u);
+    if ((u & 0xC0C000) != 0x808000 || !is_three_byte_value(cp)) return 0;
     *key = fold_beyond_two(t, cp);
     return 3;
   }
-  cp = (c & 0x07) << 18 | (u << 4 & 0x3F000) | (u >> 10 & 0xFC0) | (u >> 24 & 0x3F);
-  if (c > 0xF4 || (u & 0xC0C0C000) != 0x80808000 || cp - 0x10000 > 0x10FFFF - 0x10000) return 0;
+  cp = four_byte_value(u);
+  if (c > 0xF4 || (u & 0xC0C0C000) != 0x80808000 || !is_four_byte_value(cp)) return 0;
   *key = fold_beyond_two(t, cp);
   return 4;
 }
@@ -499,32 +515,18 @@ static int compare_units(const dynenum_fold_table *t, const unsigned char *p, co
     } else if ((u & 0xFF) < 0xF0) {
       /* 1110xxxx 10xxxxxx 10xxxxxx on each side. */
       if (!(((u & 0xC0C0F0u) ^ 0x8080E0u) | ((v & 0xC0C0F0u) ^ 0x8080E0u))) {
-        uint32_t cu = (u & 0x0F) << 12 | (u >> 2 & 0xFC0) | (u >> 16 & 0x3F);
-        uint32_t cv = (v & 0x0F) << 12 | (v >> 2 & 0xFC0) | (v >> 16 & 0x3F);
-        /* Neither overlong nor a surrogate. */
-        if ((cu - 0x800 < 0xD800 - 0x800 || cu >= 0xE000) && (cv - 0x800 < 0xD800 - 0x800 || cv >= 0xE000)) {
-          x = fold_beyond_two(t, cu);
-          y = fold_beyond_two(t, cv);
-          if (x != y) return DIFFERENCE_SIGN(x, y);
-          p += 3;
-          q += 3;
-          continue;
-        }
+        x = three_byte_value(u);
+        y = three_byte_value(v);
+        m = 3;
+        if (is_three_byte_value(x) && is_three_byte_value(y)) goto beyond_two;
       }
     } else {
       /* 11110xxx 10xxxxxx 10xxxxxx 10xxxxxx on each side. */
       if (!(((u & 0xC0C0C0F8u) ^ 0x808080F0u) | ((v & 0xC0C0C0F8u) ^ 0x808080F0u))) {
-        uint32_t cu = (u & 0x07) << 18 | (u << 4 & 0x3F000) | (u >> 10 & 0xFC0) | (u >> 24 & 0x3F);
-        uint32_t cv = (v & 0x07) << 18 | (v << 4 & 0x3F000) | (v >> 10 & 0xFC0) | (v >> 24 & 0x3F);
-        /* Neither overlong nor beyond U+10FFFF. */
-        if (cu - 0x10000 <= 0x10FFFF - 0x10000 && cv - 0x10000 <= 0x10FFFF - 0x10000) {
-          x = fold_beyond_two(t, cu);
-          y = fold_beyond_two(t, cv);
-          if (x != y) return DIFFERENCE_SIGN(x, y);
-          p += 4;
-          q += 4;
-          continue;
-        }
+        x = four_byte_value(u);
+        y = four_byte_value(v);
+        m = 4;
+        if (is_four_byte_value(x) && is_four_byte_value(y)) goto beyond_two;
       }
     }
     m = word_unit_key(t, u, &x);
@@ -533,6 +535,13 @@ static int compare_units(const dynenum_fold_table *t, const unsigned char *p, co
     if (x != y) return DIFFERENCE_SIGN(x, y);
     p += m;
     q += k;
+    continue;
+  beyond_two: /* the values x and y of m-byte sequences on both sides */
+    x = fold_beyond_two(t, x);
+    y = fold_beyond_two(t, y);
+    if (x != y) return DIFFERENCE_SIGN(x, y);
+    p += m;
+    q += m;
   }
   while (p < p_end && q < q_end) {
     uint32_t c = *p, d = *q;

@@ -455,7 +455,9 @@ static int watch_schemas(sqlite3 *db, spelling_origin *o, location *l) {
 static int still_fresh(dynenum_connection *c, const enum_origin *o, int own_transaction) {
   unsigned version;
   if (o->superseded || o->generation != c->generation) return STALE;
-  if (o->read_while_writing && sqlite3_get_autocommit(c->db)) return STALE;
+  /* Not sqlite3_get_autocommit(): an autocommit INSERT holds its write
+  ** transaction while it runs, and must not read the copy again per row. */
+  if (o->read_while_writing && sqlite3_txn_state(c->db, o->schema) != SQLITE_TXN_WRITE) return STALE;
   /* DDL of the module in an open transaction: a ROLLBACK TO may undo it. */
   if (c->ddl_in_transaction) {
     if (!sqlite3_get_autocommit(c->db)) return STALE;

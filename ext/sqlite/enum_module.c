@@ -472,8 +472,9 @@ static int check_ordinals(enum_table *t, dynenum_enum *e, const insert_request *
 }
 
 /* Writes the member the core has just added to the members table, with the
-** INSERT kept for the transaction (see forget_insert). */
-static int write_member(enum_table *t, const dynenum_member *m, const insert_request *r) {
+** INSERT kept for the transaction (see forget_insert).  before is
+** sqlite3_total_changes() as the insert began: nothing since has written. */
+static int write_member(enum_table *t, const dynenum_member *m, const insert_request *r, long long before) {
   sqlite3 *db = t->connection->db;
   char *error = NULL;
   int rc = t->insert ? SQLITE_OK : dynenum_members_prepare(db, MEMBERS_INSERT, t->schema, t->name, &t->insert);
@@ -485,7 +486,6 @@ static int write_member(enum_table *t, const dynenum_member *m, const insert_req
                                               "members table)",
                                               r->shown_enum, sqlite3_errmsg(db)));
   }
-  long long before = sqlite3_total_changes(db);
   t->adding = 1;
   rc = dynenum_members_write(db, t->insert, m, &error);
   t->adding = 0;
@@ -751,7 +751,7 @@ static int enum_insert(enum_table *t, sqlite3_value **argv, sqlite_int64 *rowid)
   }
   if (m) {
     *rowid = m->ordinal;
-    rc = write_member(t, m, &r);
+    rc = write_member(t, m, &r, changes);
     if (rc != SQLITE_OK) {
       dynenum_connection_changed(t->connection, 0); /* the copy holds a member the file does not */
     } else {

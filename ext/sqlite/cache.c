@@ -75,6 +75,11 @@ typedef struct enum_origin {
   unsigned data_version; /* SQLITE_FCNTL_DATA_VERSION of the schema */
   int schema_version;    /* PRAGMA schema_version of the schema */
   int superseded;        /* loaded afresh since: spellings must look again */
+  /* Last read inside a write transaction of this connection, so perhaps
+  ** from rows it wrote into the members table itself, which a ROLLBACK
+  ** would take back without telling the module: once the transaction
+  ** ends, the copy is read again. */
+  int read_while_writing;
   /* Whether the aliases and the retired table were tables when the enum
   ** was loaded (optional_known set): the schema cookie cannot change
   ** without a reload afresh (refresh_enum), so a refresh need not look in
@@ -350,12 +355,20 @@ static int version_is_current(sqlite3 *db, const char *schema) {
 ** and inode, a stat() per statement, would double the check's cost and
 ** change no answer).  See header_unchanged. */
 static int peek_header(sqlite3 *db, const char *schema, unsigned char header[HEADER_PEEK_SIZE]) {
-  sqlite3_vfs *vfs = NULL;
+  sqlite3_vfs *vfs = NULL, *unix_vfs = sqlite3_vfs_find("unix");
   sqlite3_file *file = NULL;
-  if (sqlite3_file_control(db, schema, SQLITE_FCNTL_VFS_POINTER, &vfs) != SQLITE_OK || !vfs || !vfs->zName ||
-      strncmp(vfs->zName, "unix", 4) != 0) {
+  sqlite3_int64 mmap_limit = -1; /* asks, changes nothing */
+  /* The unix VFS and its variants share one xOpen; a shim named like them
+  ** (or wrapping them) has its own and may store the file otherwise. */
+  if (sqlite3_file_control(db, schema, SQLITE_FCNTL_VFS_POINTER, &vfs) != SQLITE_OK || !vfs || !unix_vfs ||
+      vfs->xOpen != unix_vfs->xOpen) {
     return 0;
   }
+  /* With memory mapping on, a shared-cache sibling committing in another
+  ** thread may remap the file while this unlocked read goes through the
+  ** mapping; SQLite built without mapping does not answer the question. */
+  int rc = sqlite3_file_control(db, schema, SQLITE_FCNTL_MMAP_SIZE, &mmap_limit);
+  if (rc == SQLITE_OK ? mmap_limit != 0 : rc != SQLITE_NOTFOUND) return 0;
   if (sqlite3_file_control(db, schema, SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK || !file || !file->pMethods ||
       file->pMethods->xRead(file, header, HEADER_PEEK_SIZE, HEADER_PEEK_OFFSET) != SQLITE_OK) {
     return 0;
@@ -442,6 +455,7 @@ static int watch_schemas(sqlite3 *db, spelling_origin *o, location *l) {
 static int still_fresh(dynenum_connection *c, const enum_origin *o, int own_transaction) {
   unsigned version;
   if (o->superseded || o->generation != c->generation) return STALE;
+  if (o->read_while_writing && sqlite3_get_autocommit(c->db)) return STALE;
   /* DDL of the module in an open transaction: a ROLLBACK TO may undo it. */
   if (c->ddl_in_transaction) {
     if (!sqlite3_get_autocommit(c->db)) return STALE;
@@ -451,7 +465,13 @@ static int still_fresh(dynenum_connection *c, const enum_origin *o, int own_tran
   ** new pager's data version may well equal the old one's. */
   const char *file = sqlite3_db_filename(c->db, o->schema);
   if (!file || strcmp(file, o->file) != 0) return STALE;
-  if (!own_transaction && !version_is_current(c->db, o->schema) && !header_unchanged(c->db, o)) return UNKNOWN;
+  /* In an explicit transaction the PRAGMA opens the read transaction that
+  ** keeps every later statement of it on the same state; the header alone
+  ** would let another connection commit in between. */
+  if (!own_transaction && !version_is_current(c->db, o->schema) &&
+      !(sqlite3_get_autocommit(c->db) && header_unchanged(c->db, o))) {
+    return UNKNOWN;
+  }
   if (!pager_version(c->db, o->schema, &version) || version != o->data_version) return STALE;
   return FRESH;
 }
@@ -674,7 +694,10 @@ static int load_members(sqlite3 *db, dynenum_enum *e, enum_origin *o, char **err
   stmt = NULL;
   if (rc == SQLITE_OK) rc = load_aliases(db, e, o, error);
   if (rc == SQLITE_OK) rc = load_retired(db, e, o, error);
-  if (rc == SQLITE_OK) o->optional_known = 1;
+  if (rc == SQLITE_OK) {
+    o->optional_known = 1;
+    o->read_while_writing = sqlite3_txn_state(db, o->schema) == SQLITE_TXN_WRITE;
+  }
   if (rc != SQLITE_OK && rc != LOAD_RELOAD && !*error && rc != SQLITE_NOMEM) {
     *error = dynenum_cannot_read(db, dynenum_enum_label(e), NULL);
   }

@@ -4,6 +4,7 @@
 ** The output format is described in bench/bench.h.
 **
 **     build/bench EXTENSION timing       resolution in queries, adding members
+**     build/bench EXTENSION adding       the adding figure of timing alone
 **     build/bench EXTENSION peers        index builds against NOCASE, BINARY and
 **                                        ICU, and against rows (ICU-enabled SQLite)
 **     build/bench EXTENSION lengths      comparison cost against string length
@@ -31,6 +32,7 @@ int main(int argc, char **argv) {
   }
   const char *extension = argv[1], *mode = argv[2];
   if (strcmp(mode, "timing") == 0) bench_timing(extension);
+  else if (strcmp(mode, "adding") == 0) bench_adding(extension);
   else if (strcmp(mode, "peers") == 0) bench_peers(extension);
   else if (strcmp(mode, "lengths") == 0) bench_lengths(extension);
   else if (strcmp(mode, "statements") == 0) bench_statements(extension);

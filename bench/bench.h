@@ -57,6 +57,7 @@ void bench_member_spelling(int i, char *out, size_t size, const void *context);
 
 /* The modes, one file each. */
 void bench_timing(const char *extension);      /* timing.c */
+void bench_adding(const char *extension);
 void bench_statements(const char *extension);  /* statements.c */
 void bench_verification(const char *extension);
 void bench_allocations(const char *extension); /* allocs.c */

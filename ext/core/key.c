@@ -676,6 +676,12 @@ int dynenum_check_dynamic_name(const char *s, size_t n) {
   if (n > DYNENUM_MAX_BYTES) return DYNENUM_TOOLONG;
   int bad_char = 0;
   while (at < end) {
+    /* ASCII without a call: every added or loaded member's name comes by. */
+    if (*at < 0x80) {
+      bad_char |= *at <= 0x20 || *at == 0x7F;
+      at++;
+      continue;
+    }
     uint32_t cp;
     int len = dynenum_utf8_decode(at, (size_t)(end - at), &cp);
     if (len == 0) return DYNENUM_MALFORMED;

@@ -212,6 +212,14 @@ int dynenum_connection_table_enum(dynenum_connection *c, const char *schema, con
 ** it through the module (and bumped the generation). */
 void dynenum_connection_touch(dynenum_connection *c, dynenum_enum *e);
 
+/* Whether e, a copy this connection cached, is still the one it would be
+** given, as far as the connection's own doings can change that: touched
+** since the last insert, rollback or DDL made through the module, not
+** superseded by a fresh load, no DDL of the module in an open transaction.
+** What another connection commits is the caller's to rule out (a writer
+** inside its transaction holds the write lock).  0 for NULL. */
+int dynenum_connection_holds(dynenum_connection *c, dynenum_enum *e);
+
 /* Reads the members table of the enum schema.table into a scratch enum,
 ** checking everything a reader checks (the table's shape, ordinals 1, 2,
 ** ... without a gap, valid names and values, no two sharing a key), and

@@ -957,3 +957,9 @@ void dynenum_connection_touch(dynenum_connection *c, dynenum_enum *e) {
   enum_origin *o = dynenum_enum_userdata(e);
   if (o) o->generation = c->generation;
 }
+
+int dynenum_connection_holds(dynenum_connection *c, dynenum_enum *e) {
+  const enum_origin *o = e ? dynenum_enum_userdata(e) : NULL;
+  if (!o || o->superseded || o->generation != c->generation) return 0;
+  return !c->ddl_in_transaction || sqlite3_get_autocommit(c->db);
+}

@@ -70,6 +70,11 @@ typedef struct enum_table {
   int writing;
   long long verified_changes; /* sqlite3_total_changes() then */
   long long added;
+  /* While writing, a reference to the copy the last insert added to: the
+  ** next trusted insert takes it without looking the enum up again, as long
+  ** as the connection still holds it (dynenum_connection_holds).  Dropped
+  ** with writing (stop_writing). */
+  dynenum_enum *held;
   sqlite3_stmt *insert; /* into the members table, kept between inserts */
   /* Set while insert runs.  A trigger on the members table (a file may have
   ** one) that adds to this enum again would re-enter enum_insert here, and
@@ -264,6 +269,7 @@ static int enum_create(sqlite3 *db, void *aux, int argc, const char *const *argv
 static int enum_disconnect(sqlite3_vtab *vtab) {
   enum_table *t = (enum_table *)vtab;
   dynenum_connection_changed(t->connection, 0);
+  dynenum_enum_release(t->held);
   sqlite3_finalize(t->insert);
   sqlite3_free(t->schema);
   sqlite3_free(t->name);
@@ -466,8 +472,9 @@ static int check_ordinals(enum_table *t, dynenum_enum *e, const insert_request *
 }
 
 /* Writes the member the core has just added to the members table, with the
-** INSERT kept for the transaction (see forget_insert). */
-static int write_member(enum_table *t, const dynenum_member *m, const insert_request *r) {
+** INSERT kept for the transaction (see forget_insert).  before is
+** sqlite3_total_changes() as the insert began: nothing since has written. */
+static int write_member(enum_table *t, const dynenum_member *m, const insert_request *r, long long before) {
   sqlite3 *db = t->connection->db;
   char *error = NULL;
   int rc = t->insert ? SQLITE_OK : dynenum_members_prepare(db, MEMBERS_INSERT, t->schema, t->name, &t->insert);
@@ -479,7 +486,6 @@ static int write_member(enum_table *t, const dynenum_member *m, const insert_req
                                               "members table)",
                                               r->shown_enum, sqlite3_errmsg(db)));
   }
-  long long before = sqlite3_total_changes(db);
   t->adding = 1;
   rc = dynenum_members_write(db, t->insert, m, &error);
   t->adding = 0;
@@ -607,6 +613,18 @@ static void note_write(enum_table *t, dynenum_enum *e, int trusted, long long ch
     t->added = 0;
   }
   t->added++;
+  if (t->held != e) {
+    dynenum_enum_release(t->held);
+    dynenum_enum_retain(e);
+    t->held = e;
+  }
+}
+
+/* Ends the trust of enum_table's writing, and lets go of the copy held. */
+static void stop_writing(enum_table *t) {
+  t->writing = 0;
+  dynenum_enum_release(t->held);
+  t->held = NULL;
 }
 
 /* The refusal of an alias past a cap, or SQLITE_OK. */
@@ -703,10 +721,14 @@ static int enum_insert(enum_table *t, sqlite3_value **argv, sqlite_int64 *rowid)
   long long changes = sqlite3_total_changes(t->connection->db);
   int trusted = t->writing && changes >= t->verified_changes + t->added &&
                 changes <= t->verified_changes + 2 * t->added;
-  dynenum_enum *e;
-  char *error;
-  rc = dynenum_connection_table_enum(t->connection, t->schema, t->name, !trusted, &e, &error);
-  if (rc != SQLITE_OK) return error ? dynenum_vtab_error(&t->base, rc, error) : rc;
+  dynenum_enum *e = trusted && dynenum_connection_holds(t->connection, t->held) ? t->held : NULL;
+  if (e) {
+    dynenum_enum_retain(e);
+  } else {
+    char *error;
+    rc = dynenum_connection_table_enum(t->connection, t->schema, t->name, !trusted, &e, &error);
+    if (rc != SQLITE_OK) return error ? dynenum_vtab_error(&t->base, rc, error) : rc;
+  }
 
   if (sqlite3_value_type(argv[2 + ENUM_COLUMN_ALIAS_OF]) != SQLITE_NULL) {
     rc = insert_alias(t, e, &r, argv[2 + ENUM_COLUMN_ALIAS_OF], trusted, changes, rowid);
@@ -729,7 +751,7 @@ static int enum_insert(enum_table *t, sqlite3_value **argv, sqlite_int64 *rowid)
   }
   if (m) {
     *rowid = m->ordinal;
-    rc = write_member(t, m, &r);
+    rc = write_member(t, m, &r, changes);
     if (rc != SQLITE_OK) {
       dynenum_connection_changed(t->connection, 0); /* the copy holds a member the file does not */
     } else {
@@ -787,7 +809,7 @@ static int update_member(enum_table *t, sqlite3_value **argv, const char *shown_
     if (rc == SQLITE_OK) dynenum_enum_set_retired(e, m, flag);
     /* Other copies of this connection read the flag again. */
     dynenum_connection_changed(t->connection, 0);
-    t->writing = 0;
+    stop_writing(t);
   }
   dynenum_enum_release(e);
   return rc;
@@ -850,18 +872,18 @@ static void forget_insert(enum_table *t) {
 }
 
 static int enum_begin(sqlite3_vtab *vtab) {
-  ((enum_table *)vtab)->writing = 0;
+  stop_writing((enum_table *)vtab);
   return SQLITE_OK;
 }
 
 static int enum_commit(sqlite3_vtab *vtab) {
-  ((enum_table *)vtab)->writing = 0;
+  stop_writing((enum_table *)vtab);
   forget_insert((enum_table *)vtab);
   return SQLITE_OK;
 }
 
 static int enum_rollback(sqlite3_vtab *vtab) {
-  ((enum_table *)vtab)->writing = 0;
+  stop_writing((enum_table *)vtab);
   forget_insert((enum_table *)vtab);
   dynenum_connection_changed(((enum_table *)vtab)->connection, 0);
   return SQLITE_OK;

@@ -10,6 +10,7 @@
 **
 **   messages.c, sql_token.c, connection.c   shared words, the tokeniser,
 **                                           the per-connection state
+**   file_version.c                          the version that names a shared copy
 **   shadow.c                                the members table and its SQL
 **   cache.c                                 finding and caching enums
 **   create_args.c                           CREATE VIRTUAL TABLE arguments
@@ -113,6 +114,17 @@ void dynenum_connection_unref(void *connection);
 ** the module, so until the transaction ends every use checks the database). */
 void dynenum_connection_changed(dynenum_connection *c, int ddl);
 
+/* ---- file_version.c: the name of a shared copy --------------------------- */
+
+/* The key under which the connections of the process share the enum table of
+** schema (docs/SPEC.md section 12): the file's identity and version, read
+** while the caller's read transaction (not a write transaction) holds the
+** SHARED lock, and the table's name.  SQLITE_OK with *key sqlite3_malloc'd
+** (*n bytes), or with *key NULL when the state cannot be named that way
+** (WAL, memory, temp, another VFS, ...): then the connection keeps its own
+** copy.  SQLITE_NOMEM. */
+int dynenum_shared_key(sqlite3 *db, const char *schema, const char *table, char **key, size_t *n);
+
 /* ---- shadow.c: the members table ---------------------------------------- */
 
 /* The statements the binding runs on an enum's members table. */
@@ -211,6 +223,12 @@ int dynenum_connection_table_enum(dynenum_connection *c, const char *schema, con
 /* Marks the cached enum fresh again after this connection added a member to
 ** it through the module (and bumped the generation). */
 void dynenum_connection_touch(dynenum_connection *c, dynenum_enum *e);
+
+/* The module is about to change the enum schema.table in this transaction
+** (xBegin): a copy shared with other connections is let go of, so that the
+** change goes into a copy of this connection's own (docs/SPEC.md section
+** 12.1), from before the first statement of the transaction that writes. */
+void dynenum_connection_will_write(dynenum_connection *c, const char *schema, const char *table);
 
 /* Reads the members table of the enum schema.table into a scratch enum,
 ** checking everything a reader checks (the table's shape, ordinals 1, 2,

@@ -850,7 +850,9 @@ static void forget_insert(enum_table *t) {
 }
 
 static int enum_begin(sqlite3_vtab *vtab) {
-  ((enum_table *)vtab)->writing = 0;
+  enum_table *t = (enum_table *)vtab;
+  t->writing = 0;
+  dynenum_connection_will_write(t->connection, t->schema, t->name); /* never into a shared copy */
   return SQLITE_OK;
 }
 

@@ -1030,7 +1030,7 @@ static void test_published(void) {
   CHECK_INT_EQ(DYNENUM_OK, dynenum_enum_new(&config, LIT("version-1"), &e), "new");
   CHECK_INT_EQ(DYNENUM_OK, dynenum_enum_add(e, LIT("RED"), NULL, 0, &m, &err), "add before publishing");
   CHECK(!dynenum_enum_is_published(e), "not published yet");
-  CHECK_INT_EQ(DYNENUM_OK, dynenum_enum_publish(e, &got), "publish");
+  CHECK_INT_EQ(DYNENUM_OK, dynenum_enum_publish(e, LIT("version-1"), &got), "publish");
   CHECK_PTR_EQ(e, got, "publish gives the enum back");
   dynenum_enum_release(got);
   CHECK(dynenum_enum_is_published(e), "published");
@@ -1043,19 +1043,24 @@ static void test_published(void) {
   CHECK_INT_EQ(1, dynenum_enum_size(e), "still one member");
   CHECK_INT_EQ(DYNENUM_OK, dynenum_enum_find(e, LIT("red"), &m), "lookups as before");
 
-  CHECK_INT_EQ(DYNENUM_OK, dynenum_enum_new(&config, LIT("version-1"), &other), "another of the same name");
-  CHECK_INT_EQ(DYNENUM_EXISTS, dynenum_enum_publish(other, &got), "publishing it finds the first");
+  CHECK_INT_EQ(DYNENUM_OK, dynenum_enum_new(&config, LIT("other"), &other), "another enum");
+  CHECK_INT_EQ(DYNENUM_EXISTS, dynenum_enum_publish(other, LIT("version-1"), &got), "publishing it under the same key finds the first");
   CHECK_PTR_EQ(e, got, "the first one comes back");
   CHECK(!dynenum_enum_is_published(other), "the second stays unpublished");
   dynenum_enum_release(got);
   CHECK_INT_EQ(DYNENUM_OK, dynenum_enum_add(other, LIT("GREEN"), NULL, 0, NULL, &err), "and can still change");
+  CHECK_INT_EQ(DYNENUM_MISUSE, dynenum_enum_publish(other, NULL, 2, &got), "a NULL key");
+  heap.fail_at = heap.calls + 1;
+  CHECK_INT_EQ(DYNENUM_NOMEM, dynenum_enum_publish(other, LIT("version-2"), &got), "no memory for the key");
+  CHECK(!dynenum_enum_is_published(other) && got == NULL, "nothing published");
   dynenum_enum_release(other);
   CHECK_INT_EQ(DYNENUM_OK, dynenum_enum_find_published(LIT("version-1"), &got), "find");
   CHECK_PTR_EQ(e, got, "finds the published one");
   dynenum_enum_release(got);
   CHECK_INT_EQ(DYNENUM_NOTFOUND, dynenum_enum_find_published(LIT("version-2"), &got), "other names: none");
-  CHECK_INT_EQ(DYNENUM_MISUSE, dynenum_enum_publish(NULL, &got), "publish NULL");
-  CHECK_INT_EQ(DYNENUM_MISUSE, dynenum_enum_publish(e, NULL), "publish into NULL");
+  CHECK_INT_EQ(DYNENUM_MISUSE, dynenum_enum_publish(NULL, LIT("k"), &got), "publish NULL");
+  CHECK_INT_EQ(DYNENUM_MISUSE, dynenum_enum_publish(e, LIT("k"), NULL), "publish into NULL");
+  CHECK_INT_EQ(DYNENUM_MISUSE, dynenum_enum_publish(e, LIT("version-3"), &got), "publish twice");
   CHECK_INT_EQ(DYNENUM_MISUSE, dynenum_enum_find_published(NULL, 3, &got), "find NULL name");
   CHECK_INT_EQ(DYNENUM_MISUSE, dynenum_enum_find_published(LIT("x"), NULL), "find into NULL");
   CHECK(!dynenum_enum_is_published(NULL), "NULL is not published");
@@ -1069,7 +1074,7 @@ static void test_published(void) {
     dynenum_enum *race;
     if (dynenum_enum_new(NULL, LIT("race"), &race) != DYNENUM_OK) break;
     dynenum_enum_add(race, LIT("ONE"), NULL, 0, NULL, &err);
-    CHECK_INT_EQ(DYNENUM_OK, dynenum_enum_publish(race, &got), "publish round %d", round);
+    CHECK_INT_EQ(DYNENUM_OK, dynenum_enum_publish(race, LIT("race"), &got), "publish round %d", round);
     dynenum_enum_release(got);
     for (int i = 0; i < 2; i++) {
       f[i].found = 0;

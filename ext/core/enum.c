@@ -512,6 +512,8 @@ struct dynenum_enum {
   void *userdata;
   void (*destroy_userdata)(void *);
   _Atomic int published;        /* in the process's table of published enums: read-only */
+  char *published_key;          /* the name it is published under there */
+  size_t published_key_len;
   dynenum_enum *published_next; /* its chain there, under published_lock */
 };
 
@@ -712,6 +714,7 @@ static void enum_free(dynenum_enum *e) {
     a = next;
   }
   release_memory(c, e->name);
+  release_memory(c, e->published_key);
   pthread_mutex_destroy(&e->writer);
   c->free_fn(e);
 }
@@ -1577,11 +1580,11 @@ int dynenum_enum_drop(dynenum_registry *r, const char *name, size_t n) {
 
 /* ---- The process's published enums ---------------------------------------- */
 
-/* The one table of the process: chains of enums by the hash of their name,
-** under one mutex.  Static storage, so that it needs no allocation, no
+/* The one table of the process: chains of enums by the hash of the key
+** each was published under, under one mutex.  Static storage, so that it needs no allocation, no
 ** initialisation and nothing to free: with this lock, the only mutable state
 ** outside an object.  The table holds no reference: an enum leaves it when
-** its last holder releases it, which is what keeps a name (in the binding, a
+** its last holder releases it, which is what keeps a key (in the binding, a
 ** file's identity and version) from outliving the holders that vouch for it. */
 #define PUBLISHED_CHAINS 1024
 static pthread_mutex_t published_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -1592,9 +1595,9 @@ static dynenum_enum **published_chain(const char *name, size_t n) {
   return &published_chains[hash_bytes((uint64_t)(uintptr_t)published_chains, name, n) % PUBLISHED_CHAINS];
 }
 
-static dynenum_enum *published_find(const char *name, size_t n) {
-  for (dynenum_enum *e = *published_chain(name, n); e; e = e->published_next) {
-    if (e->name_len == n && memcmp(e->name, name, n) == 0) return e;
+static dynenum_enum *published_find(const char *key, size_t n) {
+  for (dynenum_enum *e = *published_chain(key, n); e; e = e->published_next) {
+    if (e->published_key_len == n && memcmp(e->published_key, key, n) == 0) return e;
   }
   return NULL;
 }
@@ -1614,7 +1617,7 @@ static void release_published(dynenum_enum *e) {
   if (pthread_mutex_lock(&published_lock)) return;
   int last = atomic_fetch_sub_explicit(&e->refs, 1, memory_order_acq_rel) == 1;
   if (last) {
-    dynenum_enum **at = published_chain(e->name, e->name_len);
+    dynenum_enum **at = published_chain(e->published_key, e->published_key_len);
     while (*at != e) at = &(*at)->published_next;
     *at = e->published_next;
   }
@@ -1622,13 +1625,27 @@ static void release_published(dynenum_enum *e) {
   if (last) enum_free(e);
 }
 
-int dynenum_enum_publish(dynenum_enum *e, dynenum_enum **out) {
-  if (!e || !out) return DYNENUM_MISUSE;
+int dynenum_enum_publish(dynenum_enum *e, const char *key, size_t n, dynenum_enum **out) {
+  if (!out) return DYNENUM_MISUSE;
   *out = NULL;
-  if (pthread_mutex_lock(&published_lock)) return DYNENUM_LOCK;
-  dynenum_enum *found = published_find(e->name, e->name_len);
-  if (!found) {
-    dynenum_enum **chain = published_chain(e->name, e->name_len);
+  if (!e || (!key && n) || atomic_load_explicit(&e->published, memory_order_acquire)) return DYNENUM_MISUSE;
+  if (!key) key = "";
+  /* Allocated before anything is visible, and freed with the enum. */
+  char *copy = alloc(&e->config, n + 1);
+  if (!copy) return DYNENUM_NOMEM;
+  memcpy(copy, key, n);
+  copy[n] = 0;
+  if (pthread_mutex_lock(&published_lock)) {
+    e->config.free_fn(copy);
+    return DYNENUM_LOCK;
+  }
+  dynenum_enum *found = published_find(key, n);
+  if (found) {
+    e->config.free_fn(copy);
+  } else {
+    dynenum_enum **chain = published_chain(key, n);
+    e->published_key = copy;
+    e->published_key_len = n;
     e->published_next = *chain;
     atomic_store_explicit(&e->published, 1, memory_order_release);
     *chain = found = e;

@@ -380,8 +380,8 @@ void *dynenum_enum_userdata(const dynenum_enum *e);
 
 /* ---- Published enums: one copy for the whole process -------------------- */
 
-/* The process has one table of published enums, keyed by their names
-** (compared byte for byte; a name may hold any bytes).  A caller that can
+/* The process has one table of published enums, each under a key the
+** publisher gives (compared byte for byte; it may hold any bytes).  A caller that can
 ** name exactly what an enum holds (the SQLite binding: a file's identity and
 ** version, and a table) publishes the complete enum there, and others that
 ** can name the same thing find it instead of building their own.  The table
@@ -395,15 +395,16 @@ void *dynenum_enum_userdata(const dynenum_enum *e);
 ** (the cap is the enum's).  Set its label and userdata before publishing
 ** it, and publish it before giving it to another thread.
 **
-** dynenum_enum_publish: DYNENUM_OK with *out a new reference to e, now
-** published; or DYNENUM_EXISTS with *out a new reference to the enum
-** already published under that name (e is left as it was); also
-** DYNENUM_LOCK, DYNENUM_MISUSE. */
-int dynenum_enum_publish(dynenum_enum *e, dynenum_enum **out);
+** dynenum_enum_publish publishes e under key (n bytes): DYNENUM_OK with *out
+** a new reference to e, now published; or DYNENUM_EXISTS with *out a new
+** reference to the enum already published under that key (e is left as it
+** was); also DYNENUM_NOMEM, DYNENUM_LOCK, and DYNENUM_MISUSE (for an enum
+** already published, too). */
+int dynenum_enum_publish(dynenum_enum *e, const char *key, size_t n, dynenum_enum **out);
 
-/* A new reference to the enum published under name, in *out: DYNENUM_OK, or
+/* A new reference to the enum published under key, in *out: DYNENUM_OK, or
 ** DYNENUM_NOTFOUND with *out NULL; also DYNENUM_LOCK, DYNENUM_MISUSE. */
-int dynenum_enum_find_published(const char *name, size_t n, dynenum_enum **out);
+int dynenum_enum_find_published(const char *key, size_t n, dynenum_enum **out);
 
 /* Whether e has been published (and is therefore read-only). */
 int dynenum_enum_is_published(const dynenum_enum *e);

@@ -665,10 +665,21 @@ static void set_copy(enum_origin *o, dynenum_enum *e, int shared) {
   o->shared = shared;
 }
 
+/* Publishes o's own copy, complete and current in the caller's read
+** transaction, under the shared key (k bytes): from then on it is read-only.
+** If another connection published that version meanwhile, o takes that copy
+** instead; if publishing fails (no memory, a lock), o keeps its own. */
+static void publish_copy(enum_origin *o, const char *shared_key, size_t k) {
+  dynenum_enum *published;
+  int rc = dynenum_enum_publish(o->members, shared_key, k, &published);
+  if (rc == DYNENUM_OK || rc == DYNENUM_EXISTS) set_copy(o, published, 1);
+}
+
 /* Gives o a copy read whole in the caller's read transaction: with a
 ** shared key (k bytes), the copy published under it if there is one, else
-** one built here and published; without, one of this connection's own,
-** named table_key (so that dynenum_connection_touch finds its carrier). */
+** one built here and published; without, one of this connection's own.
+** Either is named table_key, so that dynenum_connection_touch finds its
+** carrier. */
 static int build_copy(dynenum_connection *c, enum_origin *o, const char *shared_key, size_t k, const char *table_key,
                       size_t table_key_len, char **error) {
   dynenum_enum *e, *published;
@@ -676,10 +687,7 @@ static int build_copy(dynenum_connection *c, enum_origin *o, const char *shared_
     set_copy(o, published, 1);
     return SQLITE_OK;
   }
-  if (dynenum_enum_new(&dynenum_sqlite_config, shared_key ? shared_key : table_key, shared_key ? k : table_key_len,
-                       &e) != DYNENUM_OK) {
-    return SQLITE_NOMEM;
-  }
+  if (dynenum_enum_new(&dynenum_sqlite_config, table_key, table_key_len, &e) != DYNENUM_OK) return SQLITE_NOMEM;
   dynenum_enum_set_label(e, o->table, strlen(o->table));
   o->optional_known = 0;
   int rc = load_members(c->db, e, o, error);
@@ -687,14 +695,8 @@ static int build_copy(dynenum_connection *c, enum_origin *o, const char *shared_
     dynenum_enum_release(e);
     return rc;
   }
-  /* Another connection may have published the same version meanwhile:
-  ** then that copy, and this one goes.  A lock that fails keeps it private. */
-  int shared = shared_key && dynenum_enum_publish(e, &published) != DYNENUM_LOCK;
-  if (shared) {
-    dynenum_enum_release(e);
-    e = published;
-  }
-  set_copy(o, e, shared);
+  set_copy(o, e, 0);
+  if (shared_key) publish_copy(o, shared_key, k);
   return SQLITE_OK;
 }
 
@@ -770,9 +772,17 @@ static int refresh_enum(dynenum_connection *c, dynenum_enum *carrier, location *
   int rc = read_versions(c->db, o->schema, &data_version, &schema_version, &pin);
   if (rc == SQLITE_OK && schema_version != o->schema_version) rc = LOAD_RELOAD; /* perhaps dropped and re-created */
   if (rc == SQLITE_OK) rc = dynenum_shared_key(c->db, o->schema, o->table, &shared_key, &k);
-  if (rc == SQLITE_OK) {
-    rc = shared_key || o->shared ? build_copy(c, o, shared_key, k, table_key, table_key_len, error)
-                                 : load_members(c->db, o->members, o, error);
+  /* A copy of the connection's own (after its own commit, say) is brought
+  ** up to date in place and then published, unless that version already
+  ** is; a published one is replaced. */
+  dynenum_enum *published;
+  if (rc == SQLITE_OK && shared_key && dynenum_enum_find_published(shared_key, k, &published) == DYNENUM_OK) {
+    set_copy(o, published, 1);
+  } else if (rc == SQLITE_OK && o->shared) {
+    rc = build_copy(c, o, shared_key, k, table_key, table_key_len, error);
+  } else if (rc == SQLITE_OK) {
+    rc = load_members(c->db, o->members, o, error);
+    if (rc == SQLITE_OK && shared_key) publish_copy(o, shared_key, k);
   }
   sqlite3_finalize(pin);
   sqlite3_free(shared_key);

@@ -288,7 +288,7 @@ typedef struct worker {
   const char *path;
   int id;
   unsigned seed;
-  int checks, wrong, errors;
+  int checks, wrong, errors, added;
   char first_error[800];
 } worker;
 
@@ -343,7 +343,8 @@ static void *work(void *arg) {
       params p = {name, NULL, 0, 0};
       sqlite3_int64 none;
       int rows, rc = query(db, "INSERT INTO e(name) VALUES (?1)", &p, &none, 0, &rows);
-      if (rc != SQLITE_OK && rc != SQLITE_BUSY) note_error(w, db, "insert");
+      if (rc == SQLITE_OK) w->added++;
+      else if (rc != SQLITE_BUSY) note_error(w, db, "insert");
       check_name(w, db, name);
     } else if (action == 1) {
       check_count(w, db);
@@ -372,14 +373,17 @@ static void test_threads(void) {
     workers[i].seed = seed + (unsigned)i * 7919u;
     CHECK_INT_EQ(0, pthread_create(&threads[i], NULL, work, &workers[i]), "thread %d", i);
   }
-  int checks = 0;
+  int checks = 0, added = 0;
   for (int i = 0; i < THREADS; i++) {
     pthread_join(threads[i], NULL);
     checks += workers[i].checks;
+    added += workers[i].added;
     CHECK_INT_EQ(0, workers[i].wrong, "thread %d: answers that disagree with the members table (seed %u)", i, seed);
     CHECK(workers[i].errors == 0, "thread %d: %d errors, first %s", i, workers[i].errors, workers[i].first_error);
   }
   CHECK(checks > THREADS * ROUNDS / 2, "only %d answers checked", checks);
+  CHECK(added > THREADS, "only %d members added", added);
+  printf("  %d answers checked, %d members added\n", checks, added);
 }
 
 /* The child: commits one member and exits. */

@@ -164,6 +164,9 @@ build/fold_test_table.c: tools/mktables.tcl $(FOLD_TEST_DATA)
 build/load_oom_test: tests/load_oom_test.c tests/ctest.h
 	@mkdir -p $(@D)
 	$(BUILD_CC) $(BUILD_CFLAGS) -Itests -o $@ $< -lsqlite3
+build/freshness_test build/asan/freshness_test: tests/freshness_test.c tests/ctest.h
+	@mkdir -p $(@D)
+	$(BUILD_CC) $(BUILD_CFLAGS) -Itests -o $@ $< -lsqlite3
 
 # bench/collation_index.c is a program of its own (build/collation_index).
 BENCH_SOURCES := $(filter-out bench/collation_index.c,$(sort $(wildcard bench/*.c)))
@@ -218,15 +221,17 @@ demo: deps
 	@sh tools/demo.sh $(EXTENSION)
 
 test: deps
-	@$(MAKE) --no-print-directory $(EXTENSION) $(CORE_TESTS) build/fold_table_test build/load_oom_test build/sharing_test
-	tclsh tests/run.tcl $(CORE_TESTS) build/fold_table_test build/load_oom_test build/sharing_test
+	@$(MAKE) --no-print-directory $(EXTENSION) $(CORE_TESTS) build/fold_table_test build/load_oom_test \
+	  build/freshness_test build/sharing_test
+	tclsh tests/run.tcl $(CORE_TESTS) build/fold_table_test build/load_oom_test build/freshness_test build/sharing_test
 
 # Each ends with "test-NAME: N passed, N failed" and fails on any report
 # (tools/sanitize.sh).
 test-asan: deps
-	@$(MAKE) --no-print-directory $(EXTENSION) $(ASAN_EXTENSION) $(ASAN_TESTS) build/asan/fold_table_test
+	@$(MAKE) --no-print-directory $(EXTENSION) $(ASAN_EXTENSION) $(ASAN_TESTS) build/asan/fold_table_test \
+	  build/asan/freshness_test
 	@sh tools/sanitize.sh asan "$$($(SANITIZER_CC) -print-file-name=libasan.so)" build/asan/dynenum $(ASAN_TESTS) \
-	  build/asan/fold_table_test
+	  build/asan/fold_table_test build/asan/freshness_test
 
 test-tsan: deps
 	@$(MAKE) --no-print-directory $(TSAN_TESTS) build/tsan/sharing_test
@@ -280,8 +285,10 @@ warnings: deps
 # (tools/coverage.sh).  Fails below 95% of lines or 90% of branches.
 coverage: deps
 	@sh tools/deps.sh --only coverage
-	@$(MAKE) --no-print-directory $(COVERAGE_EXTENSION) $(COVERAGE_TESTS) build/coverage/oom_test
-	@sh tools/coverage.sh run build/coverage/dynenum build/coverage/oom_test $(COVERAGE_TESTS)
+	@$(MAKE) --no-print-directory $(COVERAGE_EXTENSION) $(COVERAGE_TESTS) build/coverage/oom_test \
+	  build/freshness_test
+	@sh tools/coverage.sh run build/coverage/dynenum build/coverage/oom_test $(COVERAGE_TESTS) \
+	  build/freshness_test
 
 # Static embedding: build/libdynenum.a, for programs that link SQLite
 # themselves and register dynenum with sqlite3_auto_extension

@@ -9,7 +9,8 @@
 #   sh tools/sanitize.sh valgrind C-TEST...
 #   sh tools/sanitize.sh oom OOM-TEST
 #
-# asan: the C tests run with LeakSanitizer on; then the whole Tcl suite runs
+# asan: the C tests run with LeakSanitizer on (DYNENUM_EXT names EXTENSION for
+# those that load it); then the whole Tcl suite runs
 # on stock tclsh, which is not instrumented, so the ASan runtime is preloaded
 # (LD_PRELOAD) for it to load EXTENSION (the instrumented build, without its
 # suffix), and inherited by the sqlite3 shells the suite starts.  Leak
@@ -54,7 +55,8 @@ case $mode in
     export UBSAN_OPTIONS="print_stacktrace=1:log_path=$reports/ubsan"
     for program in "$@"; do
       run_c_test "$program" \
-        env ASAN_OPTIONS="detect_leaks=1:detect_stack_use_after_return=1:log_path=$reports/asan" "$program"
+        env ASAN_OPTIONS="detect_leaks=1:detect_stack_use_after_return=1:log_path=$reports/asan" \
+        DYNENUM_EXT=$extension "$program"
     done
     echo "== tclsh tests/run.tcl with $extension and $runtime preloaded"
     { LD_PRELOAD=$runtime ASAN_OPTIONS="detect_leaks=0:detect_stack_use_after_return=1:log_path=$reports/asan" \

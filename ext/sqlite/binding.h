@@ -125,6 +125,14 @@ void dynenum_connection_changed(dynenum_connection *c, int ddl);
 ** copy.  SQLITE_NOMEM. */
 int dynenum_shared_key(sqlite3 *db, const char *schema, const char *table, char **key, size_t *n);
 
+/* Reads n bytes at offset of schema's file through the handle the
+** connection's pager reads it through, with or without a lock, on SQLite's
+** unix VFS or one of its variants (the only ones whose bytes on disk are
+** known to be what SQLite reads); *default_unix, when given, says whether
+** the VFS is the default "unix".  1 when it could. */
+int dynenum_read_file_bytes(sqlite3 *db, const char *schema, void *out, int n, sqlite3_int64 offset,
+                            int *default_unix);
+
 /* ---- shadow.c: the members table ---------------------------------------- */
 
 /* The statements the binding runs on an enum's members table. */

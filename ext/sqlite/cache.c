@@ -31,7 +31,14 @@
 **
 ** The data version is only current inside a read transaction; when the
 ** calling statement has none open on the enum's schema, a PRAGMA opens one
-** for the check.
+** for the check.  In rollback journal mode on SQLite's unix VFS it need not
+** even run while the file's header on disk is the one it last saw
+** (header_unchanged): a read of the header instead of preparing a statement
+** and taking and releasing a lock.
+** The PRAGMA is prepared afresh each time, never kept between statements:
+** a program may finalize every statement sqlite3_next_stmt() lists before
+** it closes the connection (wrappers do), and a kept one would then be
+** freed behind the cache's back.
 **
 ** Sharing.  The per-connection facts above sit in an enum_origin, the
 ** userdata of a memberless carrier in the connection's enums registry,
@@ -60,6 +67,16 @@ typedef struct watched_schema {
   unsigned version; /* its data version then */
 } watched_schema;
 
+/* Bytes 18..99 of a database file's header: the read and write versions (1
+** in rollback journal mode, 2 in WAL mode), the file change counter, the
+** size in pages, the freelist, the schema cookie and the rest up to the
+** version-valid-for number and the version of SQLite that last wrote it.
+** SQLite's pager compares 24..39 to tell whether its page cache is still
+** good; the rest costs nothing more to read and only makes a difference
+** more likely to be seen. */
+#define HEADER_PEEK_OFFSET 18
+#define HEADER_PEEK_SIZE 82
+
 /* Where a cached enum came from, and the versions it was current at.  One
 ** per (schema, table): every spelling that names the table shares it, so
 ** that a statement sees one copy whichever spelling each part of it used. */
@@ -77,6 +94,12 @@ typedef struct enum_origin {
   ** sqlite_schema again. */
   int optional_known;
   int optional_present[2]; /* [SHADOW_ALIASES - 1], [SHADOW_RETIRED - 1] */
+  int header_known;        /* header holds the file's header as of the versions */
+  unsigned char header[HEADER_PEEK_SIZE];
+  /* The data version at the last look at the header: while it stays, a file
+  ** found in WAL mode (or not on the unix VFS) is not looked at again. */
+  int peeked;
+  unsigned peeked_version;
   dynenum_enum *members; /* the copy (a reference): published, or this connection's */
   int shared;            /* members is published, hence read-only */
 } enum_origin;
@@ -332,24 +355,65 @@ static int version_is_current(sqlite3 *db, const char *schema) {
   return sqlite3_stricmp(schema, "temp") == 0 || sqlite3_txn_state(db, schema) > SQLITE_TXN_NONE;
 }
 
-/* Reads the schema's data version and schema cookie inside a read
-** transaction, opening one with the PRAGMA when the caller has none.  With
-** pin given, the PRAGMA is handed back still open on its row, so that its
-** read transaction lasts until the caller finalizes it. */
-static int read_versions(sqlite3 *db, const char *schema, unsigned *data_version, int *schema_version,
+/* Reads bytes 18..99 of schema's file header straight from the file, with
+** or without a lock: 1 when it could, on a file of SQLite's unix VFS (the
+** only one whose bytes on disk are known to be the header SQLite reads)
+** in rollback journal mode.  The header is read through the handle the
+** connection's pager reads the database through, so it is the file whose
+** state SQLite would read, whatever is at its path now: a file renamed over
+** the path or deleted is not the pager's concern until the connection opens
+** the path again, and not the check's either (comparing the path's device
+** and inode, a stat() per statement, would double the check's cost and
+** change no answer).  See header_unchanged. */
+static int peek_header(sqlite3 *db, const char *schema, unsigned char header[HEADER_PEEK_SIZE]) {
+  return dynenum_read_file_bytes(db, schema, header, HEADER_PEEK_SIZE, HEADER_PEEK_OFFSET, NULL) && header[0] == 1 &&
+         header[1] == 1;
+}
+
+/* Whether schema's file is as it was when o's versions were read, told
+** without opening a read transaction.  In rollback journal mode every
+** transaction that commits changes the file change counter, and writes
+** page 1 before it commits: a commit that ended before this statement
+** began has changed the bytes on disk, and one that has not ended may be
+** taken to come after this statement.  A file overwritten in place by
+** another database is seen as SQLite's pager sees it, by the bytes beside
+** the counter (the size in pages, the freelist, the schema cookie) even
+** when the counters happen to be equal.  A file switched to WAL mode
+** changes the versions, and then this check is not used (WAL commits leave
+** the counter alone).  A changed header sends the caller to the PRAGMA,
+** which waits for locks as before; so does any doubt (another VFS, a
+** failed read). */
+static int header_unchanged(sqlite3 *db, const enum_origin *o) {
+  unsigned char now[HEADER_PEEK_SIZE];
+  return o->header_known && peek_header(db, o->schema, now) && memcmp(now, o->header, sizeof now) == 0;
+}
+
+/* Reads o's schema's data version and schema cookie inside a read
+** transaction, opening one with the PRAGMA when the caller has none.  The
+** PRAGMA is finalized before returning, never left running (a read
+** transaction it held open would hide other connections' commits) nor kept
+** (see the header comment); except that with pin given, it is handed back
+** still on its row, for a caller that loads the enum in that same read
+** transaction and finalizes it before it returns. */
+static int read_versions(sqlite3 *db, enum_origin *o, unsigned *data_version, int *schema_version,
                          sqlite3_stmt **pin) {
   sqlite3_stmt *stmt;
-  char *sql = sqlite3_mprintf("PRAGMA \"%w\".schema_version", schema);
-  int rc;
+  char *sql = sqlite3_mprintf("PRAGMA \"%w\".schema_version", o->schema);
   if (!sql) return SQLITE_NOMEM;
-  rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
+  int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
   sqlite3_free(sql);
   if (rc != SQLITE_OK) return rc;
   rc = sqlite3_step(stmt);
   if (rc == SQLITE_ROW) {
     *schema_version = sqlite3_column_int(stmt, 0);
-    /* While the PRAGMA's read transaction is open, the version is current. */
-    pager_version(db, schema, data_version);
+    /* While the PRAGMA's read transaction is open, the version is current,
+    ** and the header on disk is the one that version describes. */
+    pager_version(db, o->schema, data_version);
+    if (o->header_known || !o->peeked || *data_version != o->peeked_version) {
+      o->header_known = peek_header(db, o->schema, o->header);
+      o->peeked = 1;
+      o->peeked_version = *data_version;
+    }
     rc = SQLITE_OK;
   }
   if (pin && rc == SQLITE_OK) *pin = stmt;
@@ -398,7 +462,7 @@ static int still_fresh(dynenum_connection *c, const enum_origin *o, int own_tran
   ** new pager's data version may well equal the old one's. */
   const char *file = sqlite3_db_filename(c->db, o->schema);
   if (!file || strcmp(file, o->file) != 0) return STALE;
-  if (!own_transaction && !version_is_current(c->db, o->schema)) return UNKNOWN;
+  if (!own_transaction && !version_is_current(c->db, o->schema) && !header_unchanged(c->db, o)) return UNKNOWN;
   if (!pager_version(c->db, o->schema, &version) || version != o->data_version) return STALE;
   return FRESH;
 }
@@ -424,10 +488,10 @@ static int spelling_fresh(dynenum_connection *c, const spelling_origin *sp) {
 ** dynenum_resolve('e', ?)), reading the versions opens one, and with the
 ** version it saw the check can tell: far cheaper than locating and reading
 ** the enum again. */
-static int confirm_fresh(dynenum_connection *c, const enum_origin *o) {
+static int confirm_fresh(dynenum_connection *c, enum_origin *o) {
   unsigned data_version;
   int schema_version;
-  return read_versions(c->db, o->schema, &data_version, &schema_version, NULL) == SQLITE_OK &&
+  return read_versions(c->db, o, &data_version, &schema_version, NULL) == SQLITE_OK &&
          schema_version == o->schema_version && still_fresh(c, o, 1) == FRESH;
 }
 
@@ -718,7 +782,7 @@ static int load_enum(dynenum_connection *c, location *l, const char *key, size_t
   o->table = l->table;
   l->schema = l->table = NULL;
   rc = connect_table(c->db, o->schema, o->table);
-  if (rc == SQLITE_OK) rc = read_versions(c->db, o->schema, &o->data_version, &o->schema_version, &pin);
+  if (rc == SQLITE_OK) rc = read_versions(c->db, o, &o->data_version, &o->schema_version, &pin);
   if (rc == SQLITE_OK) {
     const char *file = sqlite3_db_filename(c->db, o->schema);
     o->file = sqlite3_mprintf("%s", file ? file : "");
@@ -769,7 +833,7 @@ static int refresh_enum(dynenum_connection *c, dynenum_enum *carrier, location *
       strcmp(file, o->file) != 0) {
     return LOAD_RELOAD;
   }
-  int rc = read_versions(c->db, o->schema, &data_version, &schema_version, &pin);
+  int rc = read_versions(c->db, o, &data_version, &schema_version, &pin);
   if (rc == SQLITE_OK && schema_version != o->schema_version) rc = LOAD_RELOAD; /* perhaps dropped and re-created */
   if (rc == SQLITE_OK) rc = dynenum_shared_key(c->db, o->schema, o->table, &shared_key, &k);
   /* A copy of the connection's own (after its own commit, say) is brought
@@ -816,7 +880,7 @@ static dynenum_enum *cached_enum(dynenum_connection *c, const char *key, size_t 
   if (dynenum_enum_get(c->spellings, key, n, &carrier) != DYNENUM_OK) return NULL;
   const spelling_origin *sp = dynenum_enum_userdata(carrier);
   dynenum_enum *e = NULL;
-  const enum_origin *o = dynenum_enum_userdata(sp->target);
+  enum_origin *o = dynenum_enum_userdata(sp->target);
   int spelling = spelling_fresh(c, sp);
   int fresh = spelling == STALE ? STALE : still_fresh(c, o, 0);
   if (fresh == UNKNOWN || (fresh == FRESH && spelling == UNKNOWN)) {

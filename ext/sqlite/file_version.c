@@ -51,14 +51,22 @@ static int pragma_is(sqlite3 *db, const char *schema, const char *pragma, const 
   return is;
 }
 
-/* Whether the connection reads schema in a way the change counter names:
-** the unix VFS, rollback journal, normal locking, committed data only. */
-static int counter_names_state(sqlite3 *db, const char *schema) {
+int dynenum_read_file_bytes(sqlite3 *db, const char *schema, void *out, int n, sqlite3_int64 offset,
+                            int *default_unix) {
   sqlite3_vfs *vfs = NULL;
+  sqlite3_file *file = NULL;
   if (sqlite3_file_control(db, schema, SQLITE_FCNTL_VFS_POINTER, &vfs) != SQLITE_OK || !vfs || !vfs->zName ||
-      strcmp(vfs->zName, "unix") != 0) {
+      strncmp(vfs->zName, "unix", 4) != 0) {
     return 0;
   }
+  if (default_unix) *default_unix = strcmp(vfs->zName, "unix") == 0;
+  return sqlite3_file_control(db, schema, SQLITE_FCNTL_FILE_POINTER, &file) == SQLITE_OK && file && file->pMethods &&
+         file->pMethods->xRead(file, out, n, offset) == SQLITE_OK;
+}
+
+/* Whether the connection reads schema in a way the change counter names:
+** rollback journal, normal locking, committed data only. */
+static int counter_names_state(sqlite3 *db, const char *schema) {
   /* PRAGMA journal_mode answers "wal" for a file the pager reads as WAL,
   ** whatever the header says; read_uncommitted only matters in shared
   ** cache, where it lets a reader see another connection's writes. */
@@ -86,17 +94,15 @@ int dynenum_shared_key(sqlite3 *db, const char *schema, const char *table, char 
       !counter_names_state(db, schema)) {
     return SQLITE_OK;
   }
-  sqlite3_file *file = NULL;
-  if (sqlite3_file_control(db, schema, SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK || !file || !file->pMethods) {
-    return SQLITE_OK;
-  }
   /* The path's file before and after the handle says it has not moved: a
-  ** file renamed over the path in between changes one of the two. */
+  ** file renamed over the path in between changes one of the two.  The
+  ** default unix VFS only: its variants lock otherwise, or not at all. */
   unsigned char id[16], again[16], header[HEADER_BYTES];
-  int moved = 1;
+  int moved = 1, default_unix = 0;
   if (!file_identity(path, id) || sqlite3_file_control(db, schema, SQLITE_FCNTL_HAS_MOVED, &moved) != SQLITE_OK ||
-      moved || file->pMethods->xRead(file, header, HEADER_BYTES, HEADER_FIRST) != SQLITE_OK ||
-      !file_identity(path, again) || memcmp(id, again, sizeof id) != 0 || header[0] != 1 || header[1] != 1) {
+      moved || !dynenum_read_file_bytes(db, schema, header, HEADER_BYTES, HEADER_FIRST, &default_unix) ||
+      !default_unix || !file_identity(path, again) || memcmp(id, again, sizeof id) != 0 || header[0] != 1 ||
+      header[1] != 1) {
     return SQLITE_OK;
   }
   /* identity, the version bytes, then the table ASCII lower-cased as SQLite

@@ -62,13 +62,9 @@ static unsigned char ascii_key_byte(unsigned char c) {
 ** below 0x80 a constant below 0x80 never carries into the next byte, so each
 ** byte's high bit after the addition answers one comparison for that byte. */
 static uint64_t ascii_key_word(uint64_t w) {
-  uint64_t at_least_a = w + ONES * (0x80 - 'A');      /* high bit: byte >= 'A' */
-  uint64_t beyond_z = w + ONES * (0x80 - 'Z' - 1);    /* high bit: byte > 'Z' */
-  uint64_t upper = at_least_a & ~beyond_z & HIGH_BITS; /* high bit: 'A'..'Z' */
-  w |= upper >> 2;                                     /* set 0x20: lower case */
-  uint64_t x = w ^ (ONES * '-');                       /* zero byte: '-' */
-  uint64_t hyphen = ~(x + ONES * 0x7F) & HIGH_BITS;    /* high bit: zero byte */
-  return w ^ ((hyphen >> 7) * ('-' ^ '_'));            /* '-' becomes '_' */
+  uint64_t upper = ((w + ONES * (0x80 - 'A')) ^ (w + ONES * (0x80 - 'Z' - 1))) & HIGH_BITS; /* 'A'..'Z' */
+  uint64_t hyphen = ((w + ONES * (0x80 - '-')) ^ (w + ONES * (0x80 - '-' - 1))) & HIGH_BITS; /* '-' */
+  return w + (upper >> 2) + (hyphen >> 7) * ('_' - '-'); /* no byte reaches 0x80: no carry */
 }
 
 /* Where two different words first differ, as a byte offset in memory. */
@@ -303,6 +299,22 @@ static inline uint32_t fold_beyond_two(const dynenum_fold_table *t, uint32_t cp)
                                             (cp & ((1u << DYNENUM_FOLD_SHIFT) - 1))]);
 }
 
+/* The value of the three-byte sequence in the low 24 bits of u, lead byte
+** first, and whether it is one that UTF-8 may encode in three bytes (not
+** overlong, not a surrogate); likewise for four bytes (not overlong, not
+** beyond U+10FFFF).  The continuation bytes are the caller's to check. */
+static ALWAYS_INLINE uint32_t three_byte_value(uint32_t u) {
+  return (u & 0x0F) << 12 | (u >> 2 & 0xFC0) | (u >> 16 & 0x3F);
+}
+
+static ALWAYS_INLINE int is_three_byte_value(uint32_t cp) { return cp >= 0x800 && cp - 0xD800 >= 0x800; }
+
+static ALWAYS_INLINE uint32_t four_byte_value(uint32_t u) {
+  return (u & 0x07) << 18 | (u << 4 & 0x3F000) | (u >> 10 & 0xFC0) | (u >> 24 & 0x3F);
+}
+
+static ALWAYS_INLINE int is_four_byte_value(uint32_t cp) { return cp - 0x10000 <= 0x10FFFF - 0x10000; }
+
 /* The key of the unit at s as a number: the key byte of an ASCII byte, or
 ** the folded code point of a well-formed sequence (Unicode Table 3-7).
 ** Returns the unit's length, or 0 for a malformed byte, whose key is not a
@@ -326,13 +338,13 @@ static ALWAYS_INLINE int unit_key(const dynenum_fold_table *t, const unsigned ch
   if (c < 0xF0) {
     if (n < 3 || (((s[1] & 0xC0) ^ 0x80) | ((s[2] & 0xC0) ^ 0x80))) return 0;
     cp = (c & 0x0F) << 12 | (s[1] & 0x3Fu) << 6 | (s[2] & 0x3Fu);
-    if (cp < 0x800 || cp - 0xD800 < 0x800) return 0;
+    if (!is_three_byte_value(cp)) return 0;
     *key = fold_beyond_two(t, cp);
     return 3;
   }
   if (c > 0xF4 || n < 4 || (((s[1] & 0xC0) ^ 0x80) | ((s[2] & 0xC0) ^ 0x80) | ((s[3] & 0xC0) ^ 0x80))) return 0;
   cp = (c & 0x07) << 18 | (s[1] & 0x3Fu) << 12 | (s[2] & 0x3Fu) << 6 | (s[3] & 0x3Fu);
-  if (cp - 0x10000 > 0x10FFFF - 0x10000) return 0;
+  if (!is_four_byte_value(cp)) return 0;
   *key = fold_beyond_two(t, cp);
   return 4;
 }
@@ -380,13 +392,13 @@ static ALWAYS_INLINE int word_unit_key(const dynenum_fold_table *t, uint32_t u, 
     return 2;
   }
   if (c < 0xF0) {
-    cp = (c & 0x0F) << 12 | (u >> 2 & 0xFC0) | (u >> 16 & 0x3F);
-    if ((u & 0xC0C000) != 0x808000 || cp < 0x800 || cp - 0xD800 < 0x800) return 0;
+    cp = three_byte_value(u);
+    if ((u & 0xC0C000) != 0x808000 || !is_three_byte_value(cp)) return 0;
     *key = fold_beyond_two(t, cp);
     return 3;
   }
-  cp = (c & 0x07) << 18 | (u << 4 & 0x3F000) | (u >> 10 & 0xFC0) | (u >> 24 & 0x3F);
-  if (c > 0xF4 || (u & 0xC0C0C000) != 0x80808000 || cp - 0x10000 > 0x10FFFF - 0x10000) return 0;
+  cp = four_byte_value(u);
+  if (c > 0xF4 || (u & 0xC0C0C000) != 0x80808000 || !is_four_byte_value(cp)) return 0;
   *key = fold_beyond_two(t, cp);
   return 4;
 }
@@ -395,15 +407,56 @@ static ALWAYS_INLINE uint32_t load_little_endian_32(const unsigned char *s) {
   return (uint32_t)s[0] | (uint32_t)s[1] << 8 | (uint32_t)s[2] << 16 | (uint32_t)s[3] << 24;
 }
 
+/* Eight bytes with the first in the low byte, whatever the machine's order,
+** so that shifts and carries run the way memory does. */
+static ALWAYS_INLINE uint64_t load_little_endian_64(const unsigned char *s) {
+  return (uint64_t)load_little_endian_32(s) | (uint64_t)load_little_endian_32(s + 4) << 32;
+}
+
+/* The number of the lowest byte of a nonzero value that is not zero. */
+static ALWAYS_INLINE int lowest_nonzero_byte(uint64_t e) {
+#if defined(__GNUC__)
+  return __builtin_ctzll(e) >> 3;
+#else
+  int j = 0;
+  for (; !(e & 0xFF); e >>= 8) j++;
+  return j;
+#endif
+}
+
+/* The sign of the difference of two different key values, without a
+** branch: which way two units differ is what no predictor can guess. */
+#define DIFFERENCE_SIGN(x, y) ((int)((x) > (y)) * 2 - 1)
+
+/* The index in two_byte of the two-byte sequence in the low 16 bits of u,
+** lead byte first: huge (wrapped) for the overlong leads C0 and C1. */
+static ALWAYS_INLINE uint32_t two_byte_index(uint32_t u) {
+  return ((u & 0x1F) << 6 | (u >> 8 & 0x3F)) - 0x80;
+}
+
 /* Orders from a unit start on both sides (everything before having equal
-** keys) a unit at a time, comparing folded code points: UTF-8 keeps the
+** keys) a step at a time, comparing folded code points: UTF-8 keeps the
 ** order of code points, so this orders the keys without encoding them.
-** While four bytes are left on both sides, a unit is decoded from one
-** load with no bounds check; the last few units go through unit_key.  Two
-** ASCII bytes, the commonest pair, are folded inline; a malformed byte
-** hands over to the byte streams.  p < p_end and q < q_end. */
+** While four bytes are left on both sides, each step reads one word of
+** each side and takes the first of these that fits both:
+**   - ASCII: with eight bytes left on both, the whole run of ASCII bytes
+**     of the two words at once, folded as in dynenum_compare_with, up to
+**     the first byte whose keys differ or that is not ASCII on one side
+**     (the arithmetic carries only from a byte to the next one in memory,
+**     so every byte before the first non-ASCII one folds exactly);
+**     otherwise one byte;
+**   - two two-byte sequences on each side, the commonest case outside
+**     ASCII (Latin, Greek, Cyrillic, Armenian), two table loads a side and
+**     one comparison for the four code points;
+**   - one unit of any length on each side (word_unit_key).
+** The last few units go through unit_key; a malformed byte hands over to
+** the byte streams.  p < p_end and q < q_end. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
 static int compare_units(const dynenum_fold_table *t, const unsigned char *p, const unsigned char *p_end,
                          const unsigned char *q, const unsigned char *q_end) {
+  const unsigned short *two_byte = t->two_byte;
   uint32_t x, y;
   int m, k;
   /* Where fewer than four bytes are left (or the start, when that is so
@@ -411,18 +464,84 @@ static int compare_units(const dynenum_fold_table *t, const unsigned char *p, co
   const unsigned char *p_stop = p_end - p >= 4 ? p_end - 3 : p, *q_stop = q_end - q >= 4 ? q_end - 3 : q;
   while (p < p_stop && q < q_stop) {
     uint32_t u = load_little_endian_32(p), v = load_little_endian_32(q);
-    if (((u | v) & 0xFF) < 0x80) {
+    if (!((u | v) & 0x80)) {
+      if (p_end - p >= 8 && q_end - q >= 8) {
+        uint64_t uw = load_little_endian_64(p), vw = load_little_endian_64(q), high = (uw | vw) & HIGH_BITS;
+        uint64_t ku = ascii_key_word(uw), kv = ascii_key_word(vw), e = (ku ^ kv) | high;
+        if (!e) {
+          p += 8;
+          q += 8;
+          continue;
+        }
+        int j = lowest_nonzero_byte(e);
+        if (!(high >> 8 * j & 0x80)) return DIFFERENCE_SIGN(ku >> 8 * j & 0xFF, kv >> 8 * j & 0xFF);
+        p += j;
+        q += j;
+        continue;
+      }
       x = ascii_key_byte((unsigned char)u);
       y = ascii_key_byte((unsigned char)v);
-      m = k = 1;
-    } else {
-      m = word_unit_key(t, u, &x);
-      k = word_unit_key(t, v, &y);
-      if (!m || !k) return compare_streams(t, p, (size_t)(p_end - p), q, (size_t)(q_end - q));
+      if (x != y) return DIFFERENCE_SIGN(x, y);
+      p++;
+      q++;
+      continue;
     }
-    if (x != y) return (int)(x > y) * 2 - 1;
+    /* The length u's lead byte says, checked on both sides with the
+    ** continuation bytes: one predictable branch picks the step. */
+    if ((u & 0xFF) < 0xE0) {
+      /* 110xxxxx 10xxxxxx on each side, and often the same again. */
+      if (!(((u & 0xC0E0u) ^ 0x80C0u) | ((v & 0xC0E0u) ^ 0x80C0u))) {
+        uint32_t i1 = two_byte_index(u), j1 = two_byte_index(v);
+        if (!((i1 | j1) >> 11)) {
+          if (!((((u | v) >> 16 & 0xC0E0u) ^ 0x80C0u) | (((u & v) >> 16 & 0xC0E0u) ^ 0x80C0u))) {
+            uint32_t i2 = two_byte_index(u >> 16), j2 = two_byte_index(v >> 16);
+            if (!((i2 | j2) >> 11)) {
+              x = (uint32_t)two_byte[i1] << 16 | two_byte[i2];
+              y = (uint32_t)two_byte[j1] << 16 | two_byte[j2];
+              if (x != y) return DIFFERENCE_SIGN(x, y);
+              p += 4;
+              q += 4;
+              continue;
+            }
+          }
+          x = two_byte[i1];
+          y = two_byte[j1];
+          if (x != y) return DIFFERENCE_SIGN(x, y);
+          p += 2;
+          q += 2;
+          continue;
+        }
+      }
+    } else if ((u & 0xFF) < 0xF0) {
+      /* 1110xxxx 10xxxxxx 10xxxxxx on each side. */
+      if (!(((u & 0xC0C0F0u) ^ 0x8080E0u) | ((v & 0xC0C0F0u) ^ 0x8080E0u))) {
+        x = three_byte_value(u);
+        y = three_byte_value(v);
+        m = 3;
+        if (is_three_byte_value(x) && is_three_byte_value(y)) goto beyond_two;
+      }
+    } else {
+      /* 11110xxx 10xxxxxx 10xxxxxx 10xxxxxx on each side. */
+      if (!(((u & 0xC0C0C0F8u) ^ 0x808080F0u) | ((v & 0xC0C0C0F8u) ^ 0x808080F0u))) {
+        x = four_byte_value(u);
+        y = four_byte_value(v);
+        m = 4;
+        if (is_four_byte_value(x) && is_four_byte_value(y)) goto beyond_two;
+      }
+    }
+    m = word_unit_key(t, u, &x);
+    k = word_unit_key(t, v, &y);
+    if (!m || !k) return compare_streams(t, p, (size_t)(p_end - p), q, (size_t)(q_end - q));
+    if (x != y) return DIFFERENCE_SIGN(x, y);
     p += m;
     q += k;
+    continue;
+  beyond_two: /* the values x and y of m-byte sequences on both sides */
+    x = fold_beyond_two(t, x);
+    y = fold_beyond_two(t, y);
+    if (x != y) return DIFFERENCE_SIGN(x, y);
+    p += m;
+    q += m;
   }
   while (p < p_end && q < q_end) {
     uint32_t c = *p, d = *q;
@@ -435,18 +554,43 @@ static int compare_units(const dynenum_fold_table *t, const unsigned char *p, co
       k = unit_key(t, q, (size_t)(q_end - q), &y);
       if (!m || !k) return compare_streams(t, p, (size_t)(p_end - p), q, (size_t)(q_end - q));
     }
-    /* The sign without a branch: which way two units differ is what no
-    ** predictor can guess. */
-    if (x != y) return (int)(x > y) * 2 - 1;
+    if (x != y) return DIFFERENCE_SIGN(x, y);
     p += m;
     q += k;
   }
   return (q == q_end) - (p == p_end);
 }
 
-int dynenum_compare_with(const dynenum_fold_table *t, const char *a, size_t a_len, const char *b, size_t b_len) {
+/* Where two strings whose bytes before i are identical, or ASCII on both
+** sides with the same keys, go on differently (i < both lengths, or one
+** string ends at i inside a sequence of the other): the units from the
+** last place at or before i where both start one.  Out of line, so that
+** the ASCII path of compare_strings needs no registers saved. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int compare_from(const dynenum_fold_table *t, const unsigned char *p, size_t a_len, const unsigned char *q,
+                        size_t b_len, size_t i) {
+  /* Bytes decode differently only from where they differ. */
+  while (i > 0 && !(at_unit_start(p, a_len, i) && at_unit_start(q, b_len, i))) i--;
+  return compare_units(t, p + i, p + a_len, q + i, q + b_len);
+}
+
+/* Two words that are not both ASCII at word offset i: the units from the
+** last unit start at or before their first difference. */
+static ALWAYS_INLINE int compare_from_word(const dynenum_fold_table *t, const unsigned char *p, size_t a_len,
+                             const unsigned char *q, size_t b_len, size_t i, uint64_t v, uint64_t w) {
+  size_t d = first_difference_index(v, w), start = last_unit_start(v, w, d);
+  if (start < 8) return compare_units(t, p + i + start, p + a_len, q + i + start, q + b_len);
+  return compare_from(t, p, a_len, q, b_len, i + d);
+}
+
+/* dynenum_compare_with, inline into both public comparators so that the
+** collation's calls reach it with no call in between. */
+static ALWAYS_INLINE int compare_strings(const dynenum_fold_table *t, const char *a, size_t a_len, const char *b,
+                                         size_t b_len) {
   const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
-  size_t n = a_len < b_len ? a_len : b_len, i = 0, start;
+  size_t n = a_len < b_len ? a_len : b_len, i = 0;
   uint64_t v, w;
   /* Eight bytes of each side at a time: identical words need nothing
   ** (identical bytes have identical keys), ASCII words are folded and
@@ -456,7 +600,7 @@ int dynenum_compare_with(const dynenum_fold_table *t, const char *a, size_t a_le
     memcpy(&v, p + i, 8);
     memcpy(&w, q + i, 8);
     if (v == w) continue;
-    if ((v | w) & HIGH_BITS) goto other_bytes;
+    if ((v | w) & HIGH_BITS) return compare_from_word(t, p, a_len, q, b_len, i, v, w);
     v = ascii_key_word(v);
     w = ascii_key_word(w);
     if (v != w) return first_difference(v, w);
@@ -469,7 +613,7 @@ int dynenum_compare_with(const dynenum_fold_table *t, const char *a, size_t a_le
     memcpy(&v, p + i, 8);
     memcpy(&w, q + i, 8);
     if (v != w) {
-      if ((v | w) & HIGH_BITS) goto other_bytes;
+      if ((v | w) & HIGH_BITS) return compare_from_word(t, p, a_len, q, b_len, i, v, w);
       v = ascii_key_word(v);
       w = ascii_key_word(w);
       if (v != w) return first_difference(v, w);
@@ -479,7 +623,7 @@ int dynenum_compare_with(const dynenum_fold_table *t, const char *a, size_t a_le
   for (; i < n; i++) {
     unsigned char c = p[i], d = q[i];
     if (c == d) continue;
-    if ((c | d) & 0x80) goto step_back;
+    if ((c | d) & 0x80) return compare_from(t, p, a_len, q, b_len, i);
     c = ascii_key_byte(c);
     d = ascii_key_byte(d);
     if (c != d) return c < d ? -1 : 1;
@@ -491,25 +635,15 @@ int dynenum_compare_with(const dynenum_fold_table *t, const char *a, size_t a_le
   ** shorter sorts first. */
   if (a_len == b_len) return 0;
   if (n == 0 || (at_unit_start(p, a_len, n) && at_unit_start(q, b_len, n))) return a_len < b_len ? -1 : 1;
-  goto step_back;
-other_bytes:
-  start = last_unit_start(v, w, first_difference_index(v, w));
-  if (start < 8) {
-    i += start;
-    goto units;
-  }
-  i += first_difference_index(v, w);
-step_back:
-  /* Bytes decode differently only from where they differ: step back to
-  ** where both strings start a unit (everything before i is identical, or
-  ** ASCII on both sides). */
-  while (i > 0 && !(at_unit_start(p, a_len, i) && at_unit_start(q, b_len, i))) i--;
-units:
-  return compare_units(t, p + i, p + a_len, q + i, q + b_len);
+  return compare_from(t, p, a_len, q, b_len, n);
+}
+
+int dynenum_compare_with(const dynenum_fold_table *t, const char *a, size_t a_len, const char *b, size_t b_len) {
+  return compare_strings(t, a, a_len, b, b_len);
 }
 
 int dynenum_compare(const char *a, size_t a_len, const char *b, size_t b_len) {
-  return dynenum_compare_with(&dynenum_fold_dynenum, a, a_len, b, b_len);
+  return compare_strings(&dynenum_fold_dynenum, a, a_len, b, b_len);
 }
 
 /* Unicode 15.0.0 White_Space, outside ASCII (PropList.txt). */

@@ -128,8 +128,8 @@ int dynenum_shared_key(sqlite3 *db, const char *schema, const char *table, char 
 /* Reads n bytes at offset of schema's file through the handle the
 ** connection's pager reads it through, with or without a lock, on SQLite's
 ** unix VFS or one of its variants (the only ones whose bytes on disk are
-** known to be what SQLite reads); *default_unix, when given, says whether
-** the VFS is the default "unix".  1 when it could. */
+** known to be what SQLite reads), memory mapping off; *default_unix, when
+** given, says whether the VFS is the default "unix".  1 when it could. */
 int dynenum_read_file_bytes(sqlite3 *db, const char *schema, void *out, int n, sqlite3_int64 offset,
                             int *default_unix);
 

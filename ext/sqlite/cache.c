@@ -88,6 +88,11 @@ typedef struct enum_origin {
   unsigned data_version; /* SQLITE_FCNTL_DATA_VERSION of the schema */
   int schema_version;    /* PRAGMA schema_version of the schema */
   int superseded;        /* loaded afresh since: spellings must look again */
+  /* Last read inside a write transaction of this connection, so perhaps
+  ** from rows it wrote into the members table itself, which a ROLLBACK
+  ** would take back without telling the module: once the transaction
+  ** ends, the copy is read again. */
+  int read_while_writing;
   /* Whether the aliases and the retired table were tables when the enum
   ** was loaded (optional_known set): the schema cookie cannot change
   ** without a reload afresh (refresh_enum), so a refresh need not look in
@@ -453,6 +458,7 @@ static int watch_schemas(sqlite3 *db, spelling_origin *o, location *l) {
 static int still_fresh(dynenum_connection *c, const enum_origin *o, int own_transaction) {
   unsigned version;
   if (o->superseded || o->generation != c->generation) return STALE;
+  if (o->read_while_writing && sqlite3_get_autocommit(c->db)) return STALE;
   /* DDL of the module in an open transaction: a ROLLBACK TO may undo it. */
   if (c->ddl_in_transaction) {
     if (!sqlite3_get_autocommit(c->db)) return STALE;
@@ -462,7 +468,13 @@ static int still_fresh(dynenum_connection *c, const enum_origin *o, int own_tran
   ** new pager's data version may well equal the old one's. */
   const char *file = sqlite3_db_filename(c->db, o->schema);
   if (!file || strcmp(file, o->file) != 0) return STALE;
-  if (!own_transaction && !version_is_current(c->db, o->schema) && !header_unchanged(c->db, o)) return UNKNOWN;
+  /* In an explicit transaction the PRAGMA opens the read transaction that
+  ** keeps every later statement of it on the same state; the header alone
+  ** would let another connection commit in between. */
+  if (!own_transaction && !version_is_current(c->db, o->schema) &&
+      !(sqlite3_get_autocommit(c->db) && header_unchanged(c->db, o))) {
+    return UNKNOWN;
+  }
   if (!pager_version(c->db, o->schema, &version) || version != o->data_version) return STALE;
   return FRESH;
 }
@@ -685,7 +697,10 @@ static int load_members(sqlite3 *db, dynenum_enum *e, enum_origin *o, char **err
   stmt = NULL;
   if (rc == SQLITE_OK) rc = load_aliases(db, e, o, error);
   if (rc == SQLITE_OK) rc = load_retired(db, e, o, error);
-  if (rc == SQLITE_OK) o->optional_known = 1;
+  if (rc == SQLITE_OK) {
+    o->optional_known = 1;
+    o->read_while_writing = sqlite3_txn_state(db, o->schema) == SQLITE_TXN_WRITE;
+  }
   if (rc != SQLITE_OK && rc != LOAD_RELOAD && !*error && rc != SQLITE_NOMEM) {
     *error = dynenum_cannot_read(db, dynenum_enum_label(e), NULL);
   }

@@ -53,13 +53,21 @@ static int pragma_is(sqlite3 *db, const char *schema, const char *pragma, const 
 
 int dynenum_read_file_bytes(sqlite3 *db, const char *schema, void *out, int n, sqlite3_int64 offset,
                             int *default_unix) {
-  sqlite3_vfs *vfs = NULL;
+  sqlite3_vfs *vfs = NULL, *unix_vfs = sqlite3_vfs_find("unix");
   sqlite3_file *file = NULL;
-  if (sqlite3_file_control(db, schema, SQLITE_FCNTL_VFS_POINTER, &vfs) != SQLITE_OK || !vfs || !vfs->zName ||
-      strncmp(vfs->zName, "unix", 4) != 0) {
+  sqlite3_int64 mmap_limit = -1; /* asks, changes nothing */
+  /* The unix VFS and its variants share one xOpen; a shim named like them
+  ** (or wrapping them) has its own and may store the file otherwise. */
+  if (sqlite3_file_control(db, schema, SQLITE_FCNTL_VFS_POINTER, &vfs) != SQLITE_OK || !vfs || !unix_vfs ||
+      vfs->xOpen != unix_vfs->xOpen) {
     return 0;
   }
-  if (default_unix) *default_unix = strcmp(vfs->zName, "unix") == 0;
+  /* With memory mapping on, a shared-cache sibling committing in another
+  ** thread may remap the file while an unlocked read goes through the
+  ** mapping; SQLite built without mapping does not answer the question. */
+  int rc = sqlite3_file_control(db, schema, SQLITE_FCNTL_MMAP_SIZE, &mmap_limit);
+  if (rc == SQLITE_OK ? mmap_limit != 0 : rc != SQLITE_NOTFOUND) return 0;
+  if (default_unix) *default_unix = vfs == unix_vfs;
   return sqlite3_file_control(db, schema, SQLITE_FCNTL_FILE_POINTER, &file) == SQLITE_OK && file && file->pMethods &&
          file->pMethods->xRead(file, out, n, offset) == SQLITE_OK;
 }

@@ -998,8 +998,97 @@ static void test_retire_concurrency(void) {
   dynenum_enum_release(e);
 }
 
+/* A finder that keeps finding and releasing the published enum while the
+** main thread lets go of its own references: a find never brings back an
+** enum being freed (TSan and ASan would say). */
+typedef struct finder {
+  pthread_t thread;
+  long found;
+} finder;
+
+static void *finder_main(void *arg) {
+  finder *f = arg;
+  for (int i = 0; i < 20000; i++) {
+    dynenum_enum *e;
+    if (dynenum_enum_find_published(LIT("race"), &e) == DYNENUM_OK) {
+      f->found += dynenum_enum_size(e) == 1;
+      dynenum_enum_release(e);
+    }
+  }
+  return NULL;
+}
+
+static void test_published(void) {
+  dynenum_config config = counting_config(0);
+  dynenum_enum *e = NULL, *other = NULL, *got = NULL;
+  const dynenum_member *m = NULL;
+  dynenum_error err;
+  ctest_group("published enums: found by name, read-only, gone with the last reference");
+  heap_reset(0);
+  CHECK_INT_EQ(DYNENUM_NOTFOUND, dynenum_enum_find_published(LIT("version-1"), &got), "nothing published yet");
+  CHECK(got == NULL, "not found gives NULL");
+  CHECK_INT_EQ(DYNENUM_OK, dynenum_enum_new(&config, LIT("version-1"), &e), "new");
+  CHECK_INT_EQ(DYNENUM_OK, dynenum_enum_add(e, LIT("RED"), NULL, 0, &m, &err), "add before publishing");
+  CHECK(!dynenum_enum_is_published(e), "not published yet");
+  CHECK_INT_EQ(DYNENUM_OK, dynenum_enum_publish(e, LIT("version-1"), &got), "publish");
+  CHECK_PTR_EQ(e, got, "publish gives the enum back");
+  dynenum_enum_release(got);
+  CHECK(dynenum_enum_is_published(e), "published");
+  CHECK_INT_EQ(DYNENUM_MISUSE, dynenum_enum_add(e, LIT("BLUE"), NULL, 0, NULL, &err), "add after publishing");
+  CHECK_STR_EQ("cannot change enum 'version-1': it is published, and read-only", err.message, "its message");
+  CHECK_INT_EQ(DYNENUM_MISUSE, dynenum_enum_add_alias(e, LIT("ROUGE"), LIT("RED"), NULL, &err), "alias");
+  CHECK_STR_EQ("cannot change enum 'version-1': it is published, and read-only", err.message, "alias message");
+  CHECK_INT_EQ(DYNENUM_MISUSE, dynenum_enum_set_retired(e, m, 1), "retire");
+  CHECK_INT_EQ(0, dynenum_member_is_retired(m), "not retired");
+  CHECK_INT_EQ(1, dynenum_enum_size(e), "still one member");
+  CHECK_INT_EQ(DYNENUM_OK, dynenum_enum_find(e, LIT("red"), &m), "lookups as before");
+
+  CHECK_INT_EQ(DYNENUM_OK, dynenum_enum_new(&config, LIT("other"), &other), "another enum");
+  CHECK_INT_EQ(DYNENUM_EXISTS, dynenum_enum_publish(other, LIT("version-1"), &got), "publishing it under the same key finds the first");
+  CHECK_PTR_EQ(e, got, "the first one comes back");
+  CHECK(!dynenum_enum_is_published(other), "the second stays unpublished");
+  dynenum_enum_release(got);
+  CHECK_INT_EQ(DYNENUM_OK, dynenum_enum_add(other, LIT("GREEN"), NULL, 0, NULL, &err), "and can still change");
+  CHECK_INT_EQ(DYNENUM_MISUSE, dynenum_enum_publish(other, NULL, 2, &got), "a NULL key");
+  heap.fail_at = heap.calls + 1;
+  CHECK_INT_EQ(DYNENUM_NOMEM, dynenum_enum_publish(other, LIT("version-2"), &got), "no memory for the key");
+  CHECK(!dynenum_enum_is_published(other) && got == NULL, "nothing published");
+  dynenum_enum_release(other);
+  CHECK_INT_EQ(DYNENUM_OK, dynenum_enum_find_published(LIT("version-1"), &got), "find");
+  CHECK_PTR_EQ(e, got, "finds the published one");
+  dynenum_enum_release(got);
+  CHECK_INT_EQ(DYNENUM_NOTFOUND, dynenum_enum_find_published(LIT("version-2"), &got), "other names: none");
+  CHECK_INT_EQ(DYNENUM_MISUSE, dynenum_enum_publish(NULL, LIT("k"), &got), "publish NULL");
+  CHECK_INT_EQ(DYNENUM_MISUSE, dynenum_enum_publish(e, LIT("k"), NULL), "publish into NULL");
+  CHECK_INT_EQ(DYNENUM_MISUSE, dynenum_enum_publish(e, LIT("version-3"), &got), "publish twice");
+  CHECK_INT_EQ(DYNENUM_MISUSE, dynenum_enum_find_published(NULL, 3, &got), "find NULL name");
+  CHECK_INT_EQ(DYNENUM_MISUSE, dynenum_enum_find_published(LIT("x"), NULL), "find into NULL");
+  CHECK(!dynenum_enum_is_published(NULL), "NULL is not published");
+  dynenum_enum_release(e);
+  CHECK_INT_EQ(DYNENUM_NOTFOUND, dynenum_enum_find_published(LIT("version-1"), &got), "gone with the last reference");
+  CHECK_INT_EQ(0, heap.live, "and freed");
+
+  ctest_group("published enums: finding races the last release");
+  for (int round = 0; round < 20; round++) {
+    finder f[2];
+    dynenum_enum *race;
+    if (dynenum_enum_new(NULL, LIT("race"), &race) != DYNENUM_OK) break;
+    dynenum_enum_add(race, LIT("ONE"), NULL, 0, NULL, &err);
+    CHECK_INT_EQ(DYNENUM_OK, dynenum_enum_publish(race, LIT("race"), &got), "publish round %d", round);
+    dynenum_enum_release(got);
+    for (int i = 0; i < 2; i++) {
+      f[i].found = 0;
+      CHECK_INT_EQ(0, pthread_create(&f[i].thread, NULL, finder_main, &f[i]), "start finder %d", i);
+    }
+    dynenum_enum_release(race); /* perhaps the last, perhaps not */
+    for (int i = 0; i < 2; i++) pthread_join(f[i].thread, NULL);
+    CHECK_INT_EQ(DYNENUM_NOTFOUND, dynenum_enum_find_published(LIT("race"), &got), "gone after round %d", round);
+  }
+}
+
 int main(void) {
   test_registry();
+  test_published();
   test_members();
   test_add_errors();
   test_implied_value_limits();

@@ -522,6 +522,10 @@ struct dynenum_enum {
   record_array *retired_arrays;
   void *userdata;
   void (*destroy_userdata)(void *);
+  _Atomic int published;        /* in the process's table of published enums: read-only */
+  char *published_key;          /* the name it is published under there */
+  size_t published_key_len;
+  dynenum_enum *published_next; /* its chain there, under published_lock */
 };
 
 struct dynenum_registry {
@@ -721,6 +725,7 @@ static void enum_free(dynenum_enum *e) {
     a = next;
   }
   release_memory(c, e->name);
+  release_memory(c, e->published_key);
   pthread_mutex_destroy(&e->writer);
   c->free_fn(e);
 }
@@ -754,6 +759,7 @@ static int enum_new(const dynenum_config *c, const char *name, size_t n, dynenum
   atomic_init(&e->real, NULL);
   atomic_init(&e->dynamic, NULL);
   atomic_init(&e->dynamic_count, 0);
+  atomic_init(&e->published, 0);
   *out = e;
   return DYNENUM_OK;
 }
@@ -770,11 +776,16 @@ void dynenum_enum_retain(dynenum_enum *e) {
   if (e) atomic_fetch_add(&e->refs, 1);
 }
 
+static void release_published(dynenum_enum *e);
+
 void dynenum_enum_release(dynenum_enum *e) {
-  if (e && atomic_fetch_sub(&e->refs, 1) == 1) enum_free(e);
+  if (!e) return;
+  if (atomic_load_explicit(&e->published, memory_order_acquire)) release_published(e);
+  else if (atomic_fetch_sub(&e->refs, 1) == 1) enum_free(e);
 }
 
 const char *dynenum_enum_name(const dynenum_enum *e) { return e->name; }
+size_t dynenum_enum_name_length(const dynenum_enum *e) { return e->name_len; }
 
 void dynenum_enum_set_label(dynenum_enum *e, const char *label, size_t n) {
   dynenum_quote(e->shown, sizeof e->shown, label, n);
@@ -1053,11 +1064,18 @@ static int append_member(dynenum_enum *e, const candidate *c, member_record **ou
   return DYNENUM_OK;
 }
 
+/* A published enum is read-only: whoever holds it may be reading it as the
+** state of a file at one version. */
+static int refuse_published(const dynenum_enum *e, dynenum_error *err) {
+  return set_error(err, DYNENUM_MISUSE, "cannot change enum '%s': it is published, and read-only", e->shown);
+}
+
 int dynenum_enum_add(dynenum_enum *e, const char *name, size_t name_len, const char *value,
                      size_t value_len, const dynenum_member **out, dynenum_error *err) {
   candidate c;
   member_record *m = NULL;
   if (!e || (!name && name_len)) return set_error(err, DYNENUM_MISUSE, "dynenum_enum_add(): NULL argument");
+  if (atomic_load_explicit(&e->published, memory_order_acquire)) return refuse_published(e, err);
   int rc = prepare_candidate(e, name ? name : "", name_len, value, value_len, &c, err);
   if (rc) return rc;
   if (pthread_mutex_lock(&e->writer)) return set_error(err, DYNENUM_LOCK, "cannot lock enum '%s'", e->shown);
@@ -1214,6 +1232,7 @@ int dynenum_enum_add_alias(dynenum_enum *e, const char *name, size_t name_len, c
   if (!e || (!name && name_len) || (!target && target_len)) {
     return set_error(err, DYNENUM_MISUSE, "dynenum_enum_add_alias(): NULL argument");
   }
+  if (atomic_load_explicit(&e->published, memory_order_acquire)) return refuse_published(e, err);
   if (!name) name = "";
   int rc = check_member_text(e, name, name_len, 1, name, name_len, err);
   if (rc) return rc;
@@ -1261,7 +1280,8 @@ const dynenum_alias *dynenum_enum_alias(dynenum_enum *e, size_t index) {
 /* ---- Retirement ------------------------------------------------------------ */
 
 int dynenum_enum_set_retired(dynenum_enum *e, const dynenum_member *m, int retired) {
-  if (!e || !m || m->dynamic || m->ordinal < 1 || dynenum_enum_member(e, (size_t)(m->ordinal - 1)) != m) {
+  if (!e || !m || m->dynamic || m->ordinal < 1 || dynenum_enum_member(e, (size_t)(m->ordinal - 1)) != m ||
+      atomic_load_explicit(&e->published, memory_order_acquire)) {
     return DYNENUM_MISUSE;
   }
   atomic_store_explicit(&((member_record *)m)->retired, retired != 0, memory_order_release);
@@ -1571,4 +1591,97 @@ int dynenum_enum_drop(dynenum_registry *r, const char *name, size_t n) {
   if (!e) return DYNENUM_NOTFOUND;
   dynenum_enum_release(e);
   return DYNENUM_OK;
+}
+
+/* ---- The process's published enums ---------------------------------------- */
+
+/* The one table of the process: chains of enums by the hash of the key
+** each was published under, under one mutex.  Static storage, so that it needs no allocation, no
+** initialisation and nothing to free: with this lock, the only mutable state
+** outside an object.  The table holds no reference: an enum leaves it when
+** its last holder releases it, which is what keeps a key (in the binding, a
+** file's identity and version) from outliving the holders that vouch for it. */
+#define PUBLISHED_CHAINS 1024
+static pthread_mutex_t published_lock = PTHREAD_MUTEX_INITIALIZER;
+static dynenum_enum *published_chains[PUBLISHED_CHAINS];
+
+static dynenum_enum **published_chain(const char *name, size_t n) {
+  /* The table's own address seeds the hash: it differs between processes. */
+  return &published_chains[hash_bytes((uint64_t)(uintptr_t)published_chains, name, n) % PUBLISHED_CHAINS];
+}
+
+static dynenum_enum *published_find(const char *key, size_t n) {
+  for (dynenum_enum *e = *published_chain(key, n); e; e = e->published_next) {
+    if (e->published_key_len == n && memcmp(e->published_key, key, n) == 0) return e;
+  }
+  return NULL;
+}
+
+/* The reference that drops the count to zero is released under the lock,
+** and it unlinks the enum in the same hold: a finder, which retains only
+** under the lock, can never bring back an enum that is being freed.  Any
+** other release needs no lock.  If the lock cannot be taken, the enum is
+** kept rather than freed while someone might still find it. */
+static void release_published(dynenum_enum *e) {
+  size_t refs = atomic_load_explicit(&e->refs, memory_order_relaxed);
+  while (refs > 1) {
+    if (atomic_compare_exchange_weak_explicit(&e->refs, &refs, refs - 1, memory_order_acq_rel, memory_order_relaxed)) {
+      return;
+    }
+  }
+  if (pthread_mutex_lock(&published_lock)) return;
+  int last = atomic_fetch_sub_explicit(&e->refs, 1, memory_order_acq_rel) == 1;
+  if (last) {
+    dynenum_enum **at = published_chain(e->published_key, e->published_key_len);
+    while (*at != e) at = &(*at)->published_next;
+    *at = e->published_next;
+  }
+  unlock_writer(&published_lock);
+  if (last) enum_free(e);
+}
+
+int dynenum_enum_publish(dynenum_enum *e, const char *key, size_t n, dynenum_enum **out) {
+  if (!out) return DYNENUM_MISUSE;
+  *out = NULL;
+  if (!e || (!key && n) || atomic_load_explicit(&e->published, memory_order_acquire)) return DYNENUM_MISUSE;
+  if (!key) key = "";
+  /* Allocated before anything is visible, and freed with the enum. */
+  char *copy = alloc(&e->config, n + 1);
+  if (!copy) return DYNENUM_NOMEM;
+  memcpy(copy, key, n);
+  copy[n] = 0;
+  if (pthread_mutex_lock(&published_lock)) {
+    e->config.free_fn(copy);
+    return DYNENUM_LOCK;
+  }
+  dynenum_enum *found = published_find(key, n);
+  if (found) {
+    e->config.free_fn(copy);
+  } else {
+    dynenum_enum **chain = published_chain(key, n);
+    e->published_key = copy;
+    e->published_key_len = n;
+    e->published_next = *chain;
+    atomic_store_explicit(&e->published, 1, memory_order_release);
+    *chain = found = e;
+  }
+  atomic_fetch_add(&found->refs, 1);
+  unlock_writer(&published_lock);
+  *out = found;
+  return found == e ? DYNENUM_OK : DYNENUM_EXISTS;
+}
+
+int dynenum_enum_find_published(const char *name, size_t n, dynenum_enum **out) {
+  if (!out || (!name && n)) return DYNENUM_MISUSE;
+  *out = NULL;
+  if (pthread_mutex_lock(&published_lock)) return DYNENUM_LOCK;
+  dynenum_enum *found = published_find(name ? name : "", n);
+  if (found) atomic_fetch_add(&found->refs, 1);
+  unlock_writer(&published_lock);
+  *out = found;
+  return found ? DYNENUM_OK : DYNENUM_NOTFOUND;
+}
+
+int dynenum_enum_is_published(const dynenum_enum *e) {
+  return e && atomic_load_explicit(&e->published, memory_order_acquire);
 }

@@ -238,8 +238,10 @@ size_t dynenum_registry_size(dynenum_registry *registry);
 void dynenum_enum_retain(dynenum_enum *e);
 void dynenum_enum_release(dynenum_enum *e);
 
-/* The enum's name, NUL-terminated. */
+/* The enum's name, NUL-terminated, and its length in bytes (a name may
+** hold NUL bytes of its own). */
 const char *dynenum_enum_name(const dynenum_enum *e);
+size_t dynenum_enum_name_length(const dynenum_enum *e);
 
 /* Sets the name error messages give the enum, where it should differ from
 ** the name it is registered under (the SQLite binding registers the name
@@ -375,6 +377,37 @@ size_t dynenum_enum_dynamic_count(dynenum_enum *e);
 ** before the enum is shared between threads. */
 void dynenum_enum_set_userdata(dynenum_enum *e, void *data, void (*destroy)(void *));
 void *dynenum_enum_userdata(const dynenum_enum *e);
+
+/* ---- Published enums: one copy for the whole process -------------------- */
+
+/* The process has one table of published enums, each under a key the
+** publisher gives (compared byte for byte; it may hold any bytes).  A caller that can
+** name exactly what an enum holds (the SQLite binding: a file's identity and
+** version, and a table) publishes the complete enum there, and others that
+** can name the same thing find it instead of building their own.  The table
+** holds no reference: an enum leaves it when its last reference is released.
+**
+** Publishing makes e read-only: dynenum_enum_add and dynenum_enum_add_alias
+** (DYNENUM_MISUSE, with a message) and dynenum_enum_set_retired
+** (DYNENUM_MISUSE) refuse to change it from then on, since its holders read
+** it as a state that does not move.  Lookups are unchanged, and
+** dynenum_enum_resolve still interns dynamic members, for every holder alike
+** (the cap is the enum's).  Set its label and userdata before publishing
+** it, and publish it before giving it to another thread.
+**
+** dynenum_enum_publish publishes e under key (n bytes): DYNENUM_OK with *out
+** a new reference to e, now published; or DYNENUM_EXISTS with *out a new
+** reference to the enum already published under that key (e is left as it
+** was); also DYNENUM_NOMEM, DYNENUM_LOCK, and DYNENUM_MISUSE (for an enum
+** already published, too). */
+int dynenum_enum_publish(dynenum_enum *e, const char *key, size_t n, dynenum_enum **out);
+
+/* A new reference to the enum published under key, in *out: DYNENUM_OK, or
+** DYNENUM_NOTFOUND with *out NULL; also DYNENUM_LOCK, DYNENUM_MISUSE. */
+int dynenum_enum_find_published(const char *key, size_t n, dynenum_enum **out);
+
+/* Whether e has been published (and is therefore read-only). */
+int dynenum_enum_is_published(const dynenum_enum *e);
 
 #ifdef __cplusplus
 }

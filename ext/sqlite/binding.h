@@ -10,6 +10,7 @@
 **
 **   messages.c, sql_token.c, connection.c   shared words, the tokeniser,
 **                                           the per-connection state
+**   file_version.c                          the version that names a shared copy
 **   shadow.c                                the members table and its SQL
 **   cache.c                                 finding and caching enums
 **   create_args.c                           CREATE VIRTUAL TABLE arguments
@@ -112,6 +113,25 @@ void dynenum_connection_unref(void *connection);
 ** (then with ddl set: a later ROLLBACK TO may undo that DDL without telling
 ** the module, so until the transaction ends every use checks the database). */
 void dynenum_connection_changed(dynenum_connection *c, int ddl);
+
+/* ---- file_version.c: the name of a shared copy --------------------------- */
+
+/* The key under which the connections of the process share the enum table of
+** schema (docs/SPEC.md section 12): the file's identity and version, read
+** while the caller's read transaction (not a write transaction) holds the
+** SHARED lock, and the table's name.  SQLITE_OK with *key sqlite3_malloc'd
+** (*n bytes), or with *key NULL when the state cannot be named that way
+** (WAL, memory, temp, another VFS, ...): then the connection keeps its own
+** copy.  SQLITE_NOMEM. */
+int dynenum_shared_key(sqlite3 *db, const char *schema, const char *table, char **key, size_t *n);
+
+/* Reads n bytes at offset of schema's file through the handle the
+** connection's pager reads it through, with or without a lock, on SQLite's
+** unix VFS or one of its variants (the only ones whose bytes on disk are
+** known to be what SQLite reads), memory mapping off; *default_unix, when
+** given, says whether the VFS is the default "unix".  1 when it could. */
+int dynenum_read_file_bytes(sqlite3 *db, const char *schema, void *out, int n, sqlite3_int64 offset,
+                            int *default_unix);
 
 /* ---- shadow.c: the members table ---------------------------------------- */
 
@@ -219,6 +239,12 @@ void dynenum_connection_touch(dynenum_connection *c, dynenum_enum *e);
 ** What another connection commits is the caller's to rule out (a writer
 ** inside its transaction holds the write lock).  0 for NULL. */
 int dynenum_connection_holds(dynenum_connection *c, dynenum_enum *e);
+
+/* The module is about to change the enum schema.table in this transaction
+** (xBegin): a copy shared with other connections is let go of, so that the
+** change goes into a copy of this connection's own (docs/SPEC.md section
+** 12.1), from before the first statement of the transaction that writes. */
+void dynenum_connection_will_write(dynenum_connection *c, const char *schema, const char *table);
 
 /* Reads the members table of the enum schema.table into a scratch enum,
 ** checking everything a reader checks (the table's shape, ordinals 1, 2,

@@ -39,6 +39,19 @@
 ** a program may finalize every statement sqlite3_next_stmt() lists before
 ** it closes the connection (wrappers do), and a kept one would then be
 ** freed behind the cache's back.
+**
+** Sharing.  The per-connection facts above sit in an enum_origin, the
+** userdata of a memberless carrier in the connection's enums registry,
+** beside a reference to the copy itself.  When the file's version can be
+** named (sqlite/file_version.c: rollback journal, unix VFS, a read
+** transaction), the copy is the one the connections of the process share
+** under that name: found published, or built here and published, and
+** read-only from then on (docs/SPEC.md section 12).  Otherwise, and for the
+** rest of a transaction in which the module writes the enum, the copy is
+** this connection's own, brought up to date in place as before.  A copy is
+** loaded inside one read transaction (the PRAGMA that reads the versions is
+** kept open until the members are read), so that its name is the state it
+** was read from.
 */
 #include "binding.h"
 SQLITE_EXTENSION_INIT3
@@ -92,6 +105,8 @@ typedef struct enum_origin {
   ** found in WAL mode (or not on the unix VFS) is not looked at again. */
   int peeked;
   unsigned peeked_version;
+  dynenum_enum *members; /* the copy (a reference): published, or this connection's */
+  int shared;            /* members is published, hence read-only */
 } enum_origin;
 
 /* What one spelling of an enum name (as a function or the module was given
@@ -100,7 +115,7 @@ typedef struct enum_origin {
 ** the userdata of a memberless enum in the connection's spellings
 ** registry, which is the name-to-object map the core already has. */
 typedef struct spelling_origin {
-  dynenum_enum *target; /* a reference */
+  dynenum_enum *target; /* a reference to the carrier in the enums registry */
   watched_schema *watched;
   int watched_count;
 } spelling_origin;
@@ -113,6 +128,7 @@ static void free_watched(watched_schema *w, int n) {
 static void origin_free(void *p) {
   enum_origin *o = p;
   if (!o) return;
+  dynenum_enum_release(o->members);
   sqlite3_free(o->schema);
   sqlite3_free(o->table);
   sqlite3_free(o->file);
@@ -355,25 +371,8 @@ static int version_is_current(sqlite3 *db, const char *schema) {
 ** and inode, a stat() per statement, would double the check's cost and
 ** change no answer).  See header_unchanged. */
 static int peek_header(sqlite3 *db, const char *schema, unsigned char header[HEADER_PEEK_SIZE]) {
-  sqlite3_vfs *vfs = NULL, *unix_vfs = sqlite3_vfs_find("unix");
-  sqlite3_file *file = NULL;
-  sqlite3_int64 mmap_limit = -1; /* asks, changes nothing */
-  /* The unix VFS and its variants share one xOpen; a shim named like them
-  ** (or wrapping them) has its own and may store the file otherwise. */
-  if (sqlite3_file_control(db, schema, SQLITE_FCNTL_VFS_POINTER, &vfs) != SQLITE_OK || !vfs || !unix_vfs ||
-      vfs->xOpen != unix_vfs->xOpen) {
-    return 0;
-  }
-  /* With memory mapping on, a shared-cache sibling committing in another
-  ** thread may remap the file while this unlocked read goes through the
-  ** mapping; SQLite built without mapping does not answer the question. */
-  int rc = sqlite3_file_control(db, schema, SQLITE_FCNTL_MMAP_SIZE, &mmap_limit);
-  if (rc == SQLITE_OK ? mmap_limit != 0 : rc != SQLITE_NOTFOUND) return 0;
-  if (sqlite3_file_control(db, schema, SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK || !file || !file->pMethods ||
-      file->pMethods->xRead(file, header, HEADER_PEEK_SIZE, HEADER_PEEK_OFFSET) != SQLITE_OK) {
-    return 0;
-  }
-  return header[0] == 1 && header[1] == 1;
+  return dynenum_read_file_bytes(db, schema, header, HEADER_PEEK_SIZE, HEADER_PEEK_OFFSET, NULL) && header[0] == 1 &&
+         header[1] == 1;
 }
 
 /* Whether schema's file is as it was when o's versions were read, told
@@ -398,8 +397,11 @@ static int header_unchanged(sqlite3 *db, const enum_origin *o) {
 ** transaction, opening one with the PRAGMA when the caller has none.  The
 ** PRAGMA is finalized before returning, never left running (a read
 ** transaction it held open would hide other connections' commits) nor kept
-** (see the header comment). */
-static int read_versions(sqlite3 *db, enum_origin *o, unsigned *data_version, int *schema_version) {
+** (see the header comment); except that with pin given, it is handed back
+** still on its row, for a caller that loads the enum in that same read
+** transaction and finalizes it before it returns. */
+static int read_versions(sqlite3 *db, enum_origin *o, unsigned *data_version, int *schema_version,
+                         sqlite3_stmt **pin) {
   sqlite3_stmt *stmt;
   char *sql = sqlite3_mprintf("PRAGMA \"%w\".schema_version", o->schema);
   if (!sql) return SQLITE_NOMEM;
@@ -419,7 +421,8 @@ static int read_versions(sqlite3 *db, enum_origin *o, unsigned *data_version, in
     }
     rc = SQLITE_OK;
   }
-  sqlite3_finalize(stmt);
+  if (pin && rc == SQLITE_OK) *pin = stmt;
+  else sqlite3_finalize(stmt);
   return rc;
 }
 
@@ -502,7 +505,7 @@ static int spelling_fresh(dynenum_connection *c, const spelling_origin *sp) {
 static int confirm_fresh(dynenum_connection *c, enum_origin *o) {
   unsigned data_version;
   int schema_version;
-  return read_versions(c->db, o, &data_version, &schema_version) == SQLITE_OK &&
+  return read_versions(c->db, o, &data_version, &schema_version, NULL) == SQLITE_OK &&
          schema_version == o->schema_version && still_fresh(c, o, 1) == FRESH;
 }
 
@@ -736,12 +739,58 @@ static int connect_table(sqlite3 *db, const char *schema, const char *table) {
   return rc == SQLITE_NOMEM ? rc : SQLITE_OK;
 }
 
+/* Makes e (a reference, taken over) o's copy. */
+static void set_copy(enum_origin *o, dynenum_enum *e, int shared) {
+  dynenum_enum_release(o->members);
+  o->members = e;
+  o->shared = shared;
+}
+
+/* Publishes o's own copy, complete and current in the caller's read
+** transaction, under the shared key (k bytes): from then on it is read-only.
+** If another connection published that version meanwhile, o takes that copy
+** instead; if publishing fails (no memory, a lock), o keeps its own. */
+static void publish_copy(enum_origin *o, const char *shared_key, size_t k) {
+  dynenum_enum *published;
+  int rc = dynenum_enum_publish(o->members, shared_key, k, &published);
+  if (rc == DYNENUM_OK || rc == DYNENUM_EXISTS) set_copy(o, published, 1);
+}
+
+/* Gives o a copy read whole in the caller's read transaction: with a
+** shared key (k bytes), the copy published under it if there is one, else
+** one built here and published; without, one of this connection's own.
+** Either is named table_key, so that dynenum_connection_touch finds its
+** carrier. */
+static int build_copy(dynenum_connection *c, enum_origin *o, const char *shared_key, size_t k, const char *table_key,
+                      size_t table_key_len, char **error) {
+  dynenum_enum *e, *published;
+  if (shared_key && dynenum_enum_find_published(shared_key, k, &published) == DYNENUM_OK) {
+    set_copy(o, published, 1);
+    return SQLITE_OK;
+  }
+  if (dynenum_enum_new(&dynenum_sqlite_config, table_key, table_key_len, &e) != DYNENUM_OK) return SQLITE_NOMEM;
+  dynenum_enum_set_label(e, o->table, strlen(o->table));
+  o->optional_known = 0;
+  int rc = load_members(c->db, e, o, error);
+  if (rc != SQLITE_OK) {
+    dynenum_enum_release(e);
+    return rc;
+  }
+  set_copy(o, e, 0);
+  if (shared_key) publish_copy(o, shared_key, k);
+  return SQLITE_OK;
+}
+
 /* Loads the enum that l located afresh: records the versions, reads every
-** member, and puts it in the cache under key. */
+** member (or finds them published), and puts its carrier in the cache under
+** key. */
 static int load_enum(dynenum_connection *c, location *l, const char *key, size_t n, dynenum_enum **out,
                      char **error) {
-  dynenum_enum *e = NULL;
+  dynenum_enum *carrier = NULL;
   dynenum_error err;
+  sqlite3_stmt *pin = NULL;
+  char *shared_key = NULL;
+  size_t k = 0;
   enum_origin *o = sqlite3_malloc64(sizeof *o);
   int rc;
   if (!o) return SQLITE_NOMEM;
@@ -750,49 +799,74 @@ static int load_enum(dynenum_connection *c, location *l, const char *key, size_t
   o->table = l->table;
   l->schema = l->table = NULL;
   rc = connect_table(c->db, o->schema, o->table);
-  if (rc == SQLITE_OK) rc = read_versions(c->db, o, &o->data_version, &o->schema_version);
+  if (rc == SQLITE_OK) rc = read_versions(c->db, o, &o->data_version, &o->schema_version, &pin);
   if (rc == SQLITE_OK) {
     const char *file = sqlite3_db_filename(c->db, o->schema);
     o->file = sqlite3_mprintf("%s", file ? file : "");
     if (!o->file) rc = SQLITE_NOMEM;
   }
+  if (rc == SQLITE_OK) rc = dynenum_shared_key(c->db, o->schema, o->table, &shared_key, &k);
   if (rc != SQLITE_OK) {
+    sqlite3_finalize(pin);
     origin_free(o);
     return rc;
   }
   o->generation = c->generation;
-  rc = dynenum_enum_define(c->enums, key, n, 1, &e, &err);
+  rc = dynenum_enum_define(c->enums, key, n, 1, &carrier, &err);
   if (rc != DYNENUM_OK) {
+    sqlite3_finalize(pin);
+    sqlite3_free(shared_key);
     origin_free(o);
     return rc == DYNENUM_NOMEM ? SQLITE_NOMEM : SQLITE_ERROR;
   }
-  dynenum_enum_set_label(e, o->table, strlen(o->table));
-  dynenum_enum_set_userdata(e, o, origin_free);
-  rc = load_members(c->db, e, o, error);
+  dynenum_enum_set_userdata(carrier, o, origin_free);
+  rc = build_copy(c, o, shared_key, k, key, n, error);
+  sqlite3_finalize(pin);
+  sqlite3_free(shared_key);
   if (rc != SQLITE_OK) {
     dynenum_enum_drop(c->enums, key, n);
-    dynenum_enum_release(e);
+    dynenum_enum_release(carrier);
     return rc == LOAD_RELOAD ? SQLITE_ERROR : rc;
   }
-  *out = e;
+  *out = carrier;
   return SQLITE_OK;
 }
 
-/* Brings the cached enum e up to date when it is still the enum that l
-** located: SQLITE_OK, or LOAD_RELOAD when it must be loaded afresh. */
-static int refresh_enum(dynenum_connection *c, dynenum_enum *e, location *l, char **error) {
-  enum_origin *o = dynenum_enum_userdata(e);
+/* Brings the cached enum (its carrier) up to date when it is still the enum
+** that l located: SQLITE_OK, or LOAD_RELOAD when it must be loaded afresh.
+** A published copy is never changed: the version now names another one
+** (found or built), or, when it cannot be named, the connection reads a
+** copy of its own. */
+static int refresh_enum(dynenum_connection *c, dynenum_enum *carrier, location *l, const char *table_key,
+                        size_t table_key_len, char **error) {
+  enum_origin *o = dynenum_enum_userdata(carrier);
   unsigned data_version;
   int schema_version;
+  sqlite3_stmt *pin = NULL;
+  char *shared_key = NULL;
+  size_t k = 0;
   const char *file = sqlite3_db_filename(c->db, o->schema);
   if (!l->schema || strcmp(l->schema, o->schema) != 0 || strcmp(l->table, o->table) != 0 || !file ||
       strcmp(file, o->file) != 0) {
     return LOAD_RELOAD;
   }
-  int rc = read_versions(c->db, o, &data_version, &schema_version);
-  if (rc != SQLITE_OK) return rc;
-  if (schema_version != o->schema_version) return LOAD_RELOAD; /* perhaps dropped and re-created */
-  rc = load_members(c->db, e, o, error);
+  int rc = read_versions(c->db, o, &data_version, &schema_version, &pin);
+  if (rc == SQLITE_OK && schema_version != o->schema_version) rc = LOAD_RELOAD; /* perhaps dropped and re-created */
+  if (rc == SQLITE_OK) rc = dynenum_shared_key(c->db, o->schema, o->table, &shared_key, &k);
+  /* A copy of the connection's own (after its own commit, say) is brought
+  ** up to date in place and then published, unless that version already
+  ** is; a published one is replaced. */
+  dynenum_enum *published;
+  if (rc == SQLITE_OK && shared_key && dynenum_enum_find_published(shared_key, k, &published) == DYNENUM_OK) {
+    set_copy(o, published, 1);
+  } else if (rc == SQLITE_OK && o->shared) {
+    rc = build_copy(c, o, shared_key, k, table_key, table_key_len, error);
+  } else if (rc == SQLITE_OK) {
+    rc = load_members(c->db, o->members, o, error);
+    if (rc == SQLITE_OK && shared_key) publish_copy(o, shared_key, k);
+  }
+  sqlite3_finalize(pin);
+  sqlite3_free(shared_key);
   if (rc != SQLITE_OK) return rc;
   o->generation = c->generation;
   o->data_version = data_version;
@@ -831,14 +905,15 @@ static dynenum_enum *cached_enum(dynenum_connection *c, const char *key, size_t 
     fresh = confirm_fresh(c, o) && spelling_fresh(c, sp) == FRESH ? FRESH : STALE;
   }
   if (fresh == FRESH) {
-    e = sp->target;
+    e = ((const enum_origin *)dynenum_enum_userdata(sp->target))->members;
     dynenum_enum_retain(e);
   }
   dynenum_enum_release(carrier);
   return e;
 }
 
-/* Records that the spelling (lower-cased in key) names e, as l found it. */
+/* Records that the spelling (lower-cased in key) names the carrier e, as l
+** found it. */
 static int remember_spelling(dynenum_connection *c, const char *key, size_t n, dynenum_enum *e, location *l) {
   dynenum_enum *carrier;
   dynenum_error err;
@@ -865,7 +940,7 @@ static int remember_spelling(dynenum_connection *c, const char *key, size_t n, d
 ** bytes, owned by the caller) is the spelling's key in c->spellings. */
 static int find_enum(dynenum_connection *c, const char *schema, const char *name, size_t n, const char *key, size_t k,
                      int verify, dynenum_enum **out, char **error) {
-  dynenum_enum *e = NULL;
+  dynenum_enum *e = NULL, *carrier = NULL;
   location l;
   char *table_key = NULL;
   size_t table_key_len = 0;
@@ -884,9 +959,9 @@ static int find_enum(dynenum_connection *c, const char *schema, const char *name
   }
   /* Another spelling may have cached the same table: share its copy. */
   if (rc == SQLITE_OK && dynenum_enum_get(c->enums, table_key, table_key_len, &e) == DYNENUM_OK) {
-    rc = refresh_enum(c, e, &l, error);
+    rc = refresh_enum(c, e, &l, table_key, table_key_len, error);
     if (rc == SQLITE_OK) {
-      *out = e;
+      carrier = e;
       e = NULL;
     } else if (rc == LOAD_RELOAD || rc == SQLITE_CORRUPT) {
       /* Gone, re-created or changed in place: start over. */
@@ -896,12 +971,13 @@ static int find_enum(dynenum_connection *c, const char *schema, const char *name
       rc = SQLITE_OK;
     }
   }
-  if (rc == SQLITE_OK && !*out) rc = load_enum(c, &l, table_key, table_key_len, out, error);
-  if (rc == SQLITE_OK) rc = remember_spelling(c, key, k, *out, &l);
-  if (rc != SQLITE_OK && *out) {
-    dynenum_enum_release(*out);
-    *out = NULL;
+  if (rc == SQLITE_OK && !carrier) rc = load_enum(c, &l, table_key, table_key_len, &carrier, error);
+  if (rc == SQLITE_OK) rc = remember_spelling(c, key, k, carrier, &l);
+  if (rc == SQLITE_OK) {
+    *out = ((enum_origin *)dynenum_enum_userdata(carrier))->members;
+    dynenum_enum_retain(*out);
   }
+  dynenum_enum_release(carrier);
   /* Whatever SQLite refused along the way (an authorizer denying the
   ** PRAGMAs read above, a lowered length limit, a damaged file), the error
   ** names the enum and says what SQLite said. */
@@ -953,9 +1029,32 @@ int dynenum_connection_table_enum(dynenum_connection *c, const char *schema, con
   return rc;
 }
 
+/* A copy of the connection's own is named by its carrier's key. */
 void dynenum_connection_touch(dynenum_connection *c, dynenum_enum *e) {
-  enum_origin *o = dynenum_enum_userdata(e);
-  if (o) o->generation = c->generation;
+  dynenum_enum *carrier;
+  if (dynenum_enum_get(c->enums, dynenum_enum_name(e), dynenum_enum_name_length(e), &carrier) != DYNENUM_OK) return;
+  enum_origin *o = dynenum_enum_userdata(carrier);
+  if (o->members == e) o->generation = c->generation;
+  dynenum_enum_release(carrier);
+}
+
+void dynenum_connection_will_write(dynenum_connection *c, const char *schema, const char *table) {
+  dynenum_enum *carrier;
+  size_t k;
+  char *key = enum_key(schema, table, &k);
+  if (!key) { /* no key to find it by: forget every copy instead */
+    dynenum_connection_changed(c, 0);
+    return;
+  }
+  if (dynenum_enum_get(c->enums, key, k, &carrier) == DYNENUM_OK) {
+    enum_origin *o = dynenum_enum_userdata(carrier);
+    if (o->shared) {
+      o->superseded = 1; /* spellings naming it look again */
+      dynenum_enum_drop(c->enums, key, k);
+    }
+    dynenum_enum_release(carrier);
+  }
+  sqlite3_free(key);
 }
 
 int dynenum_connection_holds(dynenum_connection *c, dynenum_enum *e) {

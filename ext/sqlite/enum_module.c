@@ -872,7 +872,9 @@ static void forget_insert(enum_table *t) {
 }
 
 static int enum_begin(sqlite3_vtab *vtab) {
-  stop_writing((enum_table *)vtab);
+  enum_table *t = (enum_table *)vtab;
+  stop_writing(t);
+  dynenum_connection_will_write(t->connection, t->schema, t->name); /* never into a shared copy */
   return SQLITE_OK;
 }
 

@@ -138,7 +138,7 @@ $(filter %/compare_pool_test,$(CORE_TESTS) $(ASAN_TESTS) $(VALGRIND_TESTS) $(COV
 #    to the system SQLite, and any generated table among its prerequisites:
 #    the out-of-memory harness, the stress tests, the test of a second
 #    folding table; the benchmarks, which need only the core.
-OOM_TESTS := build/asan/oom_test build/coverage/oom_test
+OOM_TESTS := build/asan/oom_test build/coverage/oom_test build/asan/sharing_oom_test
 STRESS_TESTS := build/stress/concurrency_test build/stress/crash_test build/stress/tsan/concurrency_test
 FOLD_TESTS := build/fold_table_test build/asan/fold_table_test
 SHARING_TESTS := build/sharing_test build/tsan/sharing_test
@@ -249,8 +249,8 @@ test-limits: deps
 	prlimit --as=12884901888 tclsh tests/run.tcl -dir tests/limits -label test-limits
 
 test-oom: deps
-	@$(MAKE) --no-print-directory build/asan/oom_test
-	@sh tools/sanitize.sh oom build/asan/oom_test
+	@$(MAKE) --no-print-directory build/asan/oom_test build/asan/sharing_oom_test
+	@sh tools/sanitize.sh oom build/asan/oom_test build/asan/sharing_oom_test
 
 # The report goes to build/bench-report/, so that running the benchmarks
 # (CI does) leaves the committed report alone; bench-report is the one way

@@ -87,8 +87,11 @@ case $mode in
     done
     ;;
   oom)
-    run_c_test "$1" env ASAN_OPTIONS="detect_leaks=1:log_path=$reports/asan" \
-      UBSAN_OPTIONS="print_stacktrace=1:log_path=$reports/ubsan" "$1" build/oom
+    mkdir -p build/oom
+    for program; do
+      run_c_test "$program" env ASAN_OPTIONS="detect_leaks=1:log_path=$reports/asan" \
+        UBSAN_OPTIONS="print_stacktrace=1:log_path=$reports/ubsan" "$program" build/oom
+    done
     ;;
 esac
 

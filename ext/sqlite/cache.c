@@ -756,6 +756,34 @@ static void publish_copy(enum_origin *o, const char *shared_key, size_t k) {
   if (rc == DYNENUM_OK || rc == DYNENUM_EXISTS) set_copy(o, published, 1);
 }
 
+/* Whether this connection may read what a load of its own would read:
+** prepares (without running) the statements load_members would, so that
+** the connection's authorizer and limits have their say before it takes a
+** copy another connection read.  Fails as such a load fails. */
+static int may_read_rows(sqlite3 *db, enum_origin *o, dynenum_enum *e, char **error) {
+  static const struct {
+    shadow_table which;
+    members_statement select;
+  } optional[] = {{SHADOW_ALIASES, ALIASES_SELECT}, {SHADOW_RETIRED, RETIRED_SELECT}};
+  sqlite3_stmt *stmt = NULL;
+  int rc = dynenum_check_members_table(db, o->schema, o->table, error);
+  if (rc == SQLITE_OK) rc = dynenum_members_prepare(db, MEMBERS_SELECT, o->schema, o->table, &stmt);
+  sqlite3_finalize(stmt);
+  o->optional_known = 0;
+  for (size_t i = 0; rc == SQLITE_OK && i < sizeof optional / sizeof optional[0]; i++) {
+    stmt = NULL;
+    rc = prepare_optional(db, o, optional[i].which, optional[i].select, &stmt);
+    sqlite3_finalize(stmt);
+  }
+  if (rc == SQLITE_OK) {
+    o->optional_known = 1;
+  } else if (rc != SQLITE_NOMEM && !*error) {
+    *error = dynenum_cannot_read(db, dynenum_enum_label(e), NULL);
+    if (!*error) rc = SQLITE_NOMEM;
+  }
+  return rc;
+}
+
 /* Gives o a copy read whole in the caller's read transaction: with a
 ** shared key (k bytes), the copy published under it if there is one, else
 ** one built here and published; without, one of this connection's own.
@@ -765,8 +793,10 @@ static int build_copy(dynenum_connection *c, enum_origin *o, const char *shared_
                       size_t table_key_len, char **error) {
   dynenum_enum *e, *published;
   if (shared_key && dynenum_enum_find_published(shared_key, k, &published) == DYNENUM_OK) {
-    set_copy(o, published, 1);
-    return SQLITE_OK;
+    int rc = may_read_rows(c->db, o, published, error);
+    if (rc == SQLITE_OK) set_copy(o, published, 1);
+    else dynenum_enum_release(published);
+    return rc;
   }
   if (dynenum_enum_new(&dynenum_sqlite_config, table_key, table_key_len, &e) != DYNENUM_OK) return SQLITE_NOMEM;
   dynenum_enum_set_label(e, o->table, strlen(o->table));
@@ -858,7 +888,9 @@ static int refresh_enum(dynenum_connection *c, dynenum_enum *carrier, location *
   ** is; a published one is replaced. */
   dynenum_enum *published;
   if (rc == SQLITE_OK && shared_key && dynenum_enum_find_published(shared_key, k, &published) == DYNENUM_OK) {
-    set_copy(o, published, 1);
+    rc = may_read_rows(c->db, o, published, error);
+    if (rc == SQLITE_OK) set_copy(o, published, 1);
+    else dynenum_enum_release(published);
   } else if (rc == SQLITE_OK && o->shared) {
     rc = build_copy(c, o, shared_key, k, table_key, table_key_len, error);
   } else if (rc == SQLITE_OK) {

@@ -95,7 +95,14 @@ static int file_identity(const char *path, unsigned char *id) {
 int dynenum_shared_key(sqlite3 *db, const char *schema, const char *table, char **key, size_t *n) {
   *key = NULL;
   *n = 0;
-  if (sqlite3_txn_state(db, schema) != SQLITE_TXN_READ) return SQLITE_OK;
+  /* Exactly a SHARED lock: a connection back in locking_mode=NORMAL may
+  ** still hold the EXCLUSIVE lock under which its commits did not move the
+  ** counter (SQLite moves it once per exclusive lock). */
+  int lock = -1;
+  if (sqlite3_txn_state(db, schema) != SQLITE_TXN_READ ||
+      sqlite3_file_control(db, schema, SQLITE_FCNTL_LOCKSTATE, &lock) != SQLITE_OK || lock != SQLITE_LOCK_SHARED) {
+    return SQLITE_OK;
+  }
   const char *path = sqlite3_db_filename(db, schema);
   /* nolock and immutable take no lock: nothing holds the counter still. */
   if (!path || !*path || sqlite3_uri_boolean(path, "nolock", 0) || sqlite3_uri_boolean(path, "immutable", 0) ||

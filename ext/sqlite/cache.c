@@ -1090,7 +1090,15 @@ void dynenum_connection_will_write(dynenum_connection *c, const char *schema, co
 }
 
 int dynenum_connection_holds(dynenum_connection *c, dynenum_enum *e) {
-  const enum_origin *o = e ? dynenum_enum_userdata(e) : NULL;
-  if (!o || o->superseded || o->generation != c->generation) return 0;
-  return !c->ddl_in_transaction || sqlite3_get_autocommit(c->db);
+  dynenum_enum *carrier;
+  /* e is the copy; the connection's facts are its carrier's, found by the
+  ** name they share (as dynenum_connection_touch finds it). */
+  if (!e || dynenum_enum_get(c->enums, dynenum_enum_name(e), dynenum_enum_name_length(e), &carrier) != DYNENUM_OK) {
+    return 0;
+  }
+  const enum_origin *o = dynenum_enum_userdata(carrier);
+  int holds = o->members == e && !o->shared && !o->superseded && o->generation == c->generation &&
+              (!c->ddl_in_transaction || sqlite3_get_autocommit(c->db));
+  dynenum_enum_release(carrier);
+  return holds;
 }

@@ -47,14 +47,19 @@ static void note_error(worker *w, sqlite3 *db, const char *what) {
   if (w->errors++ == 0) snprintf(w->first_error, sizeof w->first_error, "%.60s: %.180s", what, db ? sqlite3_errmsg(db) : "");
 }
 
+/* The worker's own connection, or NULL with the error noted. */
+static sqlite3 *open_worker(worker *w, const char *setup) {
+  sqlite3 *db;
+  char why[512];
+  if (open_connection(w->path, NULL, 10000, setup, &db, why, sizeof why) != SQLITE_OK) note_error(w, NULL, why);
+  return db;
+}
+
 static void *write_members(void *arg) {
   worker *w = arg;
-  sqlite3 *db;
-  char why[512], name[32];
-  if (open_connection(w->path, NULL, 10000, "PRAGMA synchronous=OFF", &db, why, sizeof why) != SQLITE_OK) {
-    note_error(w, NULL, why);
-    return NULL;
-  }
+  sqlite3 *db = open_worker(w, "PRAGMA synchronous=OFF");
+  if (!db) return NULL;
+  char name[32];
   for (long i = 1; atomic_load(&running); i++) {
     snprintf(name, sizeof name, "W%d_%ld", w->id, i);
     params p = {name, NULL, 0, 0};
@@ -74,12 +79,9 @@ static void *write_members(void *arg) {
 static void *checkpoint(void *arg) {
   static const char *const modes[] = {"PASSIVE", "FULL", "RESTART", "TRUNCATE"};
   worker *w = arg;
-  sqlite3 *db;
-  char why[512], sql[64];
-  if (open_connection(w->path, NULL, 10000, NULL, &db, why, sizeof why) != SQLITE_OK) {
-    note_error(w, NULL, why);
-    return NULL;
-  }
+  sqlite3 *db = open_worker(w, NULL);
+  if (!db) return NULL;
+  char sql[64];
   while (atomic_load(&running)) {
     snprintf(sql, sizeof sql, "PRAGMA wal_checkpoint(%s)", modes[rand_r(&w->seed) % 4]);
     int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
@@ -99,12 +101,9 @@ static int count_pragma(unsigned type, void *context, void *p, void *x) {
 
 static void *read_members(void *arg) {
   worker *w = arg;
-  sqlite3 *db;
-  char why[512], name[32];
-  if (open_connection(w->path, NULL, 10000, NULL, &db, why, sizeof why) != SQLITE_OK) {
-    note_error(w, NULL, why);
-    return NULL;
-  }
+  sqlite3 *db = open_worker(w, NULL);
+  if (!db) return NULL;
+  char name[32];
   if (sqlite3_trace_v2(db, SQLITE_TRACE_STMT, count_pragma, w) != SQLITE_OK) note_error(w, db, "trace");
   while (atomic_load(&running)) {
     int writer = (int)(rand_r(&w->seed) % WRITERS);

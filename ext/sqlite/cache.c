@@ -402,8 +402,11 @@ static int header_unchanged(sqlite3 *db, const enum_origin *o) {
 ** WAL mode without opening a read transaction.  Every commit writes a new
 ** WAL-index header into shared memory before it ends, with iChange bumped
 ** and the frame count and last frame's checksum moved; a WAL started again
-** from its first frame has new salts: no two committed states share a
-** header.  So while the header equals the one recorded (by read_versions)
+** from its first frame has new salts.  (One exception, SQLite's own: a
+** WAL-index rebuilt by recovery from an empty WAL has a zeroed header, so
+** two such rebuilds look alike; SQLite's pager trusts its page cache on the
+** same comparison, so this check is never staler than the connection's own
+** reads, tests/wal_header_holes.test.)  So while the header equals the one recorded (by read_versions)
 ** as the state the versions were read at, a read transaction opened now
 ** would see that state, the pager's data version stays, and the PRAGMA
 ** would find the copy fresh if the data version is still the copy's
@@ -446,8 +449,10 @@ static int read_versions(sqlite3 *db, enum_origin *o, unsigned *data_version, in
   ** transaction is open already (the caller's, or a shared-cache
   ** sibling's), whose snapshot may be older than both reads. */
   unsigned char before[DYNENUM_WAL_HEADER_SIZE], after[DYNENUM_WAL_HEADER_SIZE];
-  int wal_before = sqlite3_txn_state(db, o->schema) == SQLITE_TXN_NONE && pagers_unshared(db) &&
-                   dynenum_wal_index_header(db, o->schema, before);
+  /* The header first: outside WAL mode it fails at once, before the two
+  ** status calls, which lock every b-tree of the connection. */
+  int wal_before = sqlite3_txn_state(db, o->schema) == SQLITE_TXN_NONE &&
+                   dynenum_wal_index_header(db, o->schema, before) && pagers_unshared(db);
   o->wal_known = 0;
   rc = sqlite3_step(stmt);
   if (rc == SQLITE_ROW) {

@@ -140,7 +140,7 @@ int dynenum_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp) {
 ** included, folding to themselves), and from the limit on the answer is
 ** the value itself. */
 static inline uint32_t fold(const dynenum_fold_table *t, uint32_t cp) {
-  if (cp - 0x80 < 0x800 - 0x80) return t->two_byte[cp - 0x80];
+  if (cp - 0x80 < 0x800 - 0x80) return t->two_byte[(cp & 0x3F) << 8 | cp >> 6];
   if (cp >= t->limit) return cp;
   return (uint32_t)((int32_t)cp + t->stage2[((uint32_t)t->stage1[cp >> DYNENUM_FOLD_SHIFT] << DYNENUM_FOLD_SHIFT) +
                                             (cp & ((1u << DYNENUM_FOLD_SHIFT) - 1))]);
@@ -332,7 +332,7 @@ static ALWAYS_INLINE int unit_key(const dynenum_fold_table *t, const unsigned ch
   }
   if (c < 0xE0) {
     if (c < 0xC2 || n < 2 || (s[1] & 0xC0) != 0x80) return 0;
-    *key = t->two_byte[((c & 0x1F) << 6 | (s[1] & 0x3Fu)) - 0x80];
+    *key = t->two_byte[(s[1] & 0x3Fu) << 8 | (c & 0x1F)];
     return 2;
   }
   if (c < 0xF0) {
@@ -377,6 +377,10 @@ static size_t last_unit_start(uint64_t v, uint64_t w, size_t d) {
 #endif
 }
 
+/* The index in two_byte of the two bytes in the low 16 bits of u, lead
+** byte first (casefold_table.h): inside the table whatever the bytes. */
+static ALWAYS_INLINE uint32_t two_byte_index(uint32_t u) { return u & 0x3F1F; }
+
 /* The key of the unit that starts word u (its first four bytes, the
 ** first in the low byte): unit_key without the bounds checks, for a unit
 ** with at least four bytes of input from its start. */
@@ -388,7 +392,7 @@ static ALWAYS_INLINE int word_unit_key(const dynenum_fold_table *t, uint32_t u, 
   }
   if (c < 0xE0) {
     if (c < 0xC2 || (u & 0xC000) != 0x8000) return 0;
-    *key = t->two_byte[((c & 0x1F) << 6 | (u >> 8 & 0x3F)) - 0x80];
+    *key = t->two_byte[two_byte_index(u)];
     return 2;
   }
   if (c < 0xF0) {
@@ -428,12 +432,6 @@ static ALWAYS_INLINE int lowest_nonzero_byte(uint64_t e) {
 ** branch: which way two units differ is what no predictor can guess. */
 #define DIFFERENCE_SIGN(x, y) ((int)((x) > (y)) * 2 - 1)
 
-/* The index in two_byte of the two-byte sequence in the low 16 bits of u,
-** lead byte first: huge (wrapped) for the overlong leads C0 and C1. */
-static ALWAYS_INLINE uint32_t two_byte_index(uint32_t u) {
-  return ((u & 0x1F) << 6 | (u >> 8 & 0x3F)) - 0x80;
-}
-
 /* Orders from a unit start on both sides (everything before having equal
 ** keys) a step at a time, comparing folded code points: UTF-8 keeps the
 ** order of code points, so this orders the keys without encoding them.
@@ -445,9 +443,12 @@ static ALWAYS_INLINE uint32_t two_byte_index(uint32_t u) {
 **     (the arithmetic carries only from a byte to the next one in memory,
 **     so every byte before the first non-ASCII one folds exactly);
 **     otherwise one byte;
-**   - two two-byte sequences on each side, the commonest case outside
-**     ASCII (Latin, Greek, Cyrillic, Armenian), two table loads a side and
-**     one comparison for the four code points;
+**   - a two-byte sequence on each side, the commonest case outside ASCII
+**     (Latin, Greek, Cyrillic, Armenian), and with it the next one on each
+**     side when both are two-byte sequences too: the table is indexed by
+**     the bytes themselves, so all four lookups are made whatever follows,
+**     and masks rather than a branch decide whether the second pair
+**     counts; one comparison for all;
 **   - one unit of any length on each side (word_unit_key).
 ** The last few units go through unit_key; a malformed byte hands over to
 ** the byte streams.  p < p_end and q < q_end. */
@@ -490,25 +491,21 @@ static int compare_units(const dynenum_fold_table *t, const unsigned char *p, co
     ** continuation bytes: one predictable branch picks the step. */
     if ((u & 0xFF) < 0xE0) {
       /* 110xxxxx 10xxxxxx on each side, and often the same again. */
-      if (!(((u & 0xC0E0u) ^ 0x80C0u) | ((v & 0xC0E0u) ^ 0x80C0u))) {
-        uint32_t i1 = two_byte_index(u), j1 = two_byte_index(v);
-        if (!((i1 | j1) >> 11)) {
-          if (!((((u | v) >> 16 & 0xC0E0u) ^ 0x80C0u) | (((u & v) >> 16 & 0xC0E0u) ^ 0x80C0u))) {
-            uint32_t i2 = two_byte_index(u >> 16), j2 = two_byte_index(v >> 16);
-            if (!((i2 | j2) >> 11)) {
-              x = (uint32_t)two_byte[i1] << 16 | two_byte[i2];
-              y = (uint32_t)two_byte[j1] << 16 | two_byte[j2];
-              if (x != y) return DIFFERENCE_SIGN(x, y);
-              p += 4;
-              q += 4;
-              continue;
-            }
-          }
-          x = two_byte[i1];
-          y = two_byte[j1];
+      uint32_t pu = (u & 0xC0E0C0E0u) ^ 0x80C080C0u, pv = (v & 0xC0E0C0E0u) ^ 0x80C080C0u;
+      if (!((pu | pv) & 0xFFFF)) {
+        x = two_byte[two_byte_index(u)];
+        y = two_byte[two_byte_index(v)];
+        if (x != 0 && y != 0) { /* neither lead byte is C0 or C1 */
+          /* A second sequence of two bytes on both sides joins the
+          ** comparison without a branch: whether one follows changes
+          ** from word to word, and no predictor learns it. */
+          uint32_t x2 = two_byte[two_byte_index(u >> 16)], y2 = two_byte[two_byte_index(v >> 16)];
+          uint32_t both = ((pu | pv) >> 16 == 0) & (x2 != 0) & (y2 != 0), keep = 0u - both;
+          x = x << 16 | (x2 & keep);
+          y = y << 16 | (y2 & keep);
           if (x != y) return DIFFERENCE_SIGN(x, y);
-          p += 2;
-          q += 2;
+          p += 2 + 2 * both;
+          q += 2 + 2 * both;
           continue;
         }
       }

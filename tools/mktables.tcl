@@ -157,7 +157,9 @@ proc emit_casefold {path version name} {
   check_casefold $fold
   set codes [lsort -integer [dict keys $fold]]
   set blocksize [expr {1 << $::SHIFT}]
-  set nblocks [expr {([lindex $codes end] >> $::SHIFT) + 1}]
+  # At least the code points below U+10000, so that a comparator folds a
+  # three-byte sequence without testing the limit (casefold_table.h).
+  set nblocks [expr {max(([lindex $codes end] >> $::SHIFT) + 1, 0x10000 >> $::SHIFT)}]
 
   # stage1 and the de-duplicated stage2 blocks.
   set blocks {}

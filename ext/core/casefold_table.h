@@ -35,7 +35,9 @@
 **   - every mapping goes from and to a Unicode scalar value, so a key of
 **     valid UTF-8 is valid UTF-8;
 **   - no two-byte code point folds to a four-byte one, so a key is at most
-**     3/2 of its input and two_byte holds 16-bit code points.
+**     3/2 of its input and two_byte holds 16-bit code points;
+**   - limit is at least 0x10000, so that a three-byte sequence folds
+**     through the stages without a test of the limit.
 */
 #ifndef DYNENUM_CASEFOLD_TABLE_H
 #define DYNENUM_CASEFOLD_TABLE_H

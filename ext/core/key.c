@@ -135,15 +135,25 @@ int dynenum_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp) {
   return len;
 }
 
+/* The fold of a code point below the table's limit, through the two-stage
+** table. */
+static ALWAYS_INLINE uint32_t fold_below_limit(const dynenum_fold_table *t, uint32_t cp) {
+  return (uint32_t)((int32_t)cp + t->stage2[((uint32_t)t->stage1[cp >> DYNENUM_FOLD_SHIFT] << DYNENUM_FOLD_SHIFT) +
+                                            (cp & ((1u << DYNENUM_FOLD_SHIFT) - 1))]);
+}
+
+/* The fold of a code point beyond the two-byte range. */
+static inline uint32_t fold_beyond_two(const dynenum_fold_table *t, uint32_t cp) {
+  return cp >= t->limit ? cp : fold_below_limit(t, cp);
+}
+
 /* The table lookup, inline for the hot paths of this file.  Any 32-bit
 ** value may come in: below the limit every one has an entry (surrogates
 ** included, folding to themselves), and from the limit on the answer is
 ** the value itself. */
 static inline uint32_t fold(const dynenum_fold_table *t, uint32_t cp) {
   if (cp - 0x80 < 0x800 - 0x80) return t->two_byte[(cp & 0x3F) << 8 | cp >> 6];
-  if (cp >= t->limit) return cp;
-  return (uint32_t)((int32_t)cp + t->stage2[((uint32_t)t->stage1[cp >> DYNENUM_FOLD_SHIFT] << DYNENUM_FOLD_SHIFT) +
-                                            (cp & ((1u << DYNENUM_FOLD_SHIFT) - 1))]);
+  return fold_beyond_two(t, cp);
 }
 
 uint32_t dynenum_fold(uint32_t cp) { return fold(&dynenum_fold_dynenum, cp); }
@@ -291,12 +301,10 @@ static int compare_streams(const dynenum_fold_table *t, const unsigned char *a, 
   }
 }
 
-/* The fold of a code point beyond the two-byte range, through the
-** two-stage table. */
-static inline uint32_t fold_beyond_two(const dynenum_fold_table *t, uint32_t cp) {
-  if (cp >= t->limit) return cp;
-  return (uint32_t)((int32_t)cp + t->stage2[((uint32_t)t->stage1[cp >> DYNENUM_FOLD_SHIFT] << DYNENUM_FOLD_SHIFT) +
-                                            (cp & ((1u << DYNENUM_FOLD_SHIFT) - 1))]);
+/* The fold of a three-byte value, with no test of the limit: every table
+** reaches at least U+10000 (casefold_table.h). */
+static ALWAYS_INLINE uint32_t fold_three_byte(const dynenum_fold_table *t, uint32_t cp) {
+  return fold_below_limit(t, cp);
 }
 
 /* The value of the three-byte sequence in the low 24 bits of u, lead byte
@@ -514,16 +522,28 @@ static int compare_units(const dynenum_fold_table *t, const unsigned char *p, co
       if (!(((u & 0xC0C0F0u) ^ 0x8080E0u) | ((v & 0xC0C0F0u) ^ 0x8080E0u))) {
         x = three_byte_value(u);
         y = three_byte_value(v);
-        m = 3;
-        if (is_three_byte_value(x) && is_three_byte_value(y)) goto beyond_two;
+        if (is_three_byte_value(x) & is_three_byte_value(y)) {
+          x = fold_three_byte(t, x);
+          y = fold_three_byte(t, y);
+          if (x != y) return DIFFERENCE_SIGN(x, y);
+          p += 3;
+          q += 3;
+          continue;
+        }
       }
     } else {
       /* 11110xxx 10xxxxxx 10xxxxxx 10xxxxxx on each side. */
       if (!(((u & 0xC0C0C0F8u) ^ 0x808080F0u) | ((v & 0xC0C0C0F8u) ^ 0x808080F0u))) {
         x = four_byte_value(u);
         y = four_byte_value(v);
-        m = 4;
-        if (is_four_byte_value(x) && is_four_byte_value(y)) goto beyond_two;
+        if (is_four_byte_value(x) & is_four_byte_value(y)) {
+          x = fold_beyond_two(t, x);
+          y = fold_beyond_two(t, y);
+          if (x != y) return DIFFERENCE_SIGN(x, y);
+          p += 4;
+          q += 4;
+          continue;
+        }
       }
     }
     m = word_unit_key(t, u, &x);
@@ -532,13 +552,6 @@ static int compare_units(const dynenum_fold_table *t, const unsigned char *p, co
     if (x != y) return DIFFERENCE_SIGN(x, y);
     p += m;
     q += k;
-    continue;
-  beyond_two: /* the values x and y of m-byte sequences on both sides */
-    x = fold_beyond_two(t, x);
-    y = fold_beyond_two(t, y);
-    if (x != y) return DIFFERENCE_SIGN(x, y);
-    p += m;
-    q += m;
   }
   while (p < p_end && q < q_end) {
     uint32_t c = *p, d = *q;

@@ -134,19 +134,25 @@ static void test_dynenum_unchanged(void) {
   ctest_group("DYNENUM: the keys of every scalar value are those of the build before");
   CHECK_HEX_EQ(DYNENUM_KEY_DIGEST, key_digest(&dynenum_fold_dynenum), "digest of the keys of dynenum_fold_dynenum");
   CHECK(key_digest(TEST_TABLE) != DYNENUM_KEY_DIGEST, "the second table's keys are another digest");
+  /* The comparator folds three-byte sequences without testing the limit. */
+  CHECK(TEST_TABLE->limit >= 0x10000, "the second table's stages reach U+10000 (limit 0x%X)", (unsigned)TEST_TABLE->limit);
+  CHECK(dynenum_fold_dynenum.limit >= 0x10000, "DYNENUM's stages reach U+10000");
   CHECK_STR_EQ("15.0.0", dynenum_unicode_version(), "dynenum_unicode_version()");
   CHECK_PTR_EQ(dynenum_fold_dynenum.unicode_version, dynenum_unicode_version(), "of dynenum_fold_dynenum");
   CHECK_INT_EQ(1454, dynenum_fold_dynenum.pair_count, "1454 mappings of Unicode 15.0.0");
 }
 
-/* Strings where the tables agree and differ, malformed ones, and long
-** enough for the eight-byte paths. */
+/* Strings where the tables agree and differ, malformed ones, long enough
+** for the eight-byte paths, and three-byte ones beyond a small table. */
 static const char *const samples[] = {
     "",          "e",          "E",           "\xC3\xA9",     "\xC3\x89",       "\xC3\xA8",
     "f",         "ss",         "\xC3\x9F",    "\xE1\xBA\x9E", "\xE2\x98\x83",   "\xF0\x9F\x98\x80",
     "\xCE\xA3",  "\xCF\x83",   "\xCF\x82",    "k",            "\xE2\x84\xAA",   "open-ai_chat",
     "OPEN_AI-Chat", "caf\xC3\xA9-creme-brulee", "CAFE_CREME_BRULEE", "\xC3", "\xC3\xA9\xC3",
     "Long-ASCII-prefix-\xC3\x89", "long_ascii_prefix_e",
+    /* Three-byte letters far above the test table's last mapping (its
+    ** stages must still reach them): FULLWIDTH A and a, Cherokee. */
+    "\xEF\xBC\xA1-z", "\xEF\xBD\x81_Z", "\xEA\xAD\xB0\xEA\xAD\xB0", "\xE1\x8E\xA0\xE1\x8E\xA0",
 };
 #define SAMPLE_COUNT (sizeof samples / sizeof samples[0])
 

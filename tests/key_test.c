@@ -398,6 +398,17 @@ static void test_traps(void) {
   check_unequal(LIT("\xE0\x81\x81"), LIT("a"), "overlong E0 81 81 vs 'a'");
   check_unequal(LIT("\xF0\x80\x81\x81"), LIT("a"), "overlong F0 80 81 81 vs 'a'");
   check_equal(LIT("\xC1\x81"), LIT("\xC1\x81"), "overlong C1 81 vs itself");
+  /* Overlong two-byte sequences after a letter on both sides: the key of
+  ** C0 or C1 is the byte itself, above any ASCII key and below any other
+  ** two-byte one, whichever comes next on the other side. */
+  CHECK(dynenum_compare(LIT("\xC3\x89\xC1\x81"), LIT("\xC3\xA9\xC5\xBF")) > 0,
+        "U+00C9 C1 81 sorts after U+00E9 LONG S (C1 is above 's')");
+  CHECK(dynenum_compare(LIT("\xC3\x89\xC1\x81"), LIT("\xC3\xA9\xC3\xA9")) < 0,
+        "U+00C9 C1 81 sorts before U+00E9 twice");
+  check_unequal(LIT("\xC3\xA9\xC0\x80"), LIT("\xC3\x89\xC1\x80"), "U+00E9 C0 80 vs U+00C9 C1 80");
+  check_unequal(LIT("\xC3\xA9\xC1\x80"), LIT("\xC3\x89\xC1\x81"), "U+00E9 C1 80 vs U+00C9 C1 81");
+  check_equal(LIT("\xC3\xA9\xC1\x80xy"), LIT("\xC3\x89\xC1\x80XY"), "U+00E9 C1 80 'xy' vs U+00C9 C1 80 'XY'");
+  check_unequal(LIT("\xC0\x80\xC3\xA9"), LIT("\xC1\x80\xC3\xA9"), "C0 80 U+00E9 vs C1 80 U+00E9");
 
   /* The same malformed bytes on both sides, whose last byte leads a
   ** letter that goes on past them in a different case: E0 A0 is two

@@ -37,8 +37,9 @@
 # 2^SHIFT code points: stage1 maps a block number to a block of stage2, and
 # identical blocks (mostly all-zero ones) are stored once.  Code points at
 # or above the limit all fold to themselves.  The two-byte range again as
-# folded code points, and the sorted list of mappings for the slow reference
-# path that the tests compare the fast path against.  A file that breaks
+# folded code points, indexed by the bits of its UTF-8 bytes, and the
+# sorted list of mappings for the slow reference path that the tests
+# compare the fast path against.  A file that breaks
 # what core/key.c relies on (casefold_table.h: ASCII as Unicode folds it,
 # scalar values only, no two-byte code point folding to a four-byte one) is
 # refused.
@@ -156,7 +157,9 @@ proc emit_casefold {path version name} {
   check_casefold $fold
   set codes [lsort -integer [dict keys $fold]]
   set blocksize [expr {1 << $::SHIFT}]
-  set nblocks [expr {([lindex $codes end] >> $::SHIFT) + 1}]
+  # At least the code points below U+10000, so that a comparator folds a
+  # three-byte sequence without testing the limit (casefold_table.h).
+  set nblocks [expr {max(([lindex $codes end] >> $::SHIFT) + 1, 0x10000 >> $::SHIFT)}]
 
   # stage1 and the de-duplicated stage2 blocks.
   set blocks {}
@@ -200,13 +203,29 @@ proc emit_casefold {path version name} {
   puts "};"
   puts ""
   # The two-byte range (U+0080..U+07FF: Latin, Greek, Cyrillic and more)
-  # once more as folded code points, one load instead of two on the hot path.
-  set two_byte {}
-  for {set cp 0x80} {$cp < 0x800} {incr cp} {
-    lappend two_byte [expr {[dict exists $fold $cp] ? [dict get $fold $cp] : $cp}]
+  # once more as folded code points, indexed by the sequence's own bytes
+  # rather than by its code point (casefold_table.h): the continuation
+  # byte's low six bits times 256, plus the lead byte's low five, which is
+  # the bytes of the sequence read as a little-endian number under one mask,
+  # so that a comparator finds the entry of the bytes it holds with one AND,
+  # and any two bytes give an index inside the table.  One row of 32 for each
+  # continuation byte; the lead bytes C0 and C1 (overlong, never
+  # well-formed) have entries of 0, which no fold is, and the rest of each
+  # 256 is never read (left 0).  Aligned so that each row is one cache line.
+  puts "static _Alignas(64) const unsigned short ${name}_two_byte\[0x3F20\] = {"
+  for {set c 0} {$c < 64} {incr c} {
+    set row {}
+    for {set lead 0} {$lead < 32} {incr lead} {
+      set cp [expr {$lead << 6 | $c}]
+      if {$lead < 2} {
+        lappend row 0
+      } else {
+        lappend row [expr {[dict exists $fold $cp] ? [dict get $fold $cp] : $cp}]
+      }
+    }
+    puts [format "  \[0x%04X\] =" [expr {$c << 8}]]
+    puts [emit_numbers $row 8 5]
   }
-  puts "static const unsigned short ${name}_two_byte\[0x800 - 0x80\] = {"
-  puts [emit_numbers $two_byte 12 5]
   puts "};"
   puts ""
   puts "static const struct dynenum_casefold_pair ${name}_pairs\[[llength $codes]\] = {"

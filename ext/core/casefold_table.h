@@ -17,7 +17,13 @@
 **               + (cp & ((1 << DYNENUM_FOLD_SHIFT) - 1))]
 **
 ** and every code point at or above limit folds to itself.  The two-byte
-** range U+0080..U+07FF also has a direct table of folded code points.  The
+** range U+0080..U+07FF also has a direct table of folded code points,
+** indexed by the bytes of its UTF-8 sequence: 110lllll 10cccccc is at
+** two_byte[cccccc << 8 | lllll], the two bytes read as a little-endian
+** number under the mask 0x3F1F, so that a comparator looks up the bytes it
+** holds with one AND, and any two bytes give an index inside the table.
+** The entries of the lead bytes C0 and C1 (lllll 0 or 1: overlong, never
+** well-formed) are 0, which no fold is.  The
 ** block size is the same for every table, a constant here so that the
 ** lookup compiles to shifts; a generated file refuses to compile if it
 ** disagrees.
@@ -29,7 +35,9 @@
 **   - every mapping goes from and to a Unicode scalar value, so a key of
 **     valid UTF-8 is valid UTF-8;
 **   - no two-byte code point folds to a four-byte one, so a key is at most
-**     3/2 of its input and two_byte holds 16-bit code points.
+**     3/2 of its input and two_byte holds 16-bit code points;
+**   - limit is at least 0x10000, so that a three-byte sequence folds
+**     through the stages without a test of the limit.
 */
 #ifndef DYNENUM_CASEFOLD_TABLE_H
 #define DYNENUM_CASEFOLD_TABLE_H
@@ -46,7 +54,7 @@ struct dynenum_casefold_pair {
 
 struct dynenum_fold_table {
   const char *unicode_version;    /* of the data file, e.g. "15.0.0" */
-  const unsigned short *two_byte; /* the fold of U+0080..U+07FF, 0x780 entries */
+  const unsigned short *two_byte; /* the fold of U+0080..U+07FF by bytes, 0x3F20 entries */
   const unsigned char *stage1;    /* limit >> DYNENUM_FOLD_SHIFT block numbers */
   const int *stage2;              /* blocks of deltas: folded minus code point */
   uint32_t limit;                 /* code points from here on fold to themselves */

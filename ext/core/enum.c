@@ -923,10 +923,12 @@ typedef struct candidate {
 } candidate;
 
 /* Checks the name and value of a new member by the rules of every member
-** and computes their keys into *c.  A NULL value is the key of the name. */
+** and computes their keys into *c.  A NULL value is the key of the name.
+** name_checked says the name already passed dynenum_check_dynamic_name,
+** whose rule includes every rule of a member's name. */
 static int prepare_candidate(const dynenum_enum *e, const char *name, size_t name_len, const char *value,
-                             size_t value_len, candidate *c, dynenum_error *err) {
-  int rc = check_member_text(e, name, name_len, 1, name, name_len, err);
+                             size_t value_len, int name_checked, candidate *c, dynenum_error *err) {
+  int rc = name_checked ? DYNENUM_OK : check_member_text(e, name, name_len, 1, name, name_len, err);
   if (rc) return rc;
   c->name = name;
   c->name_len = name_len;
@@ -1070,13 +1072,14 @@ static int refuse_published(const dynenum_enum *e, dynenum_error *err) {
   return set_error(err, DYNENUM_MISUSE, "cannot change enum '%s': it is published, and read-only", e->shown);
 }
 
-int dynenum_enum_add(dynenum_enum *e, const char *name, size_t name_len, const char *value,
-                     size_t value_len, const dynenum_member **out, dynenum_error *err) {
+/* dynenum_enum_add of a name (name_checked: known to be a valid dynamic
+** name) and value; e and name are not NULL. */
+static int add_member(dynenum_enum *e, const char *name, size_t name_len, const char *value, size_t value_len,
+                      int name_checked, const dynenum_member **out, dynenum_error *err) {
   candidate c;
   member_record *m = NULL;
-  if (!e || (!name && name_len)) return set_error(err, DYNENUM_MISUSE, "dynenum_enum_add(): NULL argument");
   if (atomic_load_explicit(&e->published, memory_order_acquire)) return refuse_published(e, err);
-  int rc = prepare_candidate(e, name ? name : "", name_len, value, value_len, &c, err);
+  int rc = prepare_candidate(e, name, name_len, value, value_len, name_checked, &c, err);
   if (rc) return rc;
   if (pthread_mutex_lock(&e->writer)) return set_error(err, DYNENUM_LOCK, "cannot lock enum '%s'", e->shown);
   collision found = find_collision(e, &c);
@@ -1087,6 +1090,25 @@ int dynenum_enum_add(dynenum_enum *e, const char *name, size_t name_len, const c
   }
   unlock_writer(&e->writer);
   if (rc == DYNENUM_OK && out) *out = &m->pub;
+  return rc;
+}
+
+int dynenum_enum_add(dynenum_enum *e, const char *name, size_t name_len, const char *value,
+                     size_t value_len, const dynenum_member **out, dynenum_error *err) {
+  if (!e || (!name && name_len)) return set_error(err, DYNENUM_MISUSE, "dynenum_enum_add(): NULL argument");
+  return add_member(e, name ? name : "", name_len, value, value_len, 0, out, err);
+}
+
+/* The three calls in one, each rule applied once: the dynamic-name rule
+** (decoding the name) is the costliest check of a bulk INSERT, and it
+** includes the member-name rule that dynenum_enum_add would apply again. */
+int dynenum_enum_add_new_member(dynenum_enum *e, const char *name, size_t name_len, const dynenum_member **out,
+                                dynenum_error *err) {
+  if (!e || (!name && name_len)) return set_error(err, DYNENUM_MISUSE, "dynenum_enum_add_new_member(): NULL argument");
+  if (!name) name = "";
+  int rc = dynenum_enum_check_name(e, name, name_len, err);
+  if (rc == DYNENUM_OK) rc = check_new_text(e, name, name_len, 1, name, name_len, err);
+  if (rc == DYNENUM_OK) rc = add_member(e, name, name_len, NULL, 0, 1, out, err);
   return rc;
 }
 

@@ -138,7 +138,7 @@ int dynenum_read_file_bytes(sqlite3 *db, const char *schema, void *out, int n, s
 /* The statements the binding runs on an enum's members table. */
 typedef enum members_statement {
   MEMBERS_CREATE, /* the table, with its three columns */
-  MEMBERS_INSERT, /* one row: ?1 ordinal, ?2 name, ?3 value */
+  MEMBERS_INSERT, /* one row: ?1 name, ?2 value; its ordinal the next rowid */
   MEMBERS_SELECT, /* every row, by ordinal */
   MEMBERS_DROP,   /* the table, if it exists */
   MEMBERS_RENAME, /* to the members table of new_table */
@@ -190,7 +190,9 @@ int dynenum_members_run(sqlite3 *db, members_statement which, const char *schema
 
 /* Writes m with a prepared MEMBERS_INSERT, leaving it reset and unbound.
 ** SQLITE_OK, or the error with *error set to SQLite's message (not for
-** SQLITE_NOMEM). */
+** SQLITE_NOMEM).  The row's ordinal is the rowid SQLite gives it, one past
+** the last: m's ordinal when the table holds exactly the members before m,
+** which a caller that cannot be sure checks (sqlite3_last_insert_rowid). */
 int dynenum_members_write(sqlite3 *db, sqlite3_stmt *insert, const dynenum_member *m, char **error);
 
 /* The same for one alias, with a prepared ALIASES_INSERT. */

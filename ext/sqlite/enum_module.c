@@ -497,11 +497,24 @@ static int write_member(enum_table *t, const dynenum_member *m, const insert_req
   /* An authorizer answering SQLITE_IGNORE makes the INSERT write nothing
   ** and succeed: the member would exist only in memory.  (The count may
   ** grow by more than the row: triggers' changes count.) */
-  if (sqlite3_total_changes(db) > before) return SQLITE_OK;
+  if (sqlite3_total_changes(db) <= before) {
+    return dynenum_vtab_error(&t->base, SQLITE_ERROR,
+                              sqlite3_mprintf("dynenum: cannot add a member to enum '%s': its members table was not "
+                                              "written (an authorizer that ignores the write?)",
+                                              r->shown_enum));
+  }
+  /* The row took the next rowid, the member's ordinal unless a row was
+  ** written past the members the copy has since it was last verified (by a
+  ** trigger on the members table, within the changes a trusted insert
+  ** allows).  Not SQLITE_CONSTRAINT: OR IGNORE must not keep the row. */
+  sqlite3_int64 ordinal = sqlite3_last_insert_rowid(db);
+  if (ordinal == m->ordinal) return SQLITE_OK;
+  char shown[DYNENUM_QUOTE_SIZE];
+  dynenum_quote(shown, sizeof shown, m->name, m->name_len);
   return dynenum_vtab_error(&t->base, SQLITE_ERROR,
-                            sqlite3_mprintf("dynenum: cannot add a member to enum '%s': its members table was not "
-                                            "written (an authorizer that ignores the write?)",
-                                            r->shown_enum));
+                            sqlite3_mprintf("dynenum: cannot add member '%s' to enum '%s': its members table gave it "
+                                            "the ordinal %lld, not %lld (a row written there directly?)",
+                                            shown, r->shown_enum, ordinal, (long long)m->ordinal));
 }
 
 /* Reads the request from argv: SQLITE_OK, or the error for a name that is

@@ -872,12 +872,13 @@ int dynenum_enum_check_name(const dynenum_enum *e, const char *s, size_t n, dyne
 /* The rule of dynenum_enum_check_new_member for one text: a name
 ** (is_name), or a value of member. */
 static int check_new_text(const dynenum_enum *e, const char *s, size_t n, int is_name, const char *member,
-                          size_t member_len, dynenum_error *err) {
+                          size_t member_len, size_t *ascii_out, dynenum_error *err) {
   uint32_t cp;
   size_t ascii = 0;
   /* No ASCII character is default-ignorable (the first is U+00AD;
   ** tests/ignorable_test.c checks every code point): skip them unasked. */
   while (ascii < n && (unsigned char)s[ascii] < 0x80) ascii++;
+  if (ascii_out) *ascii_out = ascii;
   if (!find_code_point(s + ascii, n - ascii, dynenum_is_default_ignorable, &cp)) return DYNENUM_OK;
   return refuse_member_text(e, DYNENUM_IGNORABLE, s, n, is_name, member, member_len, cp, err);
 }
@@ -888,8 +889,8 @@ int dynenum_enum_check_new_member(const dynenum_enum *e, const char *name, size_
     return set_error(err, DYNENUM_MISUSE, "dynenum_enum_check_new_member(): NULL argument");
   }
   if (!name) name = "";
-  int rc = check_new_text(e, name, name_len, 1, name, name_len, err);
-  if (rc == DYNENUM_OK && value) rc = check_new_text(e, value, value_len, 0, name, name_len, err);
+  int rc = check_new_text(e, name, name_len, 1, name, name_len, NULL, err);
+  if (rc == DYNENUM_OK && value) rc = check_new_text(e, value, value_len, 0, name, name_len, NULL, err);
   return rc;
 }
 
@@ -924,11 +925,15 @@ typedef struct candidate {
 
 /* Checks the name and value of a new member by the rules of every member
 ** and computes their keys into *c.  A NULL value is the key of the name.
-** name_checked says the name already passed dynenum_check_dynamic_name,
-** whose rule includes every rule of a member's name. */
+** name_checked is one of: */
+enum {
+  NAME_UNCHECKED,
+  NAME_CHECKED,      /* passed dynenum_check_dynamic_name, whose rule includes a member name's */
+  NAME_CHECKED_ASCII /* that, and all ASCII */
+};
 static int prepare_candidate(const dynenum_enum *e, const char *name, size_t name_len, const char *value,
                              size_t value_len, int name_checked, candidate *c, dynenum_error *err) {
-  int rc = name_checked ? DYNENUM_OK : check_member_text(e, name, name_len, 1, name, name_len, err);
+  int rc = name_checked != NAME_UNCHECKED ? DYNENUM_OK : check_member_text(e, name, name_len, 1, name, name_len, err);
   if (rc) return rc;
   c->name = name;
   c->name_len = name_len;
@@ -943,8 +948,11 @@ static int prepare_candidate(const dynenum_enum *e, const char *name, size_t nam
     c->value_key_len = dynenum_key(value, value_len, c->value_key, sizeof c->value_key);
   } else {
     /* The value of a name is its key, which must obey the rules of values:
-    ** folding can lengthen a 255-byte name past 255 bytes. */
-    rc = check_member_text(e, c->name_key, c->name_key_len, 0, name, name_len, err);
+    ** folding can lengthen a 255-byte name past 255 bytes.  Not an ASCII
+    ** name's: its key is its bytes with A-Z lowered and '-' made '_'
+    ** (core/key.c), no longer and with no control character the name lacks. */
+    rc = name_checked == NAME_CHECKED_ASCII ? DYNENUM_OK
+                                            : check_member_text(e, c->name_key, c->name_key_len, 0, name, name_len, err);
     if (rc) return rc;
     memcpy(c->value_key, c->name_key, c->name_key_len);
     c->value_key_len = c->name_key_len;
@@ -1072,8 +1080,8 @@ static int refuse_published(const dynenum_enum *e, dynenum_error *err) {
   return set_error(err, DYNENUM_MISUSE, "cannot change enum '%s': it is published, and read-only", e->shown);
 }
 
-/* dynenum_enum_add of a name (name_checked: known to be a valid dynamic
-** name) and value; e and name are not NULL. */
+/* dynenum_enum_add of a name (name_checked as prepare_candidate takes it)
+** and value; e and name are not NULL. */
 static int add_member(dynenum_enum *e, const char *name, size_t name_len, const char *value, size_t value_len,
                       int name_checked, const dynenum_member **out, dynenum_error *err) {
   candidate c;
@@ -1096,7 +1104,7 @@ static int add_member(dynenum_enum *e, const char *name, size_t name_len, const 
 int dynenum_enum_add(dynenum_enum *e, const char *name, size_t name_len, const char *value,
                      size_t value_len, const dynenum_member **out, dynenum_error *err) {
   if (!e || (!name && name_len)) return set_error(err, DYNENUM_MISUSE, "dynenum_enum_add(): NULL argument");
-  return add_member(e, name ? name : "", name_len, value, value_len, 0, out, err);
+  return add_member(e, name ? name : "", name_len, value, value_len, NAME_UNCHECKED, out, err);
 }
 
 /* The three calls in one, each rule applied once: the dynamic-name rule
@@ -1106,9 +1114,12 @@ int dynenum_enum_add_new_member(dynenum_enum *e, const char *name, size_t name_l
                                 dynenum_error *err) {
   if (!e || (!name && name_len)) return set_error(err, DYNENUM_MISUSE, "dynenum_enum_add_new_member(): NULL argument");
   if (!name) name = "";
+  size_t ascii = 0;
   int rc = dynenum_enum_check_name(e, name, name_len, err);
-  if (rc == DYNENUM_OK) rc = check_new_text(e, name, name_len, 1, name, name_len, err);
-  if (rc == DYNENUM_OK) rc = add_member(e, name, name_len, NULL, 0, 1, out, err);
+  if (rc == DYNENUM_OK) rc = check_new_text(e, name, name_len, 1, name, name_len, &ascii, err);
+  if (rc == DYNENUM_OK) {
+    rc = add_member(e, name, name_len, NULL, 0, ascii == name_len ? NAME_CHECKED_ASCII : NAME_CHECKED, out, err);
+  }
   return rc;
 }
 

@@ -142,7 +142,8 @@ OOM_TESTS := build/asan/oom_test build/coverage/oom_test build/asan/sharing_oom_
 STRESS_TESTS := build/stress/concurrency_test build/stress/crash_test build/stress/tsan/concurrency_test
 FOLD_TESTS := build/fold_table_test build/asan/fold_table_test
 SHARING_TESTS := build/sharing_test build/tsan/sharing_test
-$(OOM_TESTS) $(STRESS_TESTS) $(FOLD_TESTS) $(SHARING_TESTS): tests/$$(notdir $$@).c tests/ctest.h tests/stress.h \
+WAL_THREAD_TESTS := build/wal_threads_test build/tsan/wal_threads_test
+$(OOM_TESTS) $(STRESS_TESTS) $(FOLD_TESTS) $(SHARING_TESTS) $(WAL_THREAD_TESTS): tests/$$(notdir $$@).c tests/ctest.h tests/stress.h \
     $(CORE_SOURCES) $(BINDING_SOURCES) $(HEADERS) VERSION
 	@mkdir -p $(@D)
 	$(BUILD_CC) $(BUILD_CFLAGS) -Itests -Iext/core -DSQLITE_CORE $(VERSION_DEFINE) -o $@ $< $(CORE_SOURCES) $(BINDING_SOURCES) \
@@ -222,8 +223,9 @@ demo: deps
 
 test: deps
 	@$(MAKE) --no-print-directory $(EXTENSION) $(CORE_TESTS) build/fold_table_test build/load_oom_test \
-	  build/freshness_test build/sharing_test
-	tclsh tests/run.tcl $(CORE_TESTS) build/fold_table_test build/load_oom_test build/freshness_test build/sharing_test
+	  build/freshness_test build/sharing_test build/wal_threads_test
+	tclsh tests/run.tcl $(CORE_TESTS) build/fold_table_test build/load_oom_test build/freshness_test build/sharing_test \
+	  build/wal_threads_test
 
 # Each ends with "test-NAME: N passed, N failed" and fails on any report
 # (tools/sanitize.sh).
@@ -234,8 +236,8 @@ test-asan: deps
 	  build/asan/fold_table_test build/asan/freshness_test
 
 test-tsan: deps
-	@$(MAKE) --no-print-directory $(TSAN_TESTS) build/tsan/sharing_test
-	@sh tools/sanitize.sh tsan $(TSAN_TESTS) build/tsan/sharing_test
+	@$(MAKE) --no-print-directory $(TSAN_TESTS) build/tsan/sharing_test build/tsan/wal_threads_test
+	@sh tools/sanitize.sh tsan $(TSAN_TESTS) build/tsan/sharing_test build/tsan/wal_threads_test
 
 test-valgrind: deps
 	@sh tools/deps.sh --only valgrind

@@ -23,7 +23,9 @@
 ** with sqlite3_trace_v2, and checked to end when another connection
 ** commits, in either journal mode, or switches the file to WAL; another
 ** database renamed over the file is answered as SQLite reads it, from the
-** file the connection has open.
+** file the connection has open.  In WAL mode the WAL-index header does the
+** same (cache.c, wal_unchanged), also when another connection commits while
+** the PRAGMA's read transaction is open (from a trace callback of its row).
 **
 ** Links the system SQLite; the extension is only loaded, never linked.
 */
@@ -182,16 +184,20 @@ static void header_instead(void) {
   CHECK_INT_EQ(2, runs_for(db, "SELECT dynenum_resolve('e', 'b')", "b"), "a commit elsewhere in the file");
   exec_ok(db, "INSERT INTO t VALUES (2)");
   CHECK_INT_EQ(2, runs_for(db, "SELECT dynenum_resolve('e', 'b')", "b"), "this connection's own commit");
-  /* Switched to WAL: the header is no longer trusted, every statement checks. */
+  /* Switched to WAL: the file header no longer tells, the WAL-index header
+  ** in shared memory does. */
   exec_ok(other, "PRAGMA journal_mode=WAL");
   CHECK_INT_EQ(2, runs_for(db, "SELECT dynenum_resolve('e', 'a')", "a"), "switched to WAL");
   exec_ok(other, "INSERT INTO e(name) VALUES ('D')");
-  CHECK_VALUE(db, "SELECT dynenum_strict('e', 'd')", "d");
-  CHECK_INT_EQ(1, runs_for(db, "SELECT dynenum_resolve('e', 'a')", "a"), "in WAL mode, every statement");
-  CHECK_INT_EQ(1, runs_for(db, "SELECT dynenum_resolve('e', 'b')", "b"), "every one");
-  /* A call made while the PRAGMA runs checks with a PRAGMA of its own. */
+  CHECK_INT_EQ(2, runs_for(db, "SELECT dynenum_strict('e', 'd')", "d"), "WAL: another's commit, the PRAGMA");
+  CHECK_INT_EQ(0, runs_for(db, "SELECT dynenum_resolve('e', 'a')", "a"), "WAL: nothing committed, no PRAGMA");
+  CHECK_INT_EQ(0, runs_for(db, "SELECT dynenum_resolve('e', 'b')", "b"), "still none");
+  /* A call made while the PRAGMA runs checks with a PRAGMA of its own: the
+  ** outer one finds the commit, so does the nested one, which reads the
+  ** enum again, and the outer one then finds the copy current. */
+  exec_ok(other, "INSERT INTO t VALUES (3)");
   nested_runs = 1;
-  CHECK_INT_EQ(2, runs_for(db, "SELECT dynenum_resolve('e', 'a')", "a"), "the outer and the nested check");
+  CHECK_INT_EQ(3, runs_for(db, "SELECT dynenum_resolve('e', 'a')", "a"), "the outer and the nested check");
   CHECK_STR_EQ("b", nested_value, "resolved from inside the PRAGMA");
   CHECK_INT_EQ(0, left_statements(db), "both finalized");
   /* And back. */
@@ -202,6 +208,46 @@ static void header_instead(void) {
   CHECK_VALUE(db, "SELECT dynenum_strict('e', 'e')", "e");
   CHECK_INT_EQ(0, runs_for(db, "SELECT dynenum_resolve('e', 'b')", "b"), "rollback journal again");
   close_ok(other, "the other connection");
+  close_ok(db, "the traced connection");
+  forget_file(path);
+}
+
+static sqlite3 *committer; /* commits from inside the freshness PRAGMA */
+static int commits_left;
+
+/* While the freshness PRAGMA has its row, its read transaction open, another
+** connection commits a member: the WAL-index header read after the PRAGMA
+** is then newer than the snapshot the copy was checked or read in. */
+static int commit_inside_pragma(unsigned type, void *context, void *p, void *x) {
+  (void)type, (void)context, (void)x;
+  const char *sql = sqlite3_sql(p);
+  if (!sql || strcmp(sql, "PRAGMA \"main\".schema_version") != 0 || commits_left <= 0) return 0;
+  char insert[64];
+  snprintf(insert, sizeof insert, "INSERT INTO e(name) VALUES ('R%d')", commits_left--);
+  exec_ok(committer, insert);
+  return 0;
+}
+
+static void commit_during_pragma(void) {
+  ctest_group("WAL: a commit while the PRAGMA's read transaction is open is seen next");
+  const char *path = "build/freshness-during.db";
+  forget_file(path);
+  sqlite3 *db = open_db(path);
+  committer = open_db(path);
+  exec_ok(db, "PRAGMA journal_mode=WAL");
+  exec_ok(db, "CREATE VIRTUAL TABLE e USING dynenum(A, B)");
+  CHECK_VALUE(db, "SELECT dynenum_resolve('e', 'a')", "a");
+  /* The next statement finds this commit (one PRAGMA) and reads the enum
+  ** again (another); each PRAGMA sees a commit land in its snapshot's
+  ** shadow, R2 and then R1, which the copy read in the second misses. */
+  exec_ok(committer, "INSERT INTO e(name) VALUES ('Q')");
+  CHECK_INT_EQ(SQLITE_OK, sqlite3_trace_v2(db, SQLITE_TRACE_ROW, commit_inside_pragma, NULL), "trace");
+  commits_left = 2;
+  CHECK_VALUE(db, "SELECT dynenum_is_member('e', 'q')", "1");
+  CHECK_INT_EQ(0, commits_left, "both commits made");
+  CHECK_INT_EQ(SQLITE_OK, sqlite3_trace_v2(db, 0, NULL, NULL), "trace off");
+  CHECK_VALUE(db, "SELECT dynenum_is_member('e', 'r1') || dynenum_is_member('e', 'r2')", "11");
+  close_ok(committer, "the committing connection");
   close_ok(db, "the traced connection");
   forget_file(path);
 }
@@ -329,6 +375,7 @@ int main(int argc, char **argv) {
   in_mode("delete", "nothing left between statements, closed by sqlite3_close, rollback journal");
   in_mode("wal", "nothing left between statements, closed by sqlite3_close, WAL");
   header_instead();
+  commit_during_pragma();
   after_detach();
   after_deserialize();
   after_own_drop();

@@ -133,6 +133,16 @@ int dynenum_shared_key(sqlite3 *db, const char *schema, const char *table, char 
 int dynenum_read_file_bytes(sqlite3 *db, const char *schema, void *out, int n, sqlite3_int64 offset,
                             int *default_unix);
 
+/* The WAL-index header of schema's file as the connection's own shared
+** memory holds it now, read without a lock (docs/SPEC.md section 2.3.5):
+** 1 with the header in out when both copies are equal and initialised, on
+** the default unix VFS, while the connection is in WAL mode with its
+** WAL-index in shared memory (its file lock exactly SHARED, as it is between
+** transactions and in a read transaction); 0 otherwise, without mapping
+** anything the connection has not mapped. */
+#define DYNENUM_WAL_HEADER_SIZE 48
+int dynenum_wal_index_header(sqlite3 *db, const char *schema, unsigned char out[DYNENUM_WAL_HEADER_SIZE]);
+
 /* ---- shadow.c: the members table ---------------------------------------- */
 
 /* The statements the binding runs on an enum's members table. */

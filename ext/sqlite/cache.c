@@ -34,7 +34,8 @@
 ** for the check.  In rollback journal mode on SQLite's unix VFS it need not
 ** even run while the file's header on disk is the one it last saw
 ** (header_unchanged): a read of the header instead of preparing a statement
-** and taking and releasing a lock.
+** and taking and releasing a lock; in WAL mode, while the WAL-index header
+** in shared memory is the one recorded at the last PRAGMA (wal_unchanged).
 ** The PRAGMA is prepared afresh each time, never kept between statements:
 ** a program may finalize every statement sqlite3_next_stmt() lists before
 ** it closes the connection (wrappers do), and a kept one would then be
@@ -101,6 +102,10 @@ typedef struct enum_origin {
   int optional_present[2]; /* [SHADOW_ALIASES - 1], [SHADOW_RETIRED - 1] */
   int header_known;        /* header holds the file's header as of the versions */
   unsigned char header[HEADER_PEEK_SIZE];
+  /* In WAL mode: the WAL-index header of the state the versions were
+  ** confirmed at (see wal_unchanged). */
+  int wal_known;
+  unsigned char wal_header[DYNENUM_WAL_HEADER_SIZE];
   /* The data version at the last look at the header: while it stays, a file
   ** found in WAL mode (or not on the unix VFS) is not looked at again. */
   int peeked;
@@ -393,6 +398,36 @@ static int header_unchanged(sqlite3 *db, const enum_origin *o) {
   return o->header_known && peek_header(db, o->schema, now) && memcmp(now, o->header, sizeof now) == 0;
 }
 
+/* Whether schema's file is as it was when o's versions were read, told in
+** WAL mode without opening a read transaction.  Every commit writes a new
+** WAL-index header into shared memory before it ends, with iChange bumped
+** and the frame count and last frame's checksum moved; a WAL started again
+** from its first frame has new salts.  (One exception, SQLite's own: a
+** WAL-index rebuilt by recovery from an empty WAL has a zeroed header, so
+** two such rebuilds look alike; SQLite's pager trusts its page cache on the
+** same comparison, so this check is never staler than the connection's own
+** reads, tests/wal_header_holes.test.)  So while the header equals the one recorded (by read_versions)
+** as the state the versions were read at, a read transaction opened now
+** would see that state, the pager's data version stays, and the PRAGMA
+** would find the copy fresh if the data version is still the copy's
+** (still_fresh compares it next).  A connection that has left WAL mode
+** since is refused by dynenum_wal_index_header, not mapped anew. */
+static int wal_unchanged(sqlite3 *db, const enum_origin *o) {
+  unsigned char now[DYNENUM_WAL_HEADER_SIZE];
+  return o->wal_known && dynenum_wal_index_header(db, o->schema, now) && memcmp(now, o->wal_header, sizeof now) == 0;
+}
+
+/* Whether no other connection shares db's pagers (shared cache): each
+** pager's memory is reported whole, not divided among the connections
+** using it.  A sibling's read transaction would be the one the PRAGMA
+** joins, opened at a state older than the WAL-index header read before. */
+static int pagers_unshared(sqlite3 *db) {
+  int whole = 0, divided = 0, high = 0;
+  return sqlite3_db_status(db, SQLITE_DBSTATUS_CACHE_USED, &whole, &high, 0) == SQLITE_OK &&
+         sqlite3_db_status(db, SQLITE_DBSTATUS_CACHE_USED_SHARED, &divided, &high, 0) == SQLITE_OK &&
+         whole == divided;
+}
+
 /* Reads o's schema's data version and schema cookie inside a read
 ** transaction, opening one with the PRAGMA when the caller has none.  The
 ** PRAGMA is finalized before returning, never left running (a read
@@ -408,13 +443,28 @@ static int read_versions(sqlite3 *db, enum_origin *o, unsigned *data_version, in
   int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
   sqlite3_free(sql);
   if (rc != SQLITE_OK) return rc;
+  /* In WAL mode the header in shared memory may already be newer than the
+  ** snapshot the read transaction takes: read before the PRAGMA opens one
+  ** and again after, equal, it is the header of that snapshot.  Not when a
+  ** transaction is open already (the caller's, or a shared-cache
+  ** sibling's), whose snapshot may be older than both reads. */
+  unsigned char before[DYNENUM_WAL_HEADER_SIZE], after[DYNENUM_WAL_HEADER_SIZE];
+  /* The header first: outside WAL mode it fails at once, before the two
+  ** status calls, which lock every b-tree of the connection. */
+  int wal_before = sqlite3_txn_state(db, o->schema) == SQLITE_TXN_NONE &&
+                   dynenum_wal_index_header(db, o->schema, before) && pagers_unshared(db);
+  o->wal_known = 0;
   rc = sqlite3_step(stmt);
   if (rc == SQLITE_ROW) {
     *schema_version = sqlite3_column_int(stmt, 0);
     /* While the PRAGMA's read transaction is open, the version is current,
     ** and the header on disk is the one that version describes. */
     pager_version(db, o->schema, data_version);
-    if (o->header_known || !o->peeked || *data_version != o->peeked_version) {
+    if (wal_before && dynenum_wal_index_header(db, o->schema, after) && memcmp(before, after, sizeof after) == 0) {
+      o->wal_known = 1;
+      o->header_known = 0;
+      memcpy(o->wal_header, before, sizeof before);
+    } else if (o->header_known || !o->peeked || *data_version != o->peeked_version) {
       o->header_known = peek_header(db, o->schema, o->header);
       o->peeked = 1;
       o->peeked_version = *data_version;
@@ -474,7 +524,7 @@ static int still_fresh(dynenum_connection *c, const enum_origin *o, int own_tran
   ** keeps every later statement of it on the same state; the header alone
   ** would let another connection commit in between. */
   if (!own_transaction && !version_is_current(c->db, o->schema) &&
-      !(sqlite3_get_autocommit(c->db) && header_unchanged(c->db, o))) {
+      !(sqlite3_get_autocommit(c->db) && (header_unchanged(c->db, o) || wal_unchanged(c->db, o)))) {
     return UNKNOWN;
   }
   if (!pager_version(c->db, o->schema, &version) || version != o->data_version) return STALE;

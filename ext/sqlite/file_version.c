@@ -19,12 +19,19 @@
 ** with nolock or immutable, a write transaction, a PRAGMA refused by an
 ** authorizer) gets no name, and the
 ** connection keeps a copy of its own.
+**
+** The same handle also reaches the shared memory of a connection in WAL
+** mode: dynenum_wal_index_header reads the WAL-index header there, which
+** every commit rewrites, for cache.c's freshness check (docs/SPEC.md
+** section 2.3.5); it names no shared copy.
 */
 #define _POSIX_C_SOURCE 200809L
 
 #include "binding.h"
 SQLITE_EXTENSION_INIT3
 
+#include <stdatomic.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -51,25 +58,74 @@ static int pragma_is(sqlite3 *db, const char *schema, const char *pragma, const 
   return is;
 }
 
-int dynenum_read_file_bytes(sqlite3 *db, const char *schema, void *out, int n, sqlite3_int64 offset,
-                            int *default_unix) {
+/* The pager's handle of schema's file when SQLite's unix VFS or one of its
+** variants opened it (they share one xOpen; a shim named like them, or
+** wrapping them, has its own and may store the file otherwise); NULL
+** otherwise.  *default_unix says whether the VFS is the default "unix". */
+static sqlite3_file *unix_handle(sqlite3 *db, const char *schema, int *default_unix) {
   sqlite3_vfs *vfs = NULL, *unix_vfs = sqlite3_vfs_find("unix");
   sqlite3_file *file = NULL;
-  sqlite3_int64 mmap_limit = -1; /* asks, changes nothing */
-  /* The unix VFS and its variants share one xOpen; a shim named like them
-  ** (or wrapping them) has its own and may store the file otherwise. */
   if (sqlite3_file_control(db, schema, SQLITE_FCNTL_VFS_POINTER, &vfs) != SQLITE_OK || !vfs || !unix_vfs ||
-      vfs->xOpen != unix_vfs->xOpen) {
-    return 0;
+      vfs->xOpen != unix_vfs->xOpen ||
+      sqlite3_file_control(db, schema, SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK || !file || !file->pMethods) {
+    return NULL;
   }
+  *default_unix = vfs == unix_vfs;
+  return file;
+}
+
+int dynenum_read_file_bytes(sqlite3 *db, const char *schema, void *out, int n, sqlite3_int64 offset,
+                            int *default_unix) {
+  sqlite3_int64 mmap_limit = -1; /* asks, changes nothing */
+  int is_default = 0;
+  sqlite3_file *file = unix_handle(db, schema, &is_default);
+  if (!file) return 0;
   /* With memory mapping on, a shared-cache sibling committing in another
   ** thread may remap the file while an unlocked read goes through the
   ** mapping; SQLite built without mapping does not answer the question. */
   int rc = sqlite3_file_control(db, schema, SQLITE_FCNTL_MMAP_SIZE, &mmap_limit);
   if (rc == SQLITE_OK ? mmap_limit != 0 : rc != SQLITE_NOTFOUND) return 0;
-  if (default_unix) *default_unix = vfs == unix_vfs;
-  return sqlite3_file_control(db, schema, SQLITE_FCNTL_FILE_POINTER, &file) == SQLITE_OK && file && file->pMethods &&
-         file->pMethods->xRead(file, out, n, offset) == SQLITE_OK;
+  if (default_unix) *default_unix = is_default;
+  return file->pMethods->xRead(file, out, n, offset) == SQLITE_OK;
+}
+
+/* The WAL-index: 32 KiB regions of the -shm file; region 0 opens with two
+** copies of a 48-byte header (iVersion, unused, iChange, isInit,
+** bigEndCksum, szPage, mxFrame, nPage, frame checksum, salts, header
+** checksum: SQLite's walformat.html), isInit at byte 12. */
+#define WAL_INDEX_REGION 32768
+#define WAL_INDEX_IS_INIT 12
+
+int dynenum_wal_index_header(sqlite3 *db, const char *schema, unsigned char out[DYNENUM_WAL_HEADER_SIZE]) {
+  int is_default = 0, lock = -1;
+  sqlite3_file *file = unix_handle(db, schema, &is_default), *log = NULL;
+  void volatile *region = NULL;
+  /* Exactly SHARED on the database file, with no read transaction open: a
+  ** connection in WAL mode keeps that lock between transactions, and one
+  ** whose WAL-index is heap memory (locking_mode=EXCLUSIVE when the WAL was
+  ** opened) holds EXCLUSIVE for good, so its handle has no shared memory,
+  ** which xShmMap would then create.  The journal handle is the WAL's only
+  ** while the pager has its WAL open (in rollback journal mode it is the
+  ** journal's, closed between transactions). */
+  if (!file || !is_default || file->pMethods->iVersion < 2 || !file->pMethods->xShmMap ||
+      sqlite3_file_control(db, schema, SQLITE_FCNTL_LOCKSTATE, &lock) != SQLITE_OK || lock != SQLITE_LOCK_SHARED ||
+      sqlite3_file_control(db, schema, SQLITE_FCNTL_JOURNAL_POINTER, &log) != SQLITE_OK || !log || !log->pMethods) {
+    return 0;
+  }
+  /* Not extending: the region the connection's WAL already mapped, or an
+  ** error. */
+  if (file->pMethods->xShmMap(file, 0, WAL_INDEX_REGION, 0, &region) != SQLITE_OK || !region) return 0;
+  /* As SQLite's readers do: a writer stores the second copy, then the first,
+  ** so the first read before the second, equal, is one header written
+  ** whole.  Acquire loads keep the second copy's reads after the first's. */
+  const volatile _Atomic uint32_t *words = (const volatile _Atomic uint32_t *)region;
+  uint32_t first[DYNENUM_WAL_HEADER_SIZE / 4], second[DYNENUM_WAL_HEADER_SIZE / 4];
+  for (int i = 0; i < DYNENUM_WAL_HEADER_SIZE / 4; i++) first[i] = atomic_load_explicit(&words[i], memory_order_acquire);
+  for (int i = 0; i < DYNENUM_WAL_HEADER_SIZE / 4; i++) {
+    second[i] = atomic_load_explicit(&words[DYNENUM_WAL_HEADER_SIZE / 4 + i], memory_order_acquire);
+  }
+  memcpy(out, first, DYNENUM_WAL_HEADER_SIZE);
+  return memcmp(first, second, sizeof first) == 0 && out[WAL_INDEX_IS_INIT] != 0;
 }
 
 /* Whether the connection reads schema in a way the change counter names:

@@ -460,6 +460,77 @@ static void test_implied_value_limits(void) {
   CHECK_INT_EQ(0, heap.live, "every block is freed");
 }
 
+/* dynenum_enum_add_new_member against what it stands for, the three calls
+** in turn: the same code, message and member for every kind of name,
+** including each refusal and the order of refusals of a name with several
+** faults. */
+static void test_add_new_member(void) {
+  char long_name[300], wide[255];
+  memset(long_name, 'x', sizeof long_name);
+  /* U+023A folds to a longer U+2C65: 170 bytes of them have a 255-byte key. */
+  for (int i = 0; i < 127; i++) memcpy(wide + 2 * i, "\xC8\xBA", 2);
+  wide[254] = 'a';
+  const struct {
+    const char *name;
+    size_t len;
+    const char *what;
+  } names[] = {
+      {LIT("Plugin_Endpoint"), "a new member"},
+      {LIT("PLUGIN-ENDPOINT"), "the same key as a member"},
+      {LIT("Plugin_Endpoint"), "a member byte for byte"},
+      {LIT("openai_chat"), "the key of a member's value"},
+      {LIT("\xCE\xA9mega"), "a non-ASCII name"},
+      {LIT(""), "an empty name"},
+      {LIT("_private"), "a reserved name"},
+      {LIT("-private"), "a reserved name with '-'"},
+      {LIT("two words"), "a space"},
+      {LIT("tab\there"), "a control character"},
+      {LIT("nb\xC2\xA0sp"), "a no-break space"},
+      {LIT("bad\xC3"), "malformed UTF-8"},
+      {LIT("_bad\xC3 x"), "reserved, malformed and a space"},
+      {LIT("soft\xC2\xADhyphen"), "a default-ignorable character"},
+      {LIT("_soft\xC2\xADhyphen"), "reserved and default-ignorable"},
+      {long_name, sizeof long_name, "a name too long"},
+      {wide, 172, "a name whose key is too long for a value"},
+      {wide, 170, "a name whose key is 255 bytes"},
+  };
+  ctest_group("dynenum_enum_add_new_member: check_name, check_new_member and add in one");
+  heap_reset(0);
+  dynenum_enum *one = new_enum("endpoint_type", 0), *three = new_enum("endpoint_type", 0);
+  add(one, "OPENAI_CHAT", "openai_chat");
+  add(three, "OPENAI_CHAT", "openai_chat");
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    const char *name = names[i].name, *what = names[i].what;
+    size_t len = names[i].len;
+    const dynenum_member *got = NULL, *expected = NULL;
+    dynenum_error err_one, err_three;
+    memset(&err_one, 0, sizeof err_one);
+    memset(&err_three, 0, sizeof err_three);
+    int rc_one = dynenum_enum_add_new_member(one, name, len, &got, &err_one);
+    int rc_three = dynenum_enum_check_name(three, name, len, &err_three);
+    if (rc_three == DYNENUM_OK) rc_three = dynenum_enum_check_new_member(three, name, len, NULL, 0, &err_three);
+    if (rc_three == DYNENUM_OK) rc_three = dynenum_enum_add(three, name, len, NULL, 0, &expected, &err_three);
+    CHECK_INT_EQ(rc_three, rc_one, "%s: the code", what);
+    if (rc_three != DYNENUM_OK) CHECK_STR_EQ(err_three.message, err_one.message, "%s: the message", what);
+    CHECK(!got == !expected, "%s: a member when the three calls give one", what);
+    if (got && expected) {
+      CHECK_INT_EQ(expected->ordinal, got->ordinal, "%s: its ordinal", what);
+      CHECK_MEM_EQ(expected->value, expected->value_len, got->value, got->value_len, "%s: its value", what);
+    }
+  }
+  CHECK_INT_EQ(4, dynenum_enum_size(one), "the member, the non-ASCII name and the wide name were added");
+  CHECK_INT_EQ(dynenum_enum_size(three), dynenum_enum_size(one), "as many members as the three calls added");
+  dynenum_error err;
+  CHECK_INT_EQ(DYNENUM_MISUSE, dynenum_enum_add_new_member(NULL, LIT("x"), NULL, &err), "no enum");
+  CHECK_STR_EQ("dynenum_enum_add_new_member(): NULL argument", err.message, "no enum: message");
+  CHECK_INT_EQ(DYNENUM_MISUSE, dynenum_enum_add_new_member(one, NULL, 2, NULL, &err), "a NULL name of length 2");
+  CHECK_INT_EQ(DYNENUM_EMPTY, dynenum_enum_add_new_member(one, NULL, 0, NULL, &err), "a NULL name of length 0");
+  CHECK_STR_EQ("empty name in enum 'endpoint_type'", err.message, "a NULL name of length 0: message");
+  dynenum_enum_release(one);
+  dynenum_enum_release(three);
+  CHECK_INT_EQ(0, heap.live, "every block is freed");
+}
+
 /* ---- Dynamic members ------------------------------------------------------------- */
 
 static void test_dynamic_members(void) {
@@ -1092,6 +1163,7 @@ int main(void) {
   test_members();
   test_add_errors();
   test_implied_value_limits();
+  test_add_new_member();
   test_dynamic_members();
   test_allocation_failures();
   test_concurrency();

@@ -872,12 +872,13 @@ int dynenum_enum_check_name(const dynenum_enum *e, const char *s, size_t n, dyne
 /* The rule of dynenum_enum_check_new_member for one text: a name
 ** (is_name), or a value of member. */
 static int check_new_text(const dynenum_enum *e, const char *s, size_t n, int is_name, const char *member,
-                          size_t member_len, dynenum_error *err) {
+                          size_t member_len, size_t *ascii_out, dynenum_error *err) {
   uint32_t cp;
   size_t ascii = 0;
   /* No ASCII character is default-ignorable (the first is U+00AD;
   ** tests/ignorable_test.c checks every code point): skip them unasked. */
   while (ascii < n && (unsigned char)s[ascii] < 0x80) ascii++;
+  if (ascii_out) *ascii_out = ascii;
   if (!find_code_point(s + ascii, n - ascii, dynenum_is_default_ignorable, &cp)) return DYNENUM_OK;
   return refuse_member_text(e, DYNENUM_IGNORABLE, s, n, is_name, member, member_len, cp, err);
 }
@@ -888,8 +889,8 @@ int dynenum_enum_check_new_member(const dynenum_enum *e, const char *name, size_
     return set_error(err, DYNENUM_MISUSE, "dynenum_enum_check_new_member(): NULL argument");
   }
   if (!name) name = "";
-  int rc = check_new_text(e, name, name_len, 1, name, name_len, err);
-  if (rc == DYNENUM_OK && value) rc = check_new_text(e, value, value_len, 0, name, name_len, err);
+  int rc = check_new_text(e, name, name_len, 1, name, name_len, NULL, err);
+  if (rc == DYNENUM_OK && value) rc = check_new_text(e, value, value_len, 0, name, name_len, NULL, err);
   return rc;
 }
 
@@ -923,10 +924,16 @@ typedef struct candidate {
 } candidate;
 
 /* Checks the name and value of a new member by the rules of every member
-** and computes their keys into *c.  A NULL value is the key of the name. */
+** and computes their keys into *c.  A NULL value is the key of the name.
+** name_checked is one of: */
+enum {
+  NAME_UNCHECKED,
+  NAME_CHECKED,      /* passed dynenum_check_dynamic_name, whose rule includes a member name's */
+  NAME_CHECKED_ASCII /* that, and all ASCII */
+};
 static int prepare_candidate(const dynenum_enum *e, const char *name, size_t name_len, const char *value,
-                             size_t value_len, candidate *c, dynenum_error *err) {
-  int rc = check_member_text(e, name, name_len, 1, name, name_len, err);
+                             size_t value_len, int name_checked, candidate *c, dynenum_error *err) {
+  int rc = name_checked != NAME_UNCHECKED ? DYNENUM_OK : check_member_text(e, name, name_len, 1, name, name_len, err);
   if (rc) return rc;
   c->name = name;
   c->name_len = name_len;
@@ -941,8 +948,11 @@ static int prepare_candidate(const dynenum_enum *e, const char *name, size_t nam
     c->value_key_len = dynenum_key(value, value_len, c->value_key, sizeof c->value_key);
   } else {
     /* The value of a name is its key, which must obey the rules of values:
-    ** folding can lengthen a 255-byte name past 255 bytes. */
-    rc = check_member_text(e, c->name_key, c->name_key_len, 0, name, name_len, err);
+    ** folding can lengthen a 255-byte name past 255 bytes.  Not an ASCII
+    ** name's: its key is its bytes with A-Z lowered and '-' made '_'
+    ** (core/key.c), no longer and with no control character the name lacks. */
+    rc = name_checked == NAME_CHECKED_ASCII ? DYNENUM_OK
+                                            : check_member_text(e, c->name_key, c->name_key_len, 0, name, name_len, err);
     if (rc) return rc;
     memcpy(c->value_key, c->name_key, c->name_key_len);
     c->value_key_len = c->name_key_len;
@@ -1070,13 +1080,14 @@ static int refuse_published(const dynenum_enum *e, dynenum_error *err) {
   return set_error(err, DYNENUM_MISUSE, "cannot change enum '%s': it is published, and read-only", e->shown);
 }
 
-int dynenum_enum_add(dynenum_enum *e, const char *name, size_t name_len, const char *value,
-                     size_t value_len, const dynenum_member **out, dynenum_error *err) {
+/* dynenum_enum_add of a name (name_checked as prepare_candidate takes it)
+** and value; e and name are not NULL. */
+static int add_member(dynenum_enum *e, const char *name, size_t name_len, const char *value, size_t value_len,
+                      int name_checked, const dynenum_member **out, dynenum_error *err) {
   candidate c;
   member_record *m = NULL;
-  if (!e || (!name && name_len)) return set_error(err, DYNENUM_MISUSE, "dynenum_enum_add(): NULL argument");
   if (atomic_load_explicit(&e->published, memory_order_acquire)) return refuse_published(e, err);
-  int rc = prepare_candidate(e, name ? name : "", name_len, value, value_len, &c, err);
+  int rc = prepare_candidate(e, name, name_len, value, value_len, name_checked, &c, err);
   if (rc) return rc;
   if (pthread_mutex_lock(&e->writer)) return set_error(err, DYNENUM_LOCK, "cannot lock enum '%s'", e->shown);
   collision found = find_collision(e, &c);
@@ -1087,6 +1098,28 @@ int dynenum_enum_add(dynenum_enum *e, const char *name, size_t name_len, const c
   }
   unlock_writer(&e->writer);
   if (rc == DYNENUM_OK && out) *out = &m->pub;
+  return rc;
+}
+
+int dynenum_enum_add(dynenum_enum *e, const char *name, size_t name_len, const char *value,
+                     size_t value_len, const dynenum_member **out, dynenum_error *err) {
+  if (!e || (!name && name_len)) return set_error(err, DYNENUM_MISUSE, "dynenum_enum_add(): NULL argument");
+  return add_member(e, name ? name : "", name_len, value, value_len, NAME_UNCHECKED, out, err);
+}
+
+/* The three calls in one, each rule applied once: the dynamic-name rule
+** (decoding the name) is the costliest check of a bulk INSERT, and it
+** includes the member-name rule that dynenum_enum_add would apply again. */
+int dynenum_enum_add_new_member(dynenum_enum *e, const char *name, size_t name_len, const dynenum_member **out,
+                                dynenum_error *err) {
+  if (!e || (!name && name_len)) return set_error(err, DYNENUM_MISUSE, "dynenum_enum_add_new_member(): NULL argument");
+  if (!name) name = "";
+  size_t ascii = 0;
+  int rc = dynenum_enum_check_name(e, name, name_len, err);
+  if (rc == DYNENUM_OK) rc = check_new_text(e, name, name_len, 1, name, name_len, &ascii, err);
+  if (rc == DYNENUM_OK) {
+    rc = add_member(e, name, name_len, NULL, 0, ascii == name_len ? NAME_CHECKED_ASCII : NAME_CHECKED, out, err);
+  }
   return rc;
 }
 

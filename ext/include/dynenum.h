@@ -311,6 +311,14 @@ int dynenum_enum_check_name(const dynenum_enum *e, const char *s, size_t n, dyne
 int dynenum_enum_check_new_member(const dynenum_enum *e, const char *name, size_t name_len, const char *value,
                                   size_t value_len, dynenum_error *err);
 
+/* Adds the member a program creates from a name in use as a dynamic
+** member, with the key of its name as value: dynenum_enum_check_name,
+** then dynenum_enum_check_new_member (value NULL), then dynenum_enum_add
+** (value NULL), with the same results and messages in the same order, but
+** each rule applied once.  What SQL's INSERT into an enum does per row. */
+int dynenum_enum_add_new_member(dynenum_enum *e, const char *name, size_t name_len, const dynenum_member **out,
+                                dynenum_error *err);
+
 /* ---- Aliases ---------------------------------------------------------------- */
 
 /* Adds name as an alias of the real member that target names (by key, as

@@ -148,7 +148,7 @@ int dynenum_wal_index_header(sqlite3 *db, const char *schema, unsigned char out[
 /* The statements the binding runs on an enum's members table. */
 typedef enum members_statement {
   MEMBERS_CREATE, /* the table, with its three columns */
-  MEMBERS_INSERT, /* one row: ?1 ordinal, ?2 name, ?3 value */
+  MEMBERS_INSERT, /* one row: ?1 name, ?2 value; its ordinal the next rowid */
   MEMBERS_SELECT, /* every row, by ordinal */
   MEMBERS_DROP,   /* the table, if it exists */
   MEMBERS_RENAME, /* to the members table of new_table */
@@ -200,7 +200,9 @@ int dynenum_members_run(sqlite3 *db, members_statement which, const char *schema
 
 /* Writes m with a prepared MEMBERS_INSERT, leaving it reset and unbound.
 ** SQLITE_OK, or the error with *error set to SQLite's message (not for
-** SQLITE_NOMEM). */
+** SQLITE_NOMEM).  The row's ordinal is the rowid SQLite gives it, one past
+** the last: m's ordinal when the table holds exactly the members before m,
+** which a caller that cannot be sure checks (sqlite3_last_insert_rowid). */
 int dynenum_members_write(sqlite3 *db, sqlite3_stmt *insert, const dynenum_member *m, char **error);
 
 /* The same for one alias, with a prepared ALIASES_INSERT. */
@@ -238,17 +240,27 @@ int dynenum_connection_enum(dynenum_connection *c, const char *name, size_t n, i
 int dynenum_connection_table_enum(dynenum_connection *c, const char *schema, const char *table, int verify,
                                   dynenum_enum **out, char **error);
 
-/* Marks the cached enum fresh again after this connection added a member to
-** it through the module (and bumped the generation). */
-void dynenum_connection_touch(dynenum_connection *c, dynenum_enum *e);
+/* The carrier of e, a copy of this connection's own, in its cache: a new
+** reference, or NULL when e is not (or no longer) the copy cached.  The
+** carrier holds the connection's facts about the copy (enum_origin). */
+dynenum_enum *dynenum_connection_carrier(dynenum_connection *c, dynenum_enum *e);
 
-/* Whether e, a copy this connection cached, is still the one it would be
-** given, as far as the connection's own doings can change that: touched
-** since the last insert, rollback or DDL made through the module, not
-** superseded by a fresh load, no DDL of the module in an open transaction.
+/* Marks the carrier's copy fresh again after this connection added a member
+** to it through the module (and bumped the generation). */
+void dynenum_connection_touch(dynenum_connection *c, dynenum_enum *carrier);
+
+/* Whether e, a copy this connection cached under carrier (as
+** dynenum_connection_carrier found it), is still the one it would be given,
+** as far as the connection's own doings can change that: touched since the
+** last insert, rollback or DDL made through the module, not superseded by a
+** fresh load, no DDL of the module in an open transaction.  A carrier the
+** cache has let go of fails the touch test, since the cache lets go only
+** with the generation bumped (dynenum_connection_changed) or the carrier
+** superseded, as long as the caller touches it only while that holds.
 ** What another connection commits is the caller's to rule out (a writer
-** inside its transaction holds the write lock).  0 for NULL. */
-int dynenum_connection_holds(dynenum_connection *c, dynenum_enum *e);
+** inside its transaction holds the write lock).  No lookup: an INSERT ...
+** SELECT asks once per row. */
+int dynenum_connection_holds(dynenum_connection *c, dynenum_enum *carrier, dynenum_enum *e);
 
 /* The module is about to change the enum schema.table in this transaction
 ** (xBegin): a copy shared with other connections is let go of, so that the

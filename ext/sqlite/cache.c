@@ -837,7 +837,7 @@ static int may_read_rows(sqlite3 *db, enum_origin *o, dynenum_enum *e, char **er
 /* Gives o a copy read whole in the caller's read transaction: with a
 ** shared key (k bytes), the copy published under it if there is one, else
 ** one built here and published; without, one of this connection's own.
-** Either is named table_key, so that dynenum_connection_touch finds its
+** Either is named table_key, so that dynenum_connection_carrier finds its
 ** carrier. */
 static int build_copy(dynenum_connection *c, enum_origin *o, const char *shared_key, size_t k, const char *table_key,
                       size_t table_key_len, char **error) {
@@ -1112,12 +1112,18 @@ int dynenum_connection_table_enum(dynenum_connection *c, const char *schema, con
 }
 
 /* A copy of the connection's own is named by its carrier's key. */
-void dynenum_connection_touch(dynenum_connection *c, dynenum_enum *e) {
+dynenum_enum *dynenum_connection_carrier(dynenum_connection *c, dynenum_enum *e) {
   dynenum_enum *carrier;
-  if (dynenum_enum_get(c->enums, dynenum_enum_name(e), dynenum_enum_name_length(e), &carrier) != DYNENUM_OK) return;
-  enum_origin *o = dynenum_enum_userdata(carrier);
-  if (o->members == e) o->generation = c->generation;
+  if (!e || dynenum_enum_get(c->enums, dynenum_enum_name(e), dynenum_enum_name_length(e), &carrier) != DYNENUM_OK) {
+    return NULL;
+  }
+  if (((const enum_origin *)dynenum_enum_userdata(carrier))->members == e) return carrier;
   dynenum_enum_release(carrier);
+  return NULL;
+}
+
+void dynenum_connection_touch(dynenum_connection *c, dynenum_enum *carrier) {
+  ((enum_origin *)dynenum_enum_userdata(carrier))->generation = c->generation;
 }
 
 void dynenum_connection_will_write(dynenum_connection *c, const char *schema, const char *table) {
@@ -1139,16 +1145,8 @@ void dynenum_connection_will_write(dynenum_connection *c, const char *schema, co
   sqlite3_free(key);
 }
 
-int dynenum_connection_holds(dynenum_connection *c, dynenum_enum *e) {
-  dynenum_enum *carrier;
-  /* e is the copy; the connection's facts are its carrier's, found by the
-  ** name they share (as dynenum_connection_touch finds it). */
-  if (!e || dynenum_enum_get(c->enums, dynenum_enum_name(e), dynenum_enum_name_length(e), &carrier) != DYNENUM_OK) {
-    return 0;
-  }
+int dynenum_connection_holds(dynenum_connection *c, dynenum_enum *carrier, dynenum_enum *e) {
   const enum_origin *o = dynenum_enum_userdata(carrier);
-  int holds = o->members == e && !o->shared && !o->superseded && o->generation == c->generation &&
-              (!c->ddl_in_transaction || sqlite3_get_autocommit(c->db));
-  dynenum_enum_release(carrier);
-  return holds;
+  return o->members == e && !o->shared && !o->superseded && o->generation == c->generation &&
+         (!c->ddl_in_transaction || sqlite3_get_autocommit(c->db));
 }

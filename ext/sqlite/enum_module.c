@@ -70,11 +70,14 @@ typedef struct enum_table {
   int writing;
   long long verified_changes; /* sqlite3_total_changes() then */
   long long added;
-  /* While writing, a reference to the copy the last insert added to: the
-  ** next trusted insert takes it without looking the enum up again, as long
-  ** as the connection still holds it (dynenum_connection_holds).  Dropped
-  ** with writing (stop_writing). */
-  dynenum_enum *held;
+  /* While writing, a reference to the copy the last insert added to, and
+  ** one to its carrier in the connection's cache (NULL if it had none): the
+  ** next trusted insert takes the copy without looking the enum up again,
+  ** as long as the connection still holds it (dynenum_connection_holds).
+  ** held_generation is the connection's generation when that was last
+  ** confirmed.  Dropped with writing (stop_writing). */
+  dynenum_enum *held, *carrier;
+  unsigned held_generation;
   sqlite3_stmt *insert; /* into the members table, kept between inserts */
   /* Set while insert runs.  A trigger on the members table (a file may have
   ** one) that adds to this enum again would re-enter enum_insert here, and
@@ -270,6 +273,7 @@ static int enum_disconnect(sqlite3_vtab *vtab) {
   enum_table *t = (enum_table *)vtab;
   dynenum_connection_changed(t->connection, 0);
   dynenum_enum_release(t->held);
+  dynenum_enum_release(t->carrier);
   sqlite3_finalize(t->insert);
   sqlite3_free(t->schema);
   sqlite3_free(t->name);
@@ -493,11 +497,24 @@ static int write_member(enum_table *t, const dynenum_member *m, const insert_req
   /* An authorizer answering SQLITE_IGNORE makes the INSERT write nothing
   ** and succeed: the member would exist only in memory.  (The count may
   ** grow by more than the row: triggers' changes count.) */
-  if (sqlite3_total_changes(db) > before) return SQLITE_OK;
+  if (sqlite3_total_changes(db) <= before) {
+    return dynenum_vtab_error(&t->base, SQLITE_ERROR,
+                              sqlite3_mprintf("dynenum: cannot add a member to enum '%s': its members table was not "
+                                              "written (an authorizer that ignores the write?)",
+                                              r->shown_enum));
+  }
+  /* The row took the next rowid, the member's ordinal unless a row was
+  ** written past the members the copy has since it was last verified (by a
+  ** trigger on the members table, within the changes a trusted insert
+  ** allows).  Not SQLITE_CONSTRAINT: OR IGNORE must not keep the row. */
+  sqlite3_int64 ordinal = sqlite3_last_insert_rowid(db);
+  if (ordinal == m->ordinal) return SQLITE_OK;
+  char shown[DYNENUM_QUOTE_SIZE];
+  dynenum_quote(shown, sizeof shown, m->name, m->name_len);
   return dynenum_vtab_error(&t->base, SQLITE_ERROR,
-                            sqlite3_mprintf("dynenum: cannot add a member to enum '%s': its members table was not "
-                                            "written (an authorizer that ignores the write?)",
-                                            r->shown_enum));
+                            sqlite3_mprintf("dynenum: cannot add member '%s' to enum '%s': its members table gave it "
+                                            "the ordinal %lld, not %lld (a row written there directly?)",
+                                            shown, r->shown_enum, ordinal, (long long)m->ordinal));
 }
 
 /* Reads the request from argv: SQLITE_OK, or the error for a name that is
@@ -603,10 +620,19 @@ static int not_a_flag(enum_table *t, sqlite3_value *retired, const char *name, s
 
 /* After a write through the module that the connection's copy e already
 ** holds: e is current, and until the transaction ends the copy need not be
-** verified again (see enum_table). */
-static void note_write(enum_table *t, dynenum_enum *e, int trusted, long long changes) {
-  t->connection->generation++;
-  dynenum_connection_touch(t->connection, e);
+** verified again (see enum_table).  held says the insert took e as the
+** copy held: then, if nothing bumped the generation meanwhile (a trigger on
+** the members table may have), the cache still has the carrier held, and it
+** is touched without a lookup. */
+static void note_write(enum_table *t, dynenum_enum *e, int trusted, long long changes, int held) {
+  dynenum_connection *c = t->connection;
+  held = held && c->generation == t->held_generation;
+  c->generation++;
+  if (!held) {
+    dynenum_enum_release(t->carrier);
+    t->carrier = dynenum_connection_carrier(c, e);
+  }
+  if (t->carrier) dynenum_connection_touch(c, t->carrier);
   if (!trusted) {
     t->writing = 1;
     t->verified_changes = changes;
@@ -624,7 +650,8 @@ static void note_write(enum_table *t, dynenum_enum *e, int trusted, long long ch
 static void stop_writing(enum_table *t) {
   t->writing = 0;
   dynenum_enum_release(t->held);
-  t->held = NULL;
+  dynenum_enum_release(t->carrier);
+  t->held = t->carrier = NULL;
 }
 
 /* The refusal of an alias past a cap, or SQLITE_OK. */
@@ -651,7 +678,7 @@ static int check_alias_caps(enum_table *t, dynenum_enum *e, const insert_request
 ** that already resolves to its member, so that adding it changes no result
 ** (docs/SPEC.md section 11.4); the rest are declared in CREATE. */
 static int insert_alias(enum_table *t, dynenum_enum *e, const insert_request *r, sqlite3_value *alias_of,
-                        int trusted, long long changes, sqlite_int64 *rowid) {
+                        int trusted, long long changes, int held, sqlite_int64 *rowid) {
   dynenum_error err;
   const dynenum_member *target = NULL, *now = NULL;
   const dynenum_alias *a = NULL;
@@ -696,7 +723,7 @@ static int insert_alias(enum_table *t, dynenum_enum *e, const insert_request *r,
   }
   *rowid = target->ordinal;
   rc = write_shadow(t, SHADOW_ALIASES, ALIASES_INSERT, r->shown_enum, target->ordinal, a->name, a->name_len);
-  if (rc == SQLITE_OK) note_write(t, e, trusted, changes);
+  if (rc == SQLITE_OK) note_write(t, e, trusted, changes, held);
   else dynenum_connection_changed(t->connection, 0); /* the copy holds an alias the file does not */
   return rc;
 }
@@ -721,8 +748,10 @@ static int enum_insert(enum_table *t, sqlite3_value **argv, sqlite_int64 *rowid)
   long long changes = sqlite3_total_changes(t->connection->db);
   int trusted = t->writing && changes >= t->verified_changes + t->added &&
                 changes <= t->verified_changes + 2 * t->added;
-  dynenum_enum *e = trusted && dynenum_connection_holds(t->connection, t->held) ? t->held : NULL;
+  int held = trusted && t->carrier && dynenum_connection_holds(t->connection, t->carrier, t->held);
+  dynenum_enum *e = held ? t->held : NULL;
   if (e) {
+    t->held_generation = t->connection->generation;
     dynenum_enum_retain(e);
   } else {
     char *error;
@@ -731,21 +760,27 @@ static int enum_insert(enum_table *t, sqlite3_value **argv, sqlite_int64 *rowid)
   }
 
   if (sqlite3_value_type(argv[2 + ENUM_COLUMN_ALIAS_OF]) != SQLITE_NULL) {
-    rc = insert_alias(t, e, &r, argv[2 + ENUM_COLUMN_ALIAS_OF], trusted, changes, rowid);
+    rc = insert_alias(t, e, &r, argv[2 + ENUM_COLUMN_ALIAS_OF], trusted, changes, held, rowid);
     dynenum_enum_release(e);
     return rc;
   }
   const dynenum_member *m = NULL;
-  rc = check_name_and_value(t, e, &r);
-  if (rc == SQLITE_OK) rc = check_ordinals(t, e, &r);
-  if (rc == SQLITE_OK && sqlite3_value_type(r.retired) != SQLITE_NULL && retired_flag(r.retired) != 0) {
-    rc = retired_flag(r.retired) == 1
-             ? not_given(t, "a new member cannot be retired at once (add it, then set retired = 1)", r.shown_enum)
-             : not_a_flag(t, r.retired, r.name, r.name_len, r.shown_enum);
+  /* The columns an INSERT usually leaves NULL are checked (after the name,
+  ** whose errors come first) only when given; otherwise the core checks the
+  ** name and adds it in one call. */
+  if (sqlite3_value_type(r.value) != SQLITE_NULL || sqlite3_value_type(r.ordinal) != SQLITE_NULL ||
+      sqlite3_value_type(r.rowid) != SQLITE_NULL || sqlite3_value_type(r.retired) != SQLITE_NULL) {
+    rc = check_name_and_value(t, e, &r);
+    if (rc == SQLITE_OK) rc = check_ordinals(t, e, &r);
+    if (rc == SQLITE_OK && sqlite3_value_type(r.retired) != SQLITE_NULL && retired_flag(r.retired) != 0) {
+      rc = retired_flag(r.retired) == 1
+               ? not_given(t, "a new member cannot be retired at once (add it, then set retired = 1)", r.shown_enum)
+               : not_a_flag(t, r.retired, r.name, r.name_len, r.shown_enum);
+    }
   }
   if (rc == SQLITE_OK) {
     dynenum_error err;
-    int added = dynenum_enum_add(e, r.name, r.name_len, NULL, 0, &m, &err);
+    int added = dynenum_enum_add_new_member(e, r.name, r.name_len, &m, &err);
     if (added == DYNENUM_NOMEM) rc = SQLITE_NOMEM;
     else if (added != DYNENUM_OK) rc = dynenum_vtab_error(&t->base, SQLITE_CONSTRAINT, sqlite3_mprintf("dynenum: %s", err.message));
   }
@@ -755,7 +790,7 @@ static int enum_insert(enum_table *t, sqlite3_value **argv, sqlite_int64 *rowid)
     if (rc != SQLITE_OK) {
       dynenum_connection_changed(t->connection, 0); /* the copy holds a member the file does not */
     } else {
-      note_write(t, e, trusted, changes);
+      note_write(t, e, trusted, changes, held);
     }
   }
   dynenum_enum_release(e);

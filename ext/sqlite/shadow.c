@@ -101,7 +101,9 @@ char *dynenum_members_sql(members_statement which, const char *schema, const cha
                             schema, members);
       break;
     case MEMBERS_INSERT:
-      sql = sqlite3_mprintf("INSERT INTO \"%w\".\"%w\"(ordinal, name, value) VALUES (?1, ?2, ?3)", schema, members);
+      /* No ordinal: SQLite's next rowid is found at the end of the table,
+      ** where a given one would be searched for from the root. */
+      sql = sqlite3_mprintf("INSERT INTO \"%w\".\"%w\"(name, value) VALUES (?1, ?2)", schema, members);
       break;
     case MEMBERS_SELECT:
       sql = sqlite3_mprintf("SELECT ordinal, name, value FROM \"%w\".\"%w\" ORDER BY ordinal", schema, members);
@@ -136,9 +138,8 @@ int dynenum_members_run(sqlite3 *db, members_statement which, const char *schema
 }
 
 int dynenum_members_write(sqlite3 *db, sqlite3_stmt *insert, const dynenum_member *m, char **error) {
-  sqlite3_bind_int64(insert, 1, m->ordinal);
-  sqlite3_bind_text64(insert, 2, m->name, m->name_len, SQLITE_STATIC, SQLITE_UTF8);
-  sqlite3_bind_text64(insert, 3, m->value, m->value_len, SQLITE_STATIC, SQLITE_UTF8);
+  sqlite3_bind_text64(insert, 1, m->name, m->name_len, SQLITE_STATIC, SQLITE_UTF8);
+  sqlite3_bind_text64(insert, 2, m->value, m->value_len, SQLITE_STATIC, SQLITE_UTF8);
   int rc = sqlite3_step(insert);
   /* An INSERT returns no row: anything but DONE is the error, and its
   ** message must be taken before the reset. */

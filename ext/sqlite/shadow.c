@@ -266,11 +266,17 @@ int dynenum_members_table_problem(sqlite3 *db, const char *schema, const char *t
 int dynenum_check_members_table(sqlite3 *db, const char *schema, const char *table, char **error) {
   const char *problem;
   int rc = dynenum_members_table_problem(db, schema, table, &problem);
-  if (rc != SQLITE_OK || !problem) return rc;
+  if (rc == SQLITE_NOMEM || (rc == SQLITE_OK && !problem)) return rc;
   char shown_enum[DYNENUM_QUOTE_SIZE], shown_table[DYNENUM_QUOTE_SIZE];
+  dynenum_quote(shown_enum, sizeof shown_enum, table, strlen(table));
+  /* Refused (an authorizer, a limit): say so now, while SQLite's message
+  ** is still the refusal's; the statements callers run next reset it. */
+  if (rc != SQLITE_OK) {
+    *error = dynenum_cannot_read(db, shown_enum, NULL);
+    return *error ? rc : SQLITE_NOMEM;
+  }
   char *members = dynenum_members_name(table);
   if (!members) return SQLITE_NOMEM;
-  dynenum_quote(shown_enum, sizeof shown_enum, table, strlen(table));
   dynenum_quote(shown_table, sizeof shown_table, members, strlen(members));
   sqlite3_free(members);
   *error = sqlite3_mprintf("enum '%s' is corrupt: its members table '%s' %s", shown_enum, shown_table, problem);

@@ -406,8 +406,9 @@ static int header_unchanged(sqlite3 *db, const enum_origin *o) {
 ** WAL-index rebuilt by recovery from an empty WAL has a zeroed header, so
 ** two such rebuilds look alike; SQLite's pager trusts its page cache on the
 ** same comparison, so this check is never staler than the connection's own
-** reads, tests/wal_header_holes.test.)  So while the header equals the one recorded (by read_versions)
-** as the state the versions were read at, a read transaction opened now
+** reads, tests/wal_header_holes.test.)  So while the header equals the one
+** recorded (by read_versions) as the state the versions were read at, a
+** read transaction opened now
 ** would see that state, the pager's data version stays, and the PRAGMA
 ** would find the copy fresh if the data version is still the copy's
 ** (still_fresh compares it next).  A connection that has left WAL mode

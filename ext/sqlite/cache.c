@@ -59,15 +59,6 @@ SQLITE_EXTENSION_INIT3
 
 #include <string.h>
 
-/* A schema searched before the enum's own: a table or view of the same name
-** created there later would hide the enum, and changing it changes its data
-** version. */
-typedef struct watched_schema {
-  char *name;
-  int open;         /* whether it had a pager (temp may have none yet) */
-  unsigned version; /* its data version then */
-} watched_schema;
-
 /* Bytes 18..99 of a database file's header: the read and write versions (1
 ** in rollback journal mode, 2 in WAL mode), the file change counter, the
 ** size in pages, the freelist, the schema cookie and the rest up to the
@@ -77,6 +68,21 @@ typedef struct watched_schema {
 ** more likely to be seen. */
 #define HEADER_PEEK_OFFSET 18
 #define HEADER_PEEK_SIZE 82
+
+/* A schema searched before the enum's own: a table or view of the same name
+** created there later would hide the enum, and changing it changes its data
+** version. */
+typedef struct watched_schema {
+  char *name;
+  int open;         /* whether it had a pager (temp may have none yet) */
+  unsigned version; /* its data version then */
+  /* In rollback journal mode, its file's header as of that version, read
+  ** inside the read transaction that confirmed it (confirm_watched), and
+  ** the file's name then. */
+  int header_known;
+  char *file;
+  unsigned char header[HEADER_PEEK_SIZE];
+} watched_schema;
 
 /* Where a cached enum came from, and the versions it was current at.  One
 ** per (schema, table): every spelling that names the table shares it, so
@@ -126,7 +132,10 @@ typedef struct spelling_origin {
 } spelling_origin;
 
 static void free_watched(watched_schema *w, int n) {
-  for (int i = 0; i < n; i++) sqlite3_free(w[i].name);
+  for (int i = 0; i < n; i++) {
+    sqlite3_free(w[i].name);
+    sqlite3_free(w[i].file);
+  }
   sqlite3_free(w);
 }
 
@@ -489,6 +498,8 @@ static int watch_schemas(sqlite3 *db, spelling_origin *o, location *l) {
     w[i].name = l->searched[i];
     l->searched[i] = NULL;
     w[i].open = pager_version(db, w[i].name, &w[i].version);
+    w[i].header_known = 0;
+    w[i].file = NULL;
   }
   free_watched(o->watched, o->watched_count);
   o->watched = w;
@@ -532,6 +543,16 @@ static int still_fresh(dynenum_connection *c, const enum_origin *o, int own_tran
   return FRESH;
 }
 
+/* Whether watched schema w's file is as it was when its version was
+** confirmed, told without opening a read transaction (as header_unchanged
+** tells for the enum's own schema). */
+static int watched_header_unchanged(sqlite3 *db, const watched_schema *w) {
+  unsigned char now[HEADER_PEEK_SIZE];
+  const char *file = sqlite3_db_filename(db, w->name);
+  return w->header_known && sqlite3_get_autocommit(db) && file && strcmp(file, w->file) == 0 &&
+         peek_header(db, w->name, now) && memcmp(now, w->header, sizeof now) == 0;
+}
+
 /* The fast check of a spelling: FRESH when no schema searched before the
 ** enum's own has changed, so the spelling still names the same table. */
 static int spelling_fresh(dynenum_connection *c, const spelling_origin *sp) {
@@ -542,10 +563,42 @@ static int spelling_fresh(dynenum_connection *c, const spelling_origin *sp) {
     int open = pager_version(c->db, w->name, &version);
     if (open != w->open) return STALE;
     if (!open) continue;
-    if (!version_is_current(c->db, w->name)) verdict = UNKNOWN;
-    else if (version != w->version) return STALE;
+    /* A moved version is a commit seen since, current or not. */
+    if (version != w->version) return STALE;
+    if (!version_is_current(c->db, w->name) && !watched_header_unchanged(c->db, w)) verdict = UNKNOWN;
   }
   return verdict;
+}
+
+/* When the fast check of a spelling could not tell for want of a read
+** transaction on a watched schema (an enum of an attached schema named
+** without it: main is searched first, and a statement that reads no table
+** of main has none there), reading each such schema's version in a read
+** transaction of its own tells, as confirm_fresh does for the enum's own
+** schema; and notes the header the version was read at, so that the next
+** statement can tell without a PRAGMA while the file stays as it was. */
+static int confirm_watched(dynenum_connection *c, spelling_origin *sp) {
+  for (int i = 0; i < sp->watched_count; i++) {
+    watched_schema *w = &sp->watched[i];
+    unsigned version;
+    if (!w->open || version_is_current(c->db, w->name)) continue;
+    sqlite3_stmt *stmt;
+    char *sql = sqlite3_mprintf("PRAGMA \"%w\".schema_version", w->name);
+    if (!sql) return STALE;
+    int rc = sqlite3_prepare_v2(c->db, sql, -1, &stmt, NULL);
+    sqlite3_free(sql);
+    if (rc != SQLITE_OK) return STALE;
+    int fresh = sqlite3_step(stmt) == SQLITE_ROW && pager_version(c->db, w->name, &version) && version == w->version;
+    if (fresh) {
+      const char *file = sqlite3_db_filename(c->db, w->name);
+      sqlite3_free(w->file);
+      w->file = file ? sqlite3_mprintf("%s", file) : NULL;
+      w->header_known = w->file && peek_header(c->db, w->name, w->header);
+    }
+    sqlite3_finalize(stmt);
+    if (!fresh) return STALE;
+  }
+  return FRESH;
 }
 
 /* When the fast check could not tell for want of a read transaction on the
@@ -973,20 +1026,33 @@ static char *enum_key(const char *schema, const char *table, size_t *n) {
   return key;
 }
 
+/* Whether the copy of o is current by the fast check alone, and the table
+** l located is o's.  Not
+** in a write transaction on its schema, whose rows written straight into
+** the members table no version tells of: a spelling met there for the
+** first time reads them, as it always has. */
+static int origin_fresh(dynenum_connection *c, enum_origin *o, const location *l) {
+  if (strcmp(l->schema, o->schema) != 0 || strcmp(l->table, o->table) != 0 ||
+      sqlite3_txn_state(c->db, o->schema) == SQLITE_TXN_WRITE) {
+    return 0;
+  }
+  /* Without confirming an unknown verdict: refresh_enum's own PRAGMA
+  ** reads the versions then, and one more would be a PRAGMA for nothing. */
+  return still_fresh(c, o, 0) == FRESH;
+}
+
 /* The cached enum that the spelling (lower-cased in key) names, when the
 ** fast checks say both are current; NULL otherwise. */
 static dynenum_enum *cached_enum(dynenum_connection *c, const char *key, size_t n) {
   dynenum_enum *carrier;
   if (dynenum_enum_get(c->spellings, key, n, &carrier) != DYNENUM_OK) return NULL;
-  const spelling_origin *sp = dynenum_enum_userdata(carrier);
+  spelling_origin *sp = dynenum_enum_userdata(carrier);
   dynenum_enum *e = NULL;
   enum_origin *o = dynenum_enum_userdata(sp->target);
   int spelling = spelling_fresh(c, sp);
   int fresh = spelling == STALE ? STALE : still_fresh(c, o, 0);
-  if (fresh == UNKNOWN || (fresh == FRESH && spelling == UNKNOWN)) {
-    /* One PRAGMA opens the read transaction that both checks want. */
-    fresh = confirm_fresh(c, o) && spelling_fresh(c, sp) == FRESH ? FRESH : STALE;
-  }
+  if (fresh == UNKNOWN) fresh = confirm_fresh(c, o) ? FRESH : STALE;
+  if (fresh == FRESH && spelling == UNKNOWN) fresh = confirm_watched(c, sp);
   if (fresh == FRESH) {
     e = ((const enum_origin *)dynenum_enum_userdata(sp->target))->members;
     dynenum_enum_retain(e);
@@ -1042,7 +1108,11 @@ static int find_enum(dynenum_connection *c, const char *schema, const char *name
   }
   /* Another spelling may have cached the same table: share its copy. */
   if (rc == SQLITE_OK && dynenum_enum_get(c->enums, table_key, table_key_len, &e) == DYNENUM_OK) {
-    rc = refresh_enum(c, e, &l, table_key, table_key_len, error);
+    /* Only the spelling was in doubt (a commit to a schema searched before
+    ** the enum's own, which did not take the name): the copy is still the
+    ** file's, as the fast check tells. */
+    rc = !verify && origin_fresh(c, dynenum_enum_userdata(e), &l) ? SQLITE_OK
+                                                                    : refresh_enum(c, e, &l, table_key, table_key_len, error);
     if (rc == SQLITE_OK) {
       carrier = e;
       e = NULL;

@@ -76,6 +76,7 @@ typedef struct watched_schema {
   char *name;
   int open;         /* whether it had a pager (temp may have none yet) */
   unsigned version; /* its data version then */
+  sqlite3_vfs *vfs; /* its pager's VFS then (see spelling_fresh) */
   /* In rollback journal mode, its file's header as of that version, read
   ** inside the read transaction that confirmed it (confirm_watched), and
   ** the file's name then. */
@@ -486,6 +487,12 @@ static int read_versions(sqlite3 *db, enum_origin *o, unsigned *data_version, in
   return rc;
 }
 
+/* The VFS of schema's pager; NULL when it has none. */
+static sqlite3_vfs *schema_vfs(sqlite3 *db, const char *schema) {
+  sqlite3_vfs *vfs = NULL;
+  return sqlite3_file_control(db, schema, SQLITE_FCNTL_VFS_POINTER, &vfs) == SQLITE_OK ? vfs : NULL;
+}
+
 /* Takes over l's list of searched schemas as the spelling's watched ones,
 ** noting their data versions now. */
 static int watch_schemas(sqlite3 *db, spelling_origin *o, location *l) {
@@ -498,6 +505,7 @@ static int watch_schemas(sqlite3 *db, spelling_origin *o, location *l) {
     w[i].name = l->searched[i];
     l->searched[i] = NULL;
     w[i].open = pager_version(db, w[i].name, &w[i].version);
+    w[i].vfs = schema_vfs(db, w[i].name);
     w[i].header_known = 0;
     w[i].file = NULL;
   }
@@ -563,6 +571,13 @@ static int spelling_fresh(dynenum_connection *c, const spelling_origin *sp) {
     int open = pager_version(c->db, w->name, &version);
     if (open != w->open) return STALE;
     if (!open) continue;
+    /* sqlite3_deserialize gives a schema a new pager on "memdb" whose data
+    ** version may well equal the old one's, and disconnects no enum of
+    ** another schema: a schema moved to another VFS has been replaced, and
+    ** one on memdb may have been since, by an image nothing here tells from
+    ** the last (tests/watched_holes.test 1). */
+    sqlite3_vfs *vfs = schema_vfs(c->db, w->name);
+    if (vfs != w->vfs || !vfs || (vfs->zName && strcmp(vfs->zName, "memdb") == 0)) return STALE;
     /* A moved version is a commit seen since, current or not. */
     if (version != w->version) return STALE;
     if (!version_is_current(c->db, w->name) && !watched_header_unchanged(c->db, w)) verdict = UNKNOWN;

@@ -76,7 +76,8 @@ typedef struct watched_schema {
   char *name;
   int open;         /* whether it had a pager (temp may have none yet) */
   unsigned version; /* its data version then */
-  sqlite3_vfs *vfs; /* its pager's VFS then (see spelling_fresh) */
+  sqlite3_vfs *vfs;  /* its pager's VFS then (see spelling_fresh) */
+  const void *image; /* on memdb, the image it read (see schema_image) */
   /* In rollback journal mode, its file's header as of that version, read
   ** inside the read transaction that confirmed it (confirm_watched), and
   ** the file's name then. */
@@ -96,6 +97,7 @@ typedef struct enum_origin {
   unsigned data_version; /* SQLITE_FCNTL_DATA_VERSION of the schema */
   int schema_version;    /* PRAGMA schema_version of the schema */
   int superseded;        /* loaded afresh since: spellings must look again */
+  const void *image;     /* on memdb, the image the copy was read from (schema_image) */
   /* Last read inside a write transaction of this connection, so perhaps
   ** from rows it wrote into the members table itself, which a ROLLBACK
   ** would take back without telling the module: once the transaction
@@ -363,6 +365,26 @@ static char *no_such_enum(const char *name, size_t n, const location *l) {
 /* ---- Versions and loading ---------------------------------------------- */
 
 /* The schema's data version as its pager last saw it: 1 when it has one. */
+/* The VFS of schema's pager; NULL when it has none. */
+static sqlite3_vfs *schema_vfs(sqlite3 *db, const char *schema) {
+  sqlite3_vfs *vfs = NULL;
+  return sqlite3_file_control(db, schema, SQLITE_FCNTL_VFS_POINTER, &vfs) == SQLITE_OK ? vfs : NULL;
+}
+
+/* Which image a schema on memdb reads: the memory SQLite holds it in,
+** NULL off memdb.  sqlite3_deserialize gives the schema a new pager whose
+** data version, schema cookie and file name may all be the old one's,
+** and while a prepared statement (a statement cache's) holds the enum's
+** table SQLite does not disconnect it; the image's memory is the one
+** thing that tells.  It is the caller's buffer, allocated while the old
+** image still lives, or SQLite's own; it moves too when SQLite enlarges
+** it, which only costs a refresh. */
+static const void *schema_image(sqlite3 *db, const char *schema) {
+  sqlite3_vfs *vfs = schema_vfs(db, schema);
+  if (!vfs || !vfs->zName || strcmp(vfs->zName, "memdb") != 0) return NULL;
+  return sqlite3_serialize(db, schema, NULL, SQLITE_SERIALIZE_NOCOPY);
+}
+
 static int pager_version(sqlite3 *db, const char *schema, unsigned *version) {
   *version = 0;
   return sqlite3_file_control(db, schema, SQLITE_FCNTL_DATA_VERSION, version) == SQLITE_OK;
@@ -487,12 +509,6 @@ static int read_versions(sqlite3 *db, enum_origin *o, unsigned *data_version, in
   return rc;
 }
 
-/* The VFS of schema's pager; NULL when it has none. */
-static sqlite3_vfs *schema_vfs(sqlite3 *db, const char *schema) {
-  sqlite3_vfs *vfs = NULL;
-  return sqlite3_file_control(db, schema, SQLITE_FCNTL_VFS_POINTER, &vfs) == SQLITE_OK ? vfs : NULL;
-}
-
 /* Takes over l's list of searched schemas as the spelling's watched ones,
 ** noting their data versions now. */
 static int watch_schemas(sqlite3 *db, spelling_origin *o, location *l) {
@@ -506,6 +522,7 @@ static int watch_schemas(sqlite3 *db, spelling_origin *o, location *l) {
     l->searched[i] = NULL;
     w[i].open = pager_version(db, w[i].name, &w[i].version);
     w[i].vfs = schema_vfs(db, w[i].name);
+    w[i].image = schema_image(db, w[i].name);
     w[i].header_known = 0;
     w[i].file = NULL;
   }
@@ -539,7 +556,7 @@ static int still_fresh(dynenum_connection *c, const enum_origin *o, int own_tran
   /* After DETACH and ATTACH of another file under the same schema name, the
   ** new pager's data version may well equal the old one's. */
   const char *file = sqlite3_db_filename(c->db, o->schema);
-  if (!file || strcmp(file, o->file) != 0) return STALE;
+  if (!file || strcmp(file, o->file) != 0 || schema_image(c->db, o->schema) != o->image) return STALE;
   /* In an explicit transaction the PRAGMA opens the read transaction that
   ** keeps every later statement of it on the same state; the header alone
   ** would let another connection commit in between. */
@@ -573,11 +590,9 @@ static int spelling_fresh(dynenum_connection *c, const spelling_origin *sp) {
     if (!open) continue;
     /* sqlite3_deserialize gives a schema a new pager on "memdb" whose data
     ** version may well equal the old one's, and disconnects no enum of
-    ** another schema: a schema moved to another VFS has been replaced, and
-    ** one on memdb may have been since, by an image nothing here tells from
-    ** the last (tests/watched_holes.test 1). */
-    sqlite3_vfs *vfs = schema_vfs(c->db, w->name);
-    if (vfs != w->vfs || !vfs || (vfs->zName && strcmp(vfs->zName, "memdb") == 0)) return STALE;
+    ** another schema: a schema moved to another VFS, or to another image,
+    ** has been replaced (tests/watched_holes.test 1). */
+    if (schema_vfs(c->db, w->name) != w->vfs || schema_image(c->db, w->name) != w->image) return STALE;
     /* A moved version is a commit seen since, current or not. */
     if (version != w->version) return STALE;
     if (!version_is_current(c->db, w->name) && !watched_header_unchanged(c->db, w)) verdict = UNKNOWN;
@@ -597,6 +612,12 @@ static int confirm_watched(dynenum_connection *c, spelling_origin *sp) {
     watched_schema *w = &sp->watched[i];
     unsigned version;
     if (!w->open || version_is_current(c->db, w->name)) continue;
+    /* Only main, which is never detached: another schema may have been
+    ** detached and another file attached in its place, whose new pager's
+    ** data version may equal the old one's (tests/watched_holes.test 3.4),
+    ** and a statement holding the enum's table keeps SQLite from telling
+    ** the module.  Such a spelling is located again. */
+    if (sqlite3_stricmp(w->name, "main") != 0) return STALE;
     sqlite3_stmt *stmt;
     char *sql = sqlite3_mprintf("PRAGMA \"%w\".schema_version", w->name);
     if (!sql) return STALE;
@@ -952,6 +973,7 @@ static int load_enum(dynenum_connection *c, location *l, const char *key, size_t
   if (rc == SQLITE_OK) {
     const char *file = sqlite3_db_filename(c->db, o->schema);
     o->file = sqlite3_mprintf("%s", file ? file : "");
+    o->image = schema_image(c->db, o->schema);
     if (!o->file) rc = SQLITE_NOMEM;
   }
   if (rc == SQLITE_OK) rc = dynenum_shared_key(c->db, o->schema, o->table, &shared_key, &k);
@@ -1000,6 +1022,7 @@ static int refresh_enum(dynenum_connection *c, dynenum_enum *carrier, location *
     return LOAD_RELOAD;
   }
   int rc = read_versions(c->db, o, &data_version, &schema_version, &pin);
+  const void *image = schema_image(c->db, o->schema); /* inside the read transaction: the rows' */
   if (rc == SQLITE_OK && schema_version != o->schema_version) rc = LOAD_RELOAD; /* perhaps dropped and re-created */
   if (rc == SQLITE_OK) rc = dynenum_shared_key(c->db, o->schema, o->table, &shared_key, &k);
   /* A copy of the connection's own (after its own commit, say) is brought
@@ -1021,6 +1044,7 @@ static int refresh_enum(dynenum_connection *c, dynenum_enum *carrier, location *
   if (rc != SQLITE_OK) return rc;
   o->generation = c->generation;
   o->data_version = data_version;
+  o->image = image;
   return SQLITE_OK;
 }
 
@@ -1209,7 +1233,11 @@ dynenum_enum *dynenum_connection_carrier(dynenum_connection *c, dynenum_enum *e)
 }
 
 void dynenum_connection_touch(dynenum_connection *c, dynenum_enum *carrier) {
-  ((enum_origin *)dynenum_enum_userdata(carrier))->generation = c->generation;
+  enum_origin *o = dynenum_enum_userdata(carrier);
+  o->generation = c->generation;
+  /* The module's own write may have enlarged a memdb image.  (Asked only
+  ** on memdb: a trusted INSERT touches once per row.) */
+  if (o->image) o->image = schema_image(c->db, o->schema);
 }
 
 void dynenum_connection_will_write(dynenum_connection *c, const char *schema, const char *table) {

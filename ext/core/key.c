@@ -781,6 +781,11 @@ int dynenum_compare(const char *a, size_t a_len, const char *b, size_t b_len) {
   return compare_strings(&dynenum_fold_dynenum, a, a_len, b, b_len);
 }
 
+int dynenum_collating_compare(void *unused, int a_len, const void *a, int b_len, const void *b) {
+  (void)unused;
+  return compare_strings(&dynenum_fold_dynenum, a, (size_t)a_len, b, (size_t)b_len);
+}
+
 /* Unicode 15.0.0 White_Space, outside ASCII (PropList.txt). */
 static int is_unicode_space(uint32_t cp) {
   return cp == 0x85 || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||

@@ -359,6 +359,19 @@ static ALWAYS_INLINE uint32_t four_byte_value(uint32_t u) {
 
 static ALWAYS_INLINE int is_four_byte_value(uint32_t cp) { return cp - 0x10000 <= 0x10FFFF - 0x10000; }
 
+/* three_byte_value and four_byte_value of two words at once, one in each
+** half of uv (u low, v high): every mask keeps the bits of its own half,
+** whatever the shifts carry over from the other, so one set of operations
+** decodes both sides of a step. */
+static ALWAYS_INLINE uint64_t three_byte_values(uint64_t uv) {
+  return (uv & 0x0000000F0000000Fu) << 12 | (uv >> 2 & 0x00000FC000000FC0u) | (uv >> 16 & 0x0000003F0000003Fu);
+}
+
+static ALWAYS_INLINE uint64_t four_byte_values(uint64_t uv) {
+  return (uv & 0x0000000700000007u) << 18 | (uv << 4 & 0x0003F0000003F000u) | (uv >> 10 & 0x00000FC000000FC0u) |
+         (uv >> 24 & 0x0000003F0000003Fu);
+}
+
 /* The key of the unit at s as a number: the key byte of an ASCII byte, or
 ** the folded code point of a well-formed sequence (Unicode Table 3-7).
 ** Returns the unit's length, or 0 for a malformed byte, whose key is not a
@@ -560,8 +573,9 @@ static int compare_units(const dynenum_fold_table *t, const unsigned char *p, co
     } else if ((u & 0xFF) < 0xF0) {
       /* 1110xxxx 10xxxxxx 10xxxxxx on each side. */
       if (!(((u & 0xC0C0F0u) ^ 0x8080E0u) | ((v & 0xC0C0F0u) ^ 0x8080E0u))) {
-        x = three_byte_value(u);
-        y = three_byte_value(v);
+        uint64_t values = three_byte_values((uint64_t)v << 32 | u);
+        x = (uint32_t)values;
+        y = (uint32_t)(values >> 32);
         if (is_three_byte_value(x) & is_three_byte_value(y)) {
           x = fold_three_byte(t, x);
           y = fold_three_byte(t, y);
@@ -574,8 +588,9 @@ static int compare_units(const dynenum_fold_table *t, const unsigned char *p, co
     } else {
       /* 11110xxx 10xxxxxx 10xxxxxx 10xxxxxx on each side. */
       if (!(((u & 0xC0C0C0F8u) ^ 0x808080F0u) | ((v & 0xC0C0C0F8u) ^ 0x808080F0u))) {
-        x = four_byte_value(u);
-        y = four_byte_value(v);
+        uint64_t values = four_byte_values((uint64_t)v << 32 | u);
+        x = (uint32_t)values;
+        y = (uint32_t)(values >> 32);
         if (is_four_byte_value(x) & is_four_byte_value(y)) {
           x = fold_beyond_two(t, x);
           y = fold_beyond_two(t, y);

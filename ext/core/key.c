@@ -19,12 +19,12 @@
 **
 ** Two strings are equal when their keys are byte-identical, and ordered by
 ** memcmp of their keys.  dynenum_compare produces that order by streaming
-** both keys, so a comparison allocates nothing.  Plain ASCII, the common
-** case, goes eight bytes at a time: a word with no high bit is eight ASCII
-** characters, folded all at once with a few arithmetic operations (SWAR,
-** "SIMD within a register"); only a word that holds other bytes drops to the
-** per-character path, from the last unit start before its first
-** difference.  That path is written for the branch predictor: it branches
+** both keys, so a comparison allocates nothing.  The prefix goes sixteen
+** bytes at a time in SSE2 registers (eight at a time in general registers
+** elsewhere, SWAR: "SIMD within a register"), each byte folded where it is
+** ASCII; the first byte that is neither identical nor ASCII with the same
+** key on both sides decides when it is ASCII, and otherwise the
+** per-character path goes on from the last unit start before it.  That path is written for the branch predictor: it branches
 ** on a unit's length, which stays the same within a word of one script,
 ** but computes the way two units differ and the sign of the result, which
 ** no predictor guesses (bench/collation_index.c measures it).

@@ -110,6 +110,9 @@ build/coverage/%: BUILD_CC = gcc
 build/coverage/%: BUILD_CFLAGS = $(COVERAGE_CFLAGS)
 build/stress/tsan/%: BUILD_CC = $(SANITIZER_CC)
 build/stress/tsan/%: BUILD_CFLAGS = $(SANITIZER_CFLAGS) -fsanitize=thread
+# The comparator without SSE2 (its eight-byte word loop, which machines
+# without SSE2 run): the same tests of it as with.
+build/swar/%: BUILD_CFLAGS = $(ALL_CFLAGS) -U__SSE2__
 
 # ---- The four kinds of artifact ---------------------------------------------
 
@@ -125,14 +128,15 @@ ASAN_TESTS := $(patsubst build/%,build/asan/%,$(CORE_TESTS))
 VALGRIND_TESTS := $(patsubst build/%,build/valgrind/%,$(CORE_TESTS))
 COVERAGE_TESTS := $(patsubst build/%,build/coverage/%,$(CORE_TESTS))
 TSAN_TESTS := build/tsan/core_test build/tsan/edge_test
+SWAR_TESTS := build/swar/key_test build/swar/compare_pool_test
 .SECONDEXPANSION:
-$(CORE_TESTS) $(ASAN_TESTS) $(VALGRIND_TESTS) $(COVERAGE_TESTS) $(TSAN_TESTS): \
+$(CORE_TESTS) $(ASAN_TESTS) $(VALGRIND_TESTS) $(COVERAGE_TESTS) $(TSAN_TESTS) $(SWAR_TESTS): \
     tests/$$(notdir $$@).c tests/ctest.h tests/counting_heap.h $(CORE_SOURCES) $(HEADERS)
 	@mkdir -p $(@D)
 	$(BUILD_CC) $(BUILD_CFLAGS) -Itests -o $@ $< $(CORE_SOURCES)
 # compare_pool_test.c checks the comparator on the rows bench/collation_index.c
 # measures it on.
-$(filter %/compare_pool_test,$(CORE_TESTS) $(ASAN_TESTS) $(VALGRIND_TESTS) $(COVERAGE_TESTS)): tests/broad_pool.h
+$(filter %/compare_pool_test,$(CORE_TESTS) $(ASAN_TESTS) $(VALGRIND_TESTS) $(COVERAGE_TESTS) $(SWAR_TESTS)): tests/broad_pool.h
 
 # 3. A program with the whole extension compiled in (-DSQLITE_CORE), linked
 #    to the system SQLite, and any generated table among its prerequisites:
@@ -222,10 +226,10 @@ demo: deps
 	@sh tools/demo.sh $(EXTENSION)
 
 test: deps
-	@$(MAKE) --no-print-directory $(EXTENSION) $(CORE_TESTS) build/fold_table_test build/load_oom_test \
+	@$(MAKE) --no-print-directory $(EXTENSION) $(CORE_TESTS) $(SWAR_TESTS) build/fold_table_test build/load_oom_test \
 	  build/freshness_test build/sharing_test build/wal_threads_test
-	tclsh tests/run.tcl $(CORE_TESTS) build/fold_table_test build/load_oom_test build/freshness_test build/sharing_test \
-	  build/wal_threads_test
+	tclsh tests/run.tcl $(CORE_TESTS) $(SWAR_TESTS) build/fold_table_test build/load_oom_test build/freshness_test \
+	  build/sharing_test build/wal_threads_test
 
 # Each ends with "test-NAME: N passed, N failed" and fails on any report
 # (tools/sanitize.sh).

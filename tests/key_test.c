@@ -589,6 +589,100 @@ static void test_ascii_words(void) {
   }
 }
 
+/* The comparator reads sixteen bytes of each side at a time (eight where
+** SSE2 is not there), a string of 8 to 15 bytes as its first eight and
+** last eight, and from the first byte whose keys may differ steps back to
+** where both sides start a unit.  Here the first difference falls on every
+** position of strings of every length from 0 to 40 (around 8, 16 and 32,
+** and past the ends of both), after a prefix of key-equal pairs of every
+** UTF-8 length (so that the windows end inside sequences), with every pair
+** of a set of units at the difference: case pairs of 1 to 4 bytes, pairs of
+** different lengths, '-' and '_', malformed bytes, continuation bytes that
+** end a sequence the prefix began (U+013F, C4 BF, folds to C5 80) or not,
+** and a sequence the end of the string cuts.  Each string is a heap block of exactly its length,
+** so that a sanitizer build sees a read past its end.  The collation's
+** entry point, dynenum_collating_compare, is held to the same answers. */
+static void test_windows(void) {
+  static const piece same[][2] = {
+      {PIECE("a"), PIECE("A")},
+      {PIECE("-"), PIECE("_")},
+      {PIECE("z"), PIECE("z")},
+      {PIECE("\xC3\xA9"), PIECE("\xC3\x89")},         /* e and E with acute */
+      {PIECE("\xCE\xA3"), PIECE("\xCE\xA3")},         /* SIGMA, identical */
+      {PIECE("\xEA\xAD\xB0"), PIECE("\xE1\x8E\xA0")}, /* Cherokee small and capital */
+      {PIECE("\xF0\x90\x90\xA8"), PIECE("\xF0\x90\x90\x80")}, /* Deseret */
+      {PIECE("\xFF"), PIECE("\xFF")},
+      {PIECE("\xC4"), PIECE("\xC4")},         /* a lead byte: U+013F is C4 BF */
+      {PIECE("\xE1\xBA"), PIECE("\xE1\xBA")}, /* two bytes of three */
+  };
+  static const piece units[] = {
+      PIECE("a"), PIECE("A"), PIECE("b"), PIECE("-"), PIECE("_"), PIECE("\xC3\xA9"), PIECE("\xC3\x89"),
+      PIECE("\xC3\x9F"), PIECE("\xE1\xBA\x9E"), PIECE("\xEA\xAD\xB0"), PIECE("\xE1\x8E\xA0"),
+      PIECE("\xF0\x90\x90\xA8"), PIECE("\xE2\x84\xAA"), PIECE("k"), PIECE("\xFF"), PIECE("\x80"),
+      PIECE("\xC3"), PIECE("\xE1\xBA"), PIECE("\xBF"), PIECE("\xC0"),
+  };
+  enum { UNITS = sizeof units / sizeof units[0], SAME = sizeof same / sizeof same[0], MAX = 40 };
+  long cases = 0, equal = 0;
+  ctest_group("comparator windows: a difference at every position of every length");
+  prng_state = 20261202;
+  for (size_t n = 0; n <= MAX; n++) {
+    for (size_t d = 0; d <= n; d++) {
+      for (size_t u = 0; u < UNITS; u++) {
+        for (size_t v = 0; v < UNITS; v++) {
+          unsigned char a[MAX + 8], b[MAX + 8], a_key[KEY_BUFFER], b_key[KEY_BUFFER];
+          size_t a_len = 0, b_len = 0;
+          /* A prefix of d bytes on each side, pairs of equal length. */
+          while (a_len < d) {
+            const piece *pair = same[prng_below(SAME)];
+            if (pair[0].len > d - a_len) pair = same[0];
+            memcpy(a + a_len, pair[0].bytes, pair[0].len);
+            memcpy(b + b_len, pair[1].bytes, pair[1].len);
+            a_len += pair[0].len;
+            b_len += pair[1].len;
+          }
+          memcpy(a + a_len, units[u].bytes, units[u].len);
+          memcpy(b + b_len, units[v].bytes, units[v].len);
+          a_len += units[u].len;
+          b_len += units[v].len;
+          /* The same tail on both, then cut: a at n, b at n - 1, n or n + 1. */
+          for (; a_len < MAX + 4; a_len++) a[a_len] = (unsigned char)"qQ\xC3\xA9"[a_len % 4];
+          for (; b_len < MAX + 4; b_len++) b[b_len] = (unsigned char)"qQ\xC3\xA9"[b_len % 4];
+          a_len = n;
+          b_len = n + (size_t)((u + v + d) % 3) - (n > 0);
+          char *x = malloc(a_len ? a_len : 1), *y = malloc(b_len ? b_len : 1);
+          if (!CHECK(x && y, "malloc")) {
+            free(x);
+            free(y);
+            return;
+          }
+          memcpy(x, a, a_len);
+          memcpy(y, b, b_len);
+          size_t ak = reference_key(a, a_len, a_key), bk = reference_key(b, b_len, b_key);
+          int expected = byte_order(a_key, ak, b_key, bk);
+          int got = sign(dynenum_compare(x, a_len, y, b_len)), back = sign(dynenum_compare(y, b_len, x, a_len));
+          if (!CHECK_INT_EQ(expected, got, "length %zu/%zu, difference at %zu, units %zu/%zu", a_len, b_len, d, u, v) ||
+              !CHECK_INT_EQ(-expected, back, "reversed: length %zu/%zu, difference at %zu, units %zu/%zu", a_len, b_len,
+                            d, u, v)) {
+            printf("  a: ");
+            ctest_print_bytes(x, a_len);
+            printf("\n  b: ");
+            ctest_print_bytes(y, b_len);
+            printf("\n");
+          }
+          CHECK_INT_EQ(expected, sign(dynenum_collating_compare(NULL, (int)a_len, x, (int)b_len, y)),
+                       "dynenum_collating_compare: length %zu/%zu, difference at %zu, units %zu/%zu", a_len, b_len, d,
+                       u, v);
+          cases++;
+          equal += expected == 0;
+          free(x);
+          free(y);
+        }
+      }
+    }
+  }
+  CHECK(equal > 1000 && equal < cases / 2, "window pairs are equal and unequal (%ld equal of %ld)", equal, cases);
+}
+
 /* The sign cmp(a, c) must have, given cmp(a, b) and cmp(b, c); 2 when the
 ** two say nothing (one less, one greater). */
 static int implied_order(int ab, int bc) {
@@ -848,6 +942,7 @@ int main(void) {
   test_traps();
   test_random_pairs();
   test_ascii_words();
+  test_windows();
   test_collation_properties();
   test_dynamic_names();
   test_space_or_control();

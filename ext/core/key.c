@@ -19,12 +19,12 @@
 **
 ** Two strings are equal when their keys are byte-identical, and ordered by
 ** memcmp of their keys.  dynenum_compare produces that order by streaming
-** both keys, so a comparison allocates nothing.  Plain ASCII, the common
-** case, goes eight bytes at a time: a word with no high bit is eight ASCII
-** characters, folded all at once with a few arithmetic operations (SWAR,
-** "SIMD within a register"); only a word that holds other bytes drops to the
-** per-character path, from the last unit start before its first
-** difference.  That path is written for the branch predictor: it branches
+** both keys, so a comparison allocates nothing.  The prefix goes sixteen
+** bytes at a time in SSE2 registers (eight at a time in general registers
+** elsewhere, SWAR: "SIMD within a register"), each byte folded where it is
+** ASCII; the first byte that is neither identical nor ASCII with the same
+** key on both sides decides when it is ASCII, and otherwise the
+** per-character path goes on from the last unit start before it.  That path is written for the branch predictor: it branches
 ** on a unit's length, which stays the same within a word of one script,
 ** but computes the way two units differ and the sign of the result, which
 ** no predictor guesses (bench/collation_index.c measures it).
@@ -42,6 +42,15 @@
 #include <string.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#endif
+
+/* Whether the comparator skips the prefix sixteen bytes at a time in SSE2
+** registers (every x86-64 compiler that GCC's builtins come with), or
+** eight at a time in general registers. */
+#if defined(__SSE2__) && defined(__GNUC__)
+#define VECTOR_PREFIX 1
+#else
+#define VECTOR_PREFIX 0
 #endif
 
 /* ASCII bytes map to themselves except A-Z (to a-z) and '-' (to '_'). */
@@ -92,6 +101,7 @@ static ALWAYS_INLINE void ascii_key_words(uint64_t *v, uint64_t *w) {
 #endif
 }
 
+#if !VECTOR_PREFIX
 /* Where two different words first differ, as a byte offset in memory. */
 static size_t first_difference_index(uint64_t x, uint64_t y) {
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -121,6 +131,7 @@ static int first_difference(uint64_t x, uint64_t y) {
   }
 #endif
 }
+#endif
 
 int dynenum_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp) {
   unsigned char c, lo = 0x80, hi = 0xBF;
@@ -348,6 +359,19 @@ static ALWAYS_INLINE uint32_t four_byte_value(uint32_t u) {
 
 static ALWAYS_INLINE int is_four_byte_value(uint32_t cp) { return cp - 0x10000 <= 0x10FFFF - 0x10000; }
 
+/* three_byte_value and four_byte_value of two words at once, one in each
+** half of uv (u low, v high): every mask keeps the bits of its own half,
+** whatever the shifts carry over from the other, so one set of operations
+** decodes both sides of a step. */
+static ALWAYS_INLINE uint64_t three_byte_values(uint64_t uv) {
+  return (uv & 0x0000000F0000000Fu) << 12 | (uv >> 2 & 0x00000FC000000FC0u) | (uv >> 16 & 0x0000003F0000003Fu);
+}
+
+static ALWAYS_INLINE uint64_t four_byte_values(uint64_t uv) {
+  return (uv & 0x0000000700000007u) << 18 | (uv << 4 & 0x0003F0000003F000u) | (uv >> 10 & 0x00000FC000000FC0u) |
+         (uv >> 24 & 0x0000003F0000003Fu);
+}
+
 /* The key of the unit at s as a number: the key byte of an ASCII byte, or
 ** the folded code point of a well-formed sequence (Unicode Table 3-7).
 ** Returns the unit's length, or 0 for a malformed byte, whose key is not a
@@ -389,6 +413,7 @@ static int at_unit_start(const unsigned char *s, size_t n, size_t i) {
   return i >= n || (s[i] & 0xC0) != 0x80;
 }
 
+#if !VECTOR_PREFIX
 /* Two words of eight bytes that hold the same bytes before their first
 ** difference, at byte d (memory order): the last position at or before d
 ** where both start a unit, or 8 when there is none in the word. */
@@ -409,6 +434,7 @@ static size_t last_unit_start(uint64_t v, uint64_t w, size_t d) {
   return 8;
 #endif
 }
+#endif
 
 /* The index in two_byte of the two bytes in the low 16 bits of u, lead
 ** byte first (casefold_table.h): inside the table whatever the bytes. */
@@ -547,8 +573,9 @@ static int compare_units(const dynenum_fold_table *t, const unsigned char *p, co
     } else if ((u & 0xFF) < 0xF0) {
       /* 1110xxxx 10xxxxxx 10xxxxxx on each side. */
       if (!(((u & 0xC0C0F0u) ^ 0x8080E0u) | ((v & 0xC0C0F0u) ^ 0x8080E0u))) {
-        x = three_byte_value(u);
-        y = three_byte_value(v);
+        uint64_t values = three_byte_values((uint64_t)v << 32 | u);
+        x = (uint32_t)values;
+        y = (uint32_t)(values >> 32);
         if (is_three_byte_value(x) & is_three_byte_value(y)) {
           x = fold_three_byte(t, x);
           y = fold_three_byte(t, y);
@@ -561,8 +588,9 @@ static int compare_units(const dynenum_fold_table *t, const unsigned char *p, co
     } else {
       /* 11110xxx 10xxxxxx 10xxxxxx 10xxxxxx on each side. */
       if (!(((u & 0xC0C0C0F8u) ^ 0x808080F0u) | ((v & 0xC0C0C0F8u) ^ 0x808080F0u))) {
-        x = four_byte_value(u);
-        y = four_byte_value(v);
+        uint64_t values = four_byte_values((uint64_t)v << 32 | u);
+        x = (uint32_t)values;
+        y = (uint32_t)(values >> 32);
         if (is_four_byte_value(x) & is_four_byte_value(y)) {
           x = fold_beyond_two(t, x);
           y = fold_beyond_two(t, y);
@@ -613,6 +641,55 @@ static int compare_from(const dynenum_fold_table *t, const unsigned char *p, siz
   return compare_units(t, p + i, p + a_len, q + i, q + b_len);
 }
 
+#if VECTOR_PREFIX
+/* The keys of sixteen bytes at once where they are ASCII: A-Z get 0x20
+** and '-' gets '_' - '-'; every other byte, 0x80..0xFF included, stays
+** as it is.  Adding 0x3F takes exactly 'A'..'Z' to 0x80..0x99, the signed
+** bytes below -102 (the bytes from 0x80 land at -65..62). */
+static ALWAYS_INLINE __m128i ascii_key_vector(__m128i x) {
+  __m128i upper = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8(0x3F)), _mm_set1_epi8(-102));
+  __m128i hyphen = _mm_cmpeq_epi8(x, _mm_set1_epi8('-'));
+  return _mm_add_epi8(x, _mm_or_si128(_mm_and_si128(upper, _mm_set1_epi8('a' - 'A')),
+                                      _mm_and_si128(hyphen, _mm_set1_epi8('_' - '-'))));
+}
+
+/* Sixteen lanes of each side, x and y, whose ASCII keys kx and ky differ
+** in the lanes of stop (not 0).  Lanes 0-7 are bytes lo.. of the strings
+** and lanes 8-15 bytes hi + 8.. (hi = lo for sixteen bytes in a row; for
+** a string of 8 to 15 bytes lo = 0 and the second half is its last eight
+** bytes, so hi = n - 16, modulo SIZE_MAX + 1).  Which lane a byte is in
+** does not matter: whether a lane stops depends on its two bytes alone
+** (identical bytes, or ASCII on both sides with the same key, do not), so
+** the first lane that stops is the first byte that does, and every byte
+** before it is identical or ASCII with the same key on both sides.  An
+** ASCII pair decides at once; otherwise the units from the last lane at
+** or before it where both sides start a unit (again the last such byte:
+** the lanes of the second half before the stop are the bytes just before
+** it), or, when there is none in the lanes, from the byte itself. */
+static ALWAYS_INLINE int compare_from_lanes(const dynenum_fold_table *t, const unsigned char *p, size_t a_len,
+                                            const unsigned char *q, size_t b_len, __m128i x, __m128i y, __m128i kx,
+                                            __m128i ky, unsigned stop, size_t lo, size_t hi) {
+  unsigned f = (unsigned)__builtin_ctz(stop), starts, s;
+  if (!((unsigned)_mm_movemask_epi8(_mm_or_si128(x, y)) >> f & 1))
+    return (int)((unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(kx, ky)) >> f & 1) * 2 - 1;
+  /* Continuation bytes 0x80..0xBF are the signed bytes below -64. */
+  starts = ~(unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(-64)),
+                                                     _mm_cmplt_epi8(y, _mm_set1_epi8(-64)))) &
+           ((2u << f) - 1);
+  if (!starts) return compare_from(t, p, a_len, q, b_len, f + (f < 8 ? lo : hi));
+  s = 31 - (unsigned)__builtin_clz(starts);
+  s += (unsigned)(s < 8 ? lo : hi);
+  return compare_units(t, p + s, p + a_len, q + s, q + b_len);
+}
+
+/* The lanes of x and y (as compare_from_lanes takes them) whose ASCII keys
+** differ, as a mask of bits 0-15, and the keys in *kx and *ky. */
+static ALWAYS_INLINE unsigned stopping_lanes(__m128i x, __m128i y, __m128i *kx, __m128i *ky) {
+  *kx = ascii_key_vector(x);
+  *ky = ascii_key_vector(y);
+  return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(*kx, *ky)) ^ 0xFFFFu;
+}
+#else
 /* Two words that are not both ASCII at word offset i: the units from the
 ** last unit start at or before their first difference. */
 static ALWAYS_INLINE int compare_from_word(const dynenum_fold_table *t, const unsigned char *p, size_t a_len,
@@ -621,6 +698,7 @@ static ALWAYS_INLINE int compare_from_word(const dynenum_fold_table *t, const un
   if (start < 8) return compare_units(t, p + i + start, p + a_len, q + i + start, q + b_len);
   return compare_from(t, p, a_len, q, b_len, i + d);
 }
+#endif
 
 /* dynenum_compare_with, inline into both public comparators so that the
 ** collation's calls reach it with no call in between. */
@@ -628,6 +706,42 @@ static ALWAYS_INLINE int compare_strings(const dynenum_fold_table *t, const char
                                          size_t b_len) {
   const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
   size_t n = a_len < b_len ? a_len : b_len, i = 0;
+#if VECTOR_PREFIX
+  /* Sixteen bytes of each side at a time, folded where they are ASCII and
+  ** compared lane by lane: nothing more while every lane holds identical
+  ** bytes or ASCII bytes with the same key, one branch per sixteen bytes.
+  ** The first sixteen, or of 8 to 15 bytes the first eight and the last
+  ** eight, are one load of each half whatever the length, so that the
+  ** length (which varies from row to row) takes no branch before the first
+  ** difference of two rows that differ early. */
+  __m128i x, y, kx, ky;
+  unsigned stop;
+  if (n >= 8) {
+    size_t m = n < 16 ? n : 16;
+    x = _mm_unpacklo_epi64(_mm_loadl_epi64((const __m128i *)(const void *)p),
+                           _mm_loadl_epi64((const __m128i *)(const void *)(p + m - 8)));
+    y = _mm_unpacklo_epi64(_mm_loadl_epi64((const __m128i *)(const void *)q),
+                           _mm_loadl_epi64((const __m128i *)(const void *)(q + m - 8)));
+    stop = stopping_lanes(x, y, &kx, &ky);
+    if (stop) return compare_from_lanes(t, p, a_len, q, b_len, x, y, kx, ky, stop, 0, m - 16);
+    for (i = 16; i + 16 <= n; i += 16) {
+      x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+      y = _mm_loadu_si128((const __m128i *)(const void *)(q + i));
+      stop = stopping_lanes(x, y, &kx, &ky);
+      if (stop) return compare_from_lanes(t, p, a_len, q, b_len, x, y, kx, ky, stop, i, i);
+    }
+    if (i < n) {
+      /* The last sixteen bytes, overlapping some already passed (which
+      ** stop no lane). */
+      i = n - 16;
+      x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+      y = _mm_loadu_si128((const __m128i *)(const void *)(q + i));
+      stop = stopping_lanes(x, y, &kx, &ky);
+      if (stop) return compare_from_lanes(t, p, a_len, q, b_len, x, y, kx, ky, stop, i, i);
+    }
+    i = n;
+  }
+#else
   uint64_t v, w;
   /* Eight bytes of each side at a time: identical words need nothing
   ** (identical bytes have identical keys), ASCII words are folded and
@@ -655,6 +769,7 @@ static ALWAYS_INLINE int compare_strings(const dynenum_fold_table *t, const char
     }
     i = n;
   }
+#endif
   for (; i < n; i++) {
     unsigned char c = p[i], d = q[i];
     if (c == d) continue;
@@ -679,6 +794,11 @@ int dynenum_compare_with(const dynenum_fold_table *t, const char *a, size_t a_le
 
 int dynenum_compare(const char *a, size_t a_len, const char *b, size_t b_len) {
   return compare_strings(&dynenum_fold_dynenum, a, a_len, b, b_len);
+}
+
+int dynenum_collating_compare(void *unused, int a_len, const void *a, int b_len, const void *b) {
+  (void)unused;
+  return compare_strings(&dynenum_fold_dynenum, a, (size_t)a_len, b, (size_t)b_len);
 }
 
 /* Unicode 15.0.0 White_Space, outside ASCII (PropList.txt). */

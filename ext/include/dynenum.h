@@ -129,6 +129,12 @@ size_t dynenum_key(const char *s, size_t n, char *out, size_t cap);
 ** without building them and without allocating. */
 int dynenum_compare(const char *a, size_t a_len, const char *b, size_t b_len);
 
+/* dynenum_compare with the arguments of a collating function (the xCompare
+** of sqlite3_create_collation, first argument unused, lengths never
+** negative), so that a collation can be registered as it is, without a
+** call of its own around every comparison. */
+int dynenum_collating_compare(void *unused, int a_len, const void *a, int b_len, const void *b);
+
 /* The same two with another folding table: the key and the order of a
 ** collation other than DYNENUM, such as one made from a newer Unicode
 ** version.  A table is a file that tools/mktables.tcl generates from a

@@ -40,14 +40,6 @@
 #include <string.h>
 SQLITE_EXTENSION_INIT1
 
-/* ---- The collation ------------------------------------------------------ */
-
-/* Pure by construction: it sees two strings and nothing else. */
-static int dynenum_collation(void *unused, int a_len, const void *a, int b_len, const void *b) {
-  (void)unused;
-  return dynenum_compare(a, (size_t)a_len, b, (size_t)b_len);
-}
-
 /* ---- Registration ------------------------------------------------------- */
 
 /* The modules, each registered with a reference to the connection state. */
@@ -109,7 +101,9 @@ static int register_all(sqlite3 *db, const char **taken) {
     *taken = "DYNENUM";
     return SQLITE_ERROR;
   }
-  rc = sqlite3_create_collation_v2(db, "DYNENUM", SQLITE_UTF8, NULL, dynenum_collation, NULL);
+  /* The core's comparator itself, pure by construction: it sees two
+  ** strings and nothing else. */
+  rc = sqlite3_create_collation_v2(db, "DYNENUM", SQLITE_UTF8, NULL, dynenum_collating_compare, NULL);
   if (rc != SQLITE_OK) return rc;
   dynenum_connection *c;
   rc = dynenum_connection_open(db, &c);

@@ -69,9 +69,9 @@ static void enum_error(sqlite3_context *ctx, int rc, char *error) {
 
 /* The state kept for the enum named by argument 0, made on the first call
 ** of the statement (looked up and checked for freshness once per
-** statement, while SQLite keeps auxdata for a constant argument).  With
-** lazy clear, never a lazy state.  Borrowed; NULL after setting an error. */
-static statement_enum *function_state(sqlite3_context *ctx, sqlite3_value **argv, const char *function, int lazy) {
+** statement, while SQLite keeps auxdata for a constant argument); lazy when
+** the enum is big and not held whole.  Borrowed; NULL after setting an error. */
+static statement_enum *function_state(sqlite3_context *ctx, sqlite3_value **argv, const char *function) {
   statement_enum *st = sqlite3_get_auxdata(ctx, 0);
   char *error;
   if (st) return st;
@@ -91,8 +91,7 @@ static statement_enum *function_state(sqlite3_context *ctx, sqlite3_value **argv
   st->lazy = NULL;
   dynenum_connection *c = sqlite3_user_data(ctx);
   size_t n = (size_t)sqlite3_value_bytes(argv[0]);
-  int rc = lazy ? dynenum_connection_enum_lazily(c, name, n, &st->e, &st->lazy, &error)
-                : dynenum_connection_enum(c, name, n, 0, &st->e, &error);
+  int rc = dynenum_connection_enum_lazily(c, name, n, &st->e, &st->lazy, &error);
   if (rc != SQLITE_OK) {
     sqlite3_free(st);
     enum_error(ctx, rc, error);
@@ -127,19 +126,14 @@ static dynenum_enum *state_enum(sqlite3_context *ctx, sqlite3_value **argv, stat
   return st->e;
 }
 
-/* The enum named by argument 0, whole.  Borrowed: it lives at least until
-** the function returns.  NULL after setting an error. */
-static dynenum_enum *function_enum(sqlite3_context *ctx, sqlite3_value **argv, const char *function) {
-  statement_enum *st = function_state(ctx, argv, function, 0);
-  return st ? state_enum(ctx, argv, st) : NULL;
-}
-
 /* While the statement answers lazily: 1 with *hit when the key table
 ** answers for argument 1 (a text that names a member or alias, verified),
-** 0 otherwise (then the caller goes on with the enum, which is loaded),
-** -1 after an error has been set. */
-static int lazy_member(sqlite3_context *ctx, sqlite3_value **argv, const char *function, dynenum_lazy_hit *hit) {
-  statement_enum *st = function_state(ctx, argv, function, 1);
+** 0 otherwise (then the caller goes on with the enum of *state, loaded by
+** state_enum), -1 after an error has been set.  *state is the statement's
+** state, so that a call asks SQLite for its auxdata once. */
+static int lazy_member(sqlite3_context *ctx, sqlite3_value **argv, const char *function, dynenum_lazy_hit *hit,
+                       statement_enum **state) {
+  statement_enum *st = *state = function_state(ctx, argv, function);
   if (!st) return -1;
   if (!st->lazy) return 0;
   if (sqlite3_value_type(argv[1]) == SQLITE_NULL) {
@@ -187,9 +181,9 @@ static int text_argument(sqlite3_context *ctx, sqlite3_value *v, const char *fun
 
 /* The real member argument 1 names: 1 found, 0 not found, -1 after an error
 ** or a NULL result has been set. */
-static int function_member(sqlite3_context *ctx, sqlite3_value **argv, const char *function, dynenum_enum **e,
-                           const char **s, size_t *n, const dynenum_member **m) {
-  *e = function_enum(ctx, argv, function);
+static int function_member(sqlite3_context *ctx, sqlite3_value **argv, const char *function, statement_enum *st,
+                           dynenum_enum **e, const char **s, size_t *n, const dynenum_member **m) {
+  *e = state_enum(ctx, argv, st);
   if (!*e) return -1;
   int got = text_argument(ctx, argv[1], function, *e, s, n);
   if (got <= 0) {
@@ -207,12 +201,13 @@ static void resolve_function(sqlite3_context *ctx, int argc, sqlite3_value **arg
   size_t n;
   (void)argc;
   dynenum_lazy_hit hit;
-  int lazy = lazy_member(ctx, argv, "dynenum_resolve", &hit);
+  statement_enum *st;
+  int lazy = lazy_member(ctx, argv, "dynenum_resolve", &hit, &st);
   if (lazy) {
     if (lazy > 0) sqlite3_result_text64(ctx, hit.value, hit.value_len, sqlite3_free, SQLITE_UTF8);
     return;
   }
-  int found = function_member(ctx, argv, "dynenum_resolve", &e, &s, &n, &m);
+  int found = function_member(ctx, argv, "dynenum_resolve", st, &e, &s, &n, &m);
   if (found < 0) return;
   if (found) {
     sqlite3_result_text64(ctx, m->value, m->value_len, SQLITE_TRANSIENT, SQLITE_UTF8);
@@ -236,13 +231,14 @@ static void is_member_function(sqlite3_context *ctx, int argc, sqlite3_value **a
   size_t n;
   (void)argc;
   dynenum_lazy_hit hit;
-  int lazy = lazy_member(ctx, argv, "dynenum_is_member", &hit);
+  statement_enum *st;
+  int lazy = lazy_member(ctx, argv, "dynenum_is_member", &hit, &st);
   if (lazy) {
     if (lazy > 0) sqlite3_result_int(ctx, 1);
     if (lazy > 0) sqlite3_free(hit.value);
     return;
   }
-  int found = function_member(ctx, argv, "dynenum_is_member", &e, &s, &n, &m);
+  int found = function_member(ctx, argv, "dynenum_is_member", st, &e, &s, &n, &m);
   if (found >= 0) sqlite3_result_int(ctx, found);
 }
 
@@ -253,13 +249,14 @@ static void ordinal_function(sqlite3_context *ctx, int argc, sqlite3_value **arg
   size_t n;
   (void)argc;
   dynenum_lazy_hit hit;
-  int lazy = lazy_member(ctx, argv, "dynenum_ordinal", &hit);
+  statement_enum *st;
+  int lazy = lazy_member(ctx, argv, "dynenum_ordinal", &hit, &st);
   if (lazy) {
     if (lazy > 0) sqlite3_result_int64(ctx, hit.ordinal);
     if (lazy > 0) sqlite3_free(hit.value);
     return;
   }
-  int found = function_member(ctx, argv, "dynenum_ordinal", &e, &s, &n, &m);
+  int found = function_member(ctx, argv, "dynenum_ordinal", st, &e, &s, &n, &m);
   if (found > 0) sqlite3_result_int64(ctx, m->ordinal);
   else if (found == 0) sqlite3_result_null(ctx);
 }
@@ -272,7 +269,8 @@ static void strict_check(sqlite3_context *ctx, sqlite3_value **argv, const char 
   const dynenum_member *m;
   dynenum_error err;
   dynenum_lazy_hit hit;
-  int lazy = lazy_member(ctx, argv, function, &hit);
+  statement_enum *st;
+  int lazy = lazy_member(ctx, argv, function, &hit, &st);
   /* A retired member's refusal by dynenum_current lists the enum: whole. */
   if (lazy > 0 && !(current && hit.retired)) {
     sqlite3_result_text64(ctx, hit.value, hit.value_len, sqlite3_free, SQLITE_UTF8);
@@ -280,7 +278,7 @@ static void strict_check(sqlite3_context *ctx, sqlite3_value **argv, const char 
   }
   if (lazy > 0) sqlite3_free(hit.value);
   if (lazy < 0) return;
-  dynenum_enum *e = function_enum(ctx, argv, function);
+  dynenum_enum *e = state_enum(ctx, argv, st);
   if (!e) return;
   int got = text_argument(ctx, argv[1], function, e, &s, &n);
   if (got <= 0) {

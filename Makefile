@@ -297,9 +297,9 @@ warnings: deps
 coverage: deps
 	@sh tools/deps.sh --only coverage
 	@$(MAKE) --no-print-directory $(COVERAGE_EXTENSION) $(COVERAGE_TESTS) build/coverage/oom_test \
-	  build/freshness_test
-	@sh tools/coverage.sh run build/coverage/dynenum build/coverage/oom_test $(COVERAGE_TESTS) \
-	  build/freshness_test
+	  build/keys_oom_test build/freshness_test
+	@sh tools/coverage.sh run build/coverage/dynenum build/coverage/oom_test build/keys_oom_test \
+	  $(COVERAGE_TESTS) build/freshness_test
 
 # Static embedding: build/libdynenum.a, for programs that link SQLite
 # themselves and register dynenum with sqlite3_auto_extension

@@ -166,10 +166,14 @@ build/fold_test_table.c: tools/mktables.tcl $(FOLD_TEST_DATA)
 	@mv $@.tmp $@
 
 # A program linked to the system SQLite that loads the extension.
-build/load_oom_test: tests/load_oom_test.c tests/ctest.h
+build/load_oom_test: tests/load_oom_test.c tests/ctest.h tests/failing_alloc.h
 	@mkdir -p $(@D)
 	$(BUILD_CC) $(BUILD_CFLAGS) -Itests -o $@ $< -lsqlite3
 build/freshness_test build/asan/freshness_test: tests/freshness_test.c tests/ctest.h
+	@mkdir -p $(@D)
+	$(BUILD_CC) $(BUILD_CFLAGS) -Itests -o $@ $< -lsqlite3
+# The key table's paths under failing allocations (about a minute): make test-oom.
+build/asan/keys_oom_test build/keys_oom_test: tests/keys_oom_test.c tests/ctest.h tests/failing_alloc.h
 	@mkdir -p $(@D)
 	$(BUILD_CC) $(BUILD_CFLAGS) -Itests -o $@ $< -lsqlite3
 
@@ -255,8 +259,9 @@ test-limits: deps
 	prlimit --as=12884901888 tclsh tests/run.tcl -dir tests/limits -label test-limits
 
 test-oom: deps
-	@$(MAKE) --no-print-directory build/asan/oom_test build/asan/sharing_oom_test
-	@sh tools/sanitize.sh oom build/asan/oom_test build/asan/sharing_oom_test
+	@$(MAKE) --no-print-directory build/asan/oom_test build/asan/sharing_oom_test $(ASAN_EXTENSION) \
+	  build/asan/keys_oom_test
+	@sh tools/sanitize.sh oom build/asan/oom_test build/asan/sharing_oom_test build/asan/keys_oom_test
 
 # The report goes to build/bench-report/, so that running the benchmarks
 # (CI does) leaves the committed report alone; bench-report is the one way
@@ -292,9 +297,9 @@ warnings: deps
 coverage: deps
 	@sh tools/deps.sh --only coverage
 	@$(MAKE) --no-print-directory $(COVERAGE_EXTENSION) $(COVERAGE_TESTS) build/coverage/oom_test \
-	  build/freshness_test
-	@sh tools/coverage.sh run build/coverage/dynenum build/coverage/oom_test $(COVERAGE_TESTS) \
-	  build/freshness_test
+	  build/keys_oom_test build/freshness_test
+	@sh tools/coverage.sh run build/coverage/dynenum build/coverage/oom_test build/keys_oom_test \
+	  $(COVERAGE_TESTS) build/freshness_test
 
 # Static embedding: build/libdynenum.a, for programs that link SQLite
 # themselves and register dynenum with sqlite3_auto_extension

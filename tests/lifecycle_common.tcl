@@ -119,9 +119,10 @@ proc contents {conn {schema main}} {
   set s [quote_name $schema]
   set c [dict create]
   dict set c schema [$conn eval "SELECT type, name, tbl_name, sql, '|' FROM $s.sqlite_schema ORDER BY name"]
-  foreach {type name} [$conn eval "SELECT type, name FROM $s.sqlite_schema
+  foreach {type name sql} [$conn eval "SELECT type, name, sql FROM $s.sqlite_schema
                                     WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite%' ORDER BY name"] {
-    set order [expr {$type eq "table" ? "ORDER BY rowid" : ""}]
+    # A key table (SPEC 12.6) is WITHOUT ROWID: its key orders it.
+    set order [expr {$type ne "table" ? "" : [string match -nocase "*WITHOUT ROWID" $sql] ? "ORDER BY 1" : "ORDER BY rowid"}]
     dict set c "$type $name" [$conn eval "SELECT *, '|' FROM $s.[quote_name $name] $order"]
   }
   dict set c catalog [$conn eval {SELECT enum, ordinal, name, value, '|' FROM dynenum_members WHERE schema = $schema}]

@@ -24,24 +24,8 @@
 #include <stdlib.h>
 
 #include "ctest.h"
+#include "failing_alloc.h"
 
-static sqlite3_mem_methods real;
-static long countdown = -1; /* allocations left before one fails; -1: none fails */
-static int injected;        /* whether the last load_once made one fail */
-
-static void *failing_malloc(int n) {
-  if (countdown >= 0 && countdown-- == 0) return injected = 1, NULL;
-  return real.xMalloc(n);
-}
-static void *failing_realloc(void *p, int n) {
-  if (countdown >= 0 && countdown-- == 0) return injected = 1, NULL;
-  return real.xRealloc(p, n);
-}
-static void pass_free(void *p) { real.xFree(p); }
-static int pass_size(void *p) { return real.xSize(p); }
-static int pass_roundup(int n) { return real.xRoundup(n); }
-static int pass_init(void *x) { return real.xInit(x); }
-static void pass_shutdown(void *x) { real.xShutdown(x); }
 
 /* Loads the extension on a new connection with the fail-th allocation
 ** failing; returns the load's result code, or -1 when the connection could
@@ -54,10 +38,10 @@ static int load_once(const char *extension, long fail) {
     return -1;
   }
   sqlite3_enable_load_extension(db, 1);
-  countdown = fail;
-  injected = 0;
+  failing_countdown = fail;
+  failing_injected = 0;
   int rc = sqlite3_load_extension(db, extension, NULL, &error);
-  countdown = -1;
+  failing_countdown = -1;
   if (getenv("LOAD_OOM_VERBOSE") && error) fprintf(stderr, "%ld: %s\n", fail, error);
   sqlite3_free(error);
   /* Calls whatever part of dynenum the load left registered. */
@@ -72,19 +56,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   const char *extension = argc == 2 ? argv[1] : getenv("DYNENUM_EXT") ? getenv("DYNENUM_EXT") : "build/dynenum";
-  sqlite3_mem_methods failing;
-  if (sqlite3_config(SQLITE_CONFIG_GETMALLOC, &real) != SQLITE_OK) return 2;
-  failing = real;
-  failing.xMalloc = failing_malloc;
-  failing.xRealloc = failing_realloc;
-  failing.xFree = pass_free;
-  failing.xSize = pass_size;
-  failing.xRoundup = pass_roundup;
-  failing.xInit = pass_init;
-  failing.xShutdown = pass_shutdown;
-  /* Lookaside would serve small allocations without asking the allocator. */
-  if (sqlite3_config(SQLITE_CONFIG_MALLOC, &failing) != SQLITE_OK ||
-      sqlite3_config(SQLITE_CONFIG_LOOKASIDE, 0, 0) != SQLITE_OK || sqlite3_initialize() != SQLITE_OK) {
+  if (failing_alloc_install() != SQLITE_OK) {
     fprintf(stderr, "cannot install the failing allocator\n");
     return 2;
   }
@@ -96,7 +68,7 @@ int main(int argc, char **argv) {
   for (n = 0; n < 100000; n++) {
     rc = load_once(extension, n);
     CHECK(rc != -1, "connection with allocation %ld failing opens and closes", n);
-    if (!injected) break;
+    if (!failing_injected) break;
     if (rc != SQLITE_OK) failures++;
   }
   CHECK_INT_EQ(SQLITE_OK, rc, "the load succeeds when no allocation fails (after %ld)", n);

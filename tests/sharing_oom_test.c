@@ -4,7 +4,10 @@
 ** 12): a second connection's first statement takes the copy another one
 ** published; a holder of a shared copy moves to the version another
 ** connection committed (build and publish); a connection's own copy,
-** refreshed after its own commit, is published.  Every allocation of the
+** refreshed after its own commit, is published.  And the key table (section
+** 12.6): a fresh connection's lazy look-ups in a big enum, a holder's after
+** another connection's commit, and the write of an added member's key at
+** commit.  Every allocation of the
 ** step fails once (then, with --persistent, from there on); the step must
 ** succeed with the right answers or fail with SQLITE_NOMEM, then answer
 ** right with the allocator working again, and after every connection is
@@ -123,6 +126,26 @@ static long long truth(sqlite3 *db) {
   return one(db, "SELECT (SELECT count(*) FROM e_members) * 1000 + 7", &rc);
 }
 
+/* The key table's steps ask about the enum big instead, lazily where they
+** can: an ordinal, a member by its alias and a name that is not one (a miss,
+** which loads big whole).  The answer packs them as digits. */
+static const char *BIG_QUESTION =
+    "SELECT dynenum_ordinal('big', 'Member-1000') * 100 + dynenum_is_member('big', 'old_one') * 10 + "
+    "dynenum_is_member('big', 'nobody') + (SELECT count(*) FROM big_members) * 1000000";
+
+/* The big enum's truth from its members table, and a check of its key
+** table: no row of it may name a member whose key it is not. */
+static long long big_truth(sqlite3 *db) {
+  int rc;
+  long long lies = one(db,
+                       "SELECT count(*) FROM big_keys AS k LEFT JOIN big_members AS m ON m.ordinal = k.ordinal "
+                       "WHERE k.ordinal > 0 AND (m.ordinal IS NULL OR (k.key IS NOT CAST(m.value AS BLOB) "
+                       "AND k.key IS NOT CAST(lower(m.name) AS BLOB)))",
+                       &rc);
+  if (rc != SQLITE_OK || lies != 0) return -3;
+  return one(db, "SELECT 100010 + (SELECT count(*) FROM big_members) * 1000000", &rc);
+}
+
 /* One run of step s with allocation n failing: 1 when it met no failure. */
 static int run_step(int s, long n, int persistent) {
   long base = faults.live;
@@ -134,33 +157,42 @@ static int run_step(int s, long n, int persistent) {
     return 1;
   }
   one(a, QUESTION, &rc); /* a's copy, published */
-  if (s >= 1) {
+  if (s == 1 || s == 2) {
     b = open_db();
     one(b, QUESTION, &rc); /* b takes it */
   }
   if (s == 1) exec(a, "INSERT INTO e(name) VALUES ('ADDED_BY_A')"); /* b moves to the next version */
+  if (s == 5) { /* a holds big's published copy; another connection commits */
+    one(a, BIG_QUESTION, &rc);
+    sqlite3 *w = open_db();
+    exec(w, "INSERT INTO big(name) VALUES ('Added_Elsewhere')");
+    sqlite3_close(w);
+  }
   if (s == 2) exec(a, "INSERT INTO e(name) VALUES ('ADDED_BY_A_AGAIN')"); /* a's own copy, then published */
-  sqlite3 *asker = s == 0 ? NULL : s == 1 ? b : a;
+  sqlite3 *asker = s == 0 || s == 3 ? NULL : s == 1 ? b : a; /* 5: a */
+  const char *question = s >= 3 ? BIG_QUESTION : QUESTION;
   arm(n, persistent);
-  if (s == 0) {
+  if (s == 0 || s == 3) {
     b = open_db();
     asker = b;
   }
-  long long got = asker ? one(asker, QUESTION, &rc) : -2;
+  /* Step 4: the commit that writes an added member's key. */
+  if (s == 4) rc = exec(a, "INSERT INTO big(name) VALUES ('Added_Late')");
+  long long got = asker && !(s == 4 && rc != SQLITE_OK) ? one(asker, question, &rc) : -2;
   if (!asker) rc = SQLITE_NOMEM;
   int injected = faults.injected > 0;
   arm(0, 0);
-  long long want = truth(a);
+  long long want = s >= 3 ? big_truth(a) : truth(a);
   if (rc != SQLITE_OK && rc != SQLITE_NOMEM && rc != SQLITE_IOERR_NOMEM) {
     FAIL("step %d, n %ld: rc %d (%s), not NOMEM", s, n, rc, asker ? sqlite3_errmsg(asker) : "open");
   }
   if (rc == SQLITE_OK && got != want) FAIL("step %d, n %ld: answered %lld, the file says %lld", s, n, got, want);
   if (asker) {
-    long long again = one(asker, QUESTION, &rc);
+    long long again = one(asker, question, &rc);
     if (rc != SQLITE_OK || again != want) FAIL("step %d, n %ld: afterwards %lld (rc %d), the file says %lld", s, n, again, rc, want);
   }
   sqlite3 *c = open_db();
-  long long fresh = c ? one(c, QUESTION, &rc) : -2;
+  long long fresh = c ? one(c, question, &rc) : -2;
   if (fresh != want) FAIL("step %d, n %ld: a new connection answers %lld, the file says %lld", s, n, fresh, want);
   sqlite3_close(c);
   sqlite3_close(b);
@@ -175,7 +207,10 @@ static void make_file(void) {
   db = open_db();
   exec(db, "CREATE VIRTUAL TABLE e USING dynenum(MEMBER_1);"
            "INSERT INTO e(name) WITH RECURSIVE c(i) AS (VALUES (2) UNION ALL SELECT i + 1 FROM c WHERE i < 50)"
-           " SELECT 'MEMBER_' || i FROM c");
+           " SELECT 'MEMBER_' || i FROM c;"
+           "CREATE VIRTUAL TABLE big USING dynenum(MEMBER_0001, OLD_ONE = MEMBER_0001);"
+           "INSERT INTO big(name) WITH RECURSIVE c(i) AS (VALUES (2) UNION ALL SELECT i + 1 FROM c WHERE i < 1100)"
+           " SELECT printf('MEMBER_%04d', i) FROM c");
   sqlite3_close(db);
 }
 
@@ -186,17 +221,20 @@ int main(int argc, char **argv) {
       sqlite3_initialize() != SQLITE_OK) {
     return 1;
   }
-  const char *names[3] = {"a second connection takes the published copy",
+  const char *names[6] = {"a second connection takes the published copy",
                           "a holder moves to the version another connection committed",
-                          "a connection's own copy is published after its commit"};
+                          "a connection's own copy is published after its commit",
+                          "a fresh connection answers lazily from the key table",
+                          "a commit writes an added member's key",
+                          "a holder of a published copy answers lazily after another's commit"};
   int tests = 0, errors = 0;
   for (int persistent = 0; persistent < 2; persistent++) {
-    for (int s = 0; s < 3; s++) {
+    for (int s = 0; s < 6; s++) {
       int before = failures;
       long n;
       make_file();
       for (n = 1; n < 100000; n++) {
-        if (s >= 1) make_file(); /* each run commits */
+        if (s >= 1 && s != 3) make_file(); /* each run commits */
         if (run_step(s, n, persistent)) break;
       }
       tests++;

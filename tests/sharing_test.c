@@ -110,7 +110,10 @@ static void test_one_copy(const char *path) {
   sqlite3 *a = open_file(path, NULL), *b = open_file(path, NULL), *c;
   if (!a || !b) return;
   sqlite3_int64 before = sqlite3_memory_used();
-  CHECK_INT_EQ(1, number(a, "SELECT dynenum_is_member('e', 'member-0000005')"), "a finds a member");
+  /* With a name that is no member: the key table answers hits only, so a
+  ** miss loads the enum whole and publishes it (docs/SPEC.md section 12.6). */
+  CHECK_INT_EQ(1, number(a, "SELECT dynenum_is_member('e', 'member-0000005') + dynenum_is_member('e', 'nobody')"),
+               "a finds a member, and not another");
   sqlite3_int64 first = sqlite3_memory_used() - before;
   dynenum_enum *p = published(a, "e");
   CHECK(p != NULL, "a's copy is published");
@@ -154,7 +157,11 @@ static void test_transactions(const char *path) {
   if (!b) return;
   number(b, "SELECT dynenum_resolve('e', 'x')");
   run(a, "INSERT INTO e(name) VALUES ('COMMITTED')");
-  CHECK_INT_EQ(1, number(b, "SELECT dynenum_is_member('e', 'committed')"), "b sees the commit");
+  /* With a miss: a hit alone would be answered from the key table, and b
+  ** would let go of its copy without building the new version's
+  ** (docs/SPEC.md section 12.6). */
+  CHECK_INT_EQ(1, number(b, "SELECT dynenum_is_member('e', 'committed') + dynenum_is_member('e', 'nobody')"),
+               "b sees the commit");
   CHECK_INT_EQ(MEMBERS + 1, published_size(b, "e"), "published at the new version");
   CHECK_INT_EQ(1, number(a, "SELECT dynenum_is_member('e', 'committed')"), "a too");
   dynenum_enum *q = published(a, "e");

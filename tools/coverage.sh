@@ -2,7 +2,7 @@
 # The measuring half of `make coverage` (gcovr comes from
 # `sh tools/deps.sh coverage`).
 #
-#   sh tools/coverage.sh run EXTENSION OOM-TEST C-TEST...
+#   sh tools/coverage.sh run EXTENSION OOM-TEST KEYS-OOM-TEST C-TEST...
 #       runs the instrumented programs the Makefile built in build/coverage/
 #       and reports the line and branch coverage of ext/.
 #
@@ -11,7 +11,7 @@
 # stock tclsh loading EXTENSION (the instrumented build, without its suffix)
 # instead of build/dynenum, and the out-of-memory harness, whose sweeps are
 # what reach the allocation-failure branches.  Every process that loads the
-# extension, the sqlite3 shells the suite starts included, adds its counts to
+# extension, the sqlite3 shells the suite starts and KEYS-OOM-TEST included, adds its counts to
 # the same .gcda files.  A failing test fails the run: coverage measured on a
 # broken build would mean nothing.
 #
@@ -31,20 +31,21 @@ min_branches=90
 case ${1:-} in
   run)
     shift
-    if [ $# -lt 2 ]; then
-      echo "usage: sh tools/coverage.sh run EXTENSION OOM-TEST C-TEST..." >&2
+    if [ $# -lt 3 ]; then
+      echo "usage: sh tools/coverage.sh run EXTENSION OOM-TEST KEYS-OOM-TEST C-TEST..." >&2
       exit 2
     fi
     ;;
   *)
-    echo "usage: sh tools/coverage.sh run EXTENSION OOM-TEST C-TEST..." >&2
+    echo "usage: sh tools/coverage.sh run EXTENSION OOM-TEST KEYS-OOM-TEST C-TEST..." >&2
     exit 2
     ;;
 esac
 
 extension=$1
 oom_test=$2
-shift 2
+keys_oom_test=$3
+shift 3
 out=build/coverage
 find "$out" -name '*.gcda' -exec rm -f {} +
 rm -rf "$out/html" "$out/testdb" "$out/oom" "$out"/*.txt "$out"/*.csv "$out"/*.json
@@ -55,6 +56,10 @@ echo "== tclsh tests/run.tcl $* with $extension"
 DYNENUM_EXT=$extension DYNENUM_TEST_DIR=$out/testdb tclsh tests/run.tcl "$@" || failed=1
 echo "== $oom_test"
 "$oom_test" "$out/oom" || failed=1
+# The key table's sweeps (a lazy look-up, the write at commit): a program
+# linked to the system SQLite that loads the extension it is given.
+echo "== $keys_oom_test with $extension"
+DYNENUM_EXT=$extension "$keys_oom_test" "$out/oom" || failed=1
 
 echo "== gcovr over ext/"
 gcovr --root . --filter 'ext/' --exclude-unreachable-branches --json "$out/coverage.json" \

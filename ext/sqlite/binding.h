@@ -96,7 +96,14 @@ typedef struct dynenum_connection {
   unsigned generation;     /* bumped by every change made through the module */
   int ddl_in_transaction;  /* the module created, dropped or renamed an enum
                               since the connection was last in autocommit */
+  struct dynenum_lazy_count *lazy_counts; /* lazy look-ups made, per enum */
 } dynenum_connection;
+
+/* How many lazy look-ups (docs/SPEC.md section 12.6) the connection has
+** made in the enum whose cache key is key (n bytes): a counter that lives
+** as long as the connection, made at 0 when first asked for; NULL when out
+** of memory. */
+size_t *dynenum_connection_lazy_count(dynenum_connection *c, const char *key, size_t n);
 
 /* The allocator the core uses inside SQLite: SQLite's own, so that its memory
 ** accounting and fault injection see every byte. */
@@ -162,12 +169,17 @@ typedef enum members_statement {
   RETIRED_DELETE, /* ?1 */
   RETIRED_SELECT, /* every retired ordinal */
   RETIRED_DROP,
-  RETIRED_RENAME
+  RETIRED_RENAME,
+  KEYS_CREATE, /* the key table (SPEC section 12.6) */
+  KEYS_DROP,
+  KEYS_EMPTY,  /* every row */
+  KEYS_RENAME,
+  KEYS_SELECT /* the ordinal ?1, a key as a blob, names */
 } members_statement;
 
 /* The shadow tables of an enum: the members table, and the two that exist
 ** only once an alias or a retirement needs them. */
-typedef enum shadow_table { SHADOW_MEMBERS, SHADOW_ALIASES, SHADOW_RETIRED } shadow_table;
+typedef enum shadow_table { SHADOW_MEMBERS, SHADOW_ALIASES, SHADOW_RETIRED, SHADOW_KEYS } shadow_table;
 
 /* "<table>_members", "<table>_aliases" or "<table>_retired", sqlite3_malloc'd. */
 char *dynenum_shadow_name(shadow_table which, const char *table);
@@ -181,11 +193,22 @@ typedef enum shadow_holder { SHADOW_NONE, SHADOW_OURS, SHADOW_IN_THE_WAY } shado
 int dynenum_optional_holder(sqlite3 *db, const char *schema, const char *table, shadow_table which,
                             shadow_holder *holder, const char **kind);
 
+/* The key table's SQL (docs/SPEC.md section 12.6), sqlite3_malloc'd: an
+** INSERT of rows rows of (?key, ?ordinal), a key already there taking the
+** new ordinal (an upsert); the one SELECT of a
+** lazy look-up, ?1 the key as a blob, giving the key row's ordinal, the
+** member's ordinal, name and value, the alias's name and ordinal (NULL
+** unless aliases), whether the member is retired (0 unless retired), and
+** whether the first row of the aliases or retired table reads a NULL (as
+** under an authorizer's SQLITE_IGNORE: then the look-up must not answer). */
+char *dynenum_keys_insert_sql(const char *schema, const char *table, int rows);
+char *dynenum_keys_lookup_sql(const char *schema, const char *table, int aliases, int retired);
+
 /* "<table>_members", sqlite3_malloc'd. */
 char *dynenum_members_name(const char *table);
 
 /* Whether suffix is one that makes "<enum>_<suffix>" a shadow table
-** (members, aliases, retired). */
+** (members, aliases, retired; not keys, SPEC section 12.6). */
 int dynenum_is_members_suffix(const char *suffix);
 
 /* The SQL of one statement on the members table of schema.table;
@@ -239,6 +262,33 @@ int dynenum_connection_enum(dynenum_connection *c, const char *name, size_t n, i
 /* The same for the enum schema.table, as a virtual table knows itself. */
 int dynenum_connection_table_enum(dynenum_connection *c, const char *schema, const char *table, int verify,
                                   dynenum_enum **out, char **error);
+
+/* Lazy look-ups (docs/SPEC.md section 12.6): the state a function keeps
+** for one statement instead of the enum, while the key table answers. */
+typedef struct dynenum_lazy dynenum_lazy;
+
+/* What a verified hit found: the member (or the alias's member), its
+** value (sqlite3_malloc'd), and whether it is retired. */
+typedef struct dynenum_lazy_hit {
+  sqlite3_int64 ordinal;
+  char *value;
+  size_t value_len;
+  int retired;
+} dynenum_lazy_hit;
+
+/* As dynenum_connection_enum with verify clear, except that where the
+** connection would read the enum whole (no fresh copy, none published for
+** the version), outside a write transaction, for a big enum whose key table
+** is the module's, it gives *lazy instead and *out NULL. */
+int dynenum_connection_enum_lazily(dynenum_connection *c, const char *name, size_t n, dynenum_enum **out,
+                                   dynenum_lazy **lazy, char **error);
+
+/* Looks the key of s (n bytes) up in the key table: 1 with *hit set on a
+** verified hit; 0 when the caller must load the enum whole (a miss, a row
+** that does not verify, any error, the connection's budget of lazy
+** look-ups of the enum spent). */
+int dynenum_lazy_find(dynenum_lazy *l, const char *s, size_t n, dynenum_lazy_hit *hit);
+void dynenum_lazy_free(dynenum_lazy *l);
 
 /* The carrier of e, a copy of this connection's own, in its cache: a new
 ** reference, or NULL when e is not (or no longer) the copy cached.  The

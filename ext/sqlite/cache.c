@@ -651,6 +651,8 @@ static int confirm_fresh(dynenum_connection *c, enum_origin *o) {
 
 /* The result of load_members: up to date, an error, or changed under us. */
 #define LOAD_RELOAD (-1)
+/* load_enum's: the caller answers lazily (SPEC section 12.6). */
+#define LOAD_LAZY (-2)
 
 /* Whether row i of stmt (ordinal, name, value) is exactly member m. */
 static int row_is_member(sqlite3_stmt *stmt, const dynenum_member *m) {
@@ -954,8 +956,10 @@ static int build_copy(dynenum_connection *c, enum_origin *o, const char *shared_
 /* Loads the enum that l located afresh: records the versions, reads every
 ** member (or finds them published), and puts its carrier in the cache under
 ** key. */
+static int start_lazy(dynenum_connection *c, const enum_origin *o, const char *key, size_t n, dynenum_lazy **lazy);
+
 static int load_enum(dynenum_connection *c, location *l, const char *key, size_t n, dynenum_enum **out,
-                     char **error) {
+                     dynenum_lazy **lazy, char **error) {
   dynenum_enum *carrier = NULL;
   dynenum_error err;
   sqlite3_stmt *pin = NULL;
@@ -977,10 +981,20 @@ static int load_enum(dynenum_connection *c, location *l, const char *key, size_t
     if (!o->file) rc = SQLITE_NOMEM;
   }
   if (rc == SQLITE_OK) rc = dynenum_shared_key(c->db, o->schema, o->table, &shared_key, &k);
+  /* Nothing but the rows would give the copy: a caller that can answer
+  ** from the key table does so instead (start_lazy says whether). */
+  if (rc == SQLITE_OK && lazy) {
+    dynenum_enum *published = NULL;
+    int found = shared_key && dynenum_enum_find_published(shared_key, k, &published) == DYNENUM_OK;
+    dynenum_enum_release(published);
+    if (!found) rc = start_lazy(c, o, key, n, lazy);
+    if (rc == SQLITE_OK && *lazy) rc = LOAD_LAZY;
+  }
   if (rc != SQLITE_OK) {
     sqlite3_finalize(pin);
+    sqlite3_free(shared_key);
     origin_free(o);
-    return rc;
+    return rc == LOAD_LAZY ? SQLITE_OK : rc;
   }
   o->generation = c->generation;
   rc = dynenum_enum_define(c->enums, key, n, 1, &carrier, &err);
@@ -1127,7 +1141,7 @@ static int remember_spelling(dynenum_connection *c, const char *key, size_t n, d
 /* The enum name (n bytes) names, in schema when schema is not NULL; key (k
 ** bytes, owned by the caller) is the spelling's key in c->spellings. */
 static int find_enum(dynenum_connection *c, const char *schema, const char *name, size_t n, const char *key, size_t k,
-                     int verify, dynenum_enum **out, char **error) {
+                     int verify, dynenum_enum **out, dynenum_lazy **lazy, char **error) {
   dynenum_enum *e = NULL, *carrier = NULL;
   location l;
   char *table_key = NULL;
@@ -1150,8 +1164,14 @@ static int find_enum(dynenum_connection *c, const char *schema, const char *name
     /* Only the spelling was in doubt (a commit to a schema searched before
     ** the enum's own, which did not take the name): the copy is still the
     ** file's, as the fast check tells. */
-    rc = !verify && origin_fresh(c, dynenum_enum_userdata(e), &l) ? SQLITE_OK
-                                                                    : refresh_enum(c, e, &l, table_key, table_key_len, error);
+    enum_origin *eo = dynenum_enum_userdata(e);
+    int fresh = !verify && origin_fresh(c, eo, &l);
+    /* A published copy is never refreshed in place: for a caller that can
+    ** answer lazily, load_enum takes the version's published copy, answers
+    ** from the key table, or builds a copy, as refresh_enum would do but
+    ** the second (SPEC section 12.6). */
+    if (!fresh && lazy && eo->shared) rc = LOAD_RELOAD;
+    else rc = fresh ? SQLITE_OK : refresh_enum(c, e, &l, table_key, table_key_len, error);
     if (rc == SQLITE_OK) {
       carrier = e;
       e = NULL;
@@ -1163,9 +1183,14 @@ static int find_enum(dynenum_connection *c, const char *schema, const char *name
       rc = SQLITE_OK;
     }
   }
-  if (rc == SQLITE_OK && !carrier) rc = load_enum(c, &l, table_key, table_key_len, &carrier, error);
-  if (rc == SQLITE_OK) rc = remember_spelling(c, key, k, carrier, &l);
-  if (rc == SQLITE_OK) {
+  if (rc == SQLITE_OK && !carrier) rc = load_enum(c, &l, table_key, table_key_len, &carrier, lazy, error);
+  if (rc == SQLITE_OK && !carrier) {
+    /* Answering lazily: a copy cached before is let go of, not kept alive. */
+    dynenum_enum_drop(c->enums, table_key, table_key_len);
+    dynenum_enum_drop(c->spellings, key, k);
+  }
+  if (rc == SQLITE_OK && carrier) rc = remember_spelling(c, key, k, carrier, &l);
+  if (rc == SQLITE_OK && carrier) {
     *out = ((enum_origin *)dynenum_enum_userdata(carrier))->members;
     dynenum_enum_retain(*out);
   }
@@ -1192,7 +1217,19 @@ int dynenum_connection_enum(dynenum_connection *c, const char *name, size_t n, i
   *out = NULL;
   *error = NULL;
   if (!key) return SQLITE_NOMEM;
-  int rc = find_enum(c, NULL, name, n, key, n, verify, out, error);
+  int rc = find_enum(c, NULL, name, n, key, n, verify, out, NULL, error);
+  sqlite3_free(key);
+  return rc;
+}
+
+int dynenum_connection_enum_lazily(dynenum_connection *c, const char *name, size_t n, dynenum_enum **out,
+                                   dynenum_lazy **lazy, char **error) {
+  char *key = ascii_lower_copy(name, n);
+  *out = NULL;
+  *lazy = NULL;
+  *error = NULL;
+  if (!key) return SQLITE_NOMEM;
+  int rc = find_enum(c, NULL, name, n, key, n, 0, out, lazy, error);
   sqlite3_free(key);
   return rc;
 }
@@ -1216,7 +1253,7 @@ int dynenum_connection_table_enum(dynenum_connection *c, const char *schema, con
   key[0] = 0;
   memcpy(key + 1, table_key, k + 1);
   sqlite3_free(table_key);
-  int rc = find_enum(c, schema, table, strlen(table), key, k + 1, verify, out, error);
+  int rc = find_enum(c, schema, table, strlen(table), key, k + 1, verify, out, NULL, error);
   sqlite3_free(key);
   return rc;
 }
@@ -1263,4 +1300,163 @@ int dynenum_connection_holds(dynenum_connection *c, dynenum_enum *carrier, dynen
   const enum_origin *o = dynenum_enum_userdata(carrier);
   return o->members == e && !o->shared && !o->superseded && o->generation == c->generation &&
          (!c->ddl_in_transaction || sqlite3_get_autocommit(c->db));
+}
+
+/* ---- Lazy look-ups: the key table (docs/SPEC.md section 12.6) ----------- */
+
+/* The smallest enum answered lazily, and the look-ups per member a
+** connection makes lazily before it reads the enum whole. */
+#define LAZY_MIN_MEMBERS 1024
+#define LAZY_MEMBERS_PER_LOOKUP 128
+
+struct dynenum_lazy {
+  sqlite3_stmt *lookup; /* dynenum_keys_lookup_sql, for this statement */
+  size_t *count;        /* the connection's look-ups of the enum */
+  size_t budget;
+};
+
+void dynenum_lazy_free(dynenum_lazy *l) {
+  if (!l) return;
+  sqlite3_finalize(l->lookup);
+  sqlite3_free(l);
+}
+
+/* The members table's largest ordinal (its size, when it is as the module
+** writes it), found from the end of its b-tree. */
+static int members_size(sqlite3 *db, const enum_origin *o, sqlite3_int64 *size) {
+  sqlite3_stmt *stmt;
+  char *members = dynenum_members_name(o->table);
+  char *sql = members ? sqlite3_mprintf("SELECT max(ordinal) FROM \"%w\".\"%w\"", o->schema, members) : NULL;
+  sqlite3_free(members);
+  int rc = sql ? sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) : SQLITE_NOMEM;
+  sqlite3_free(sql);
+  *size = 0;
+  if (rc != SQLITE_OK) return rc;
+  rc = sqlite3_step(stmt);
+  if (rc == SQLITE_ROW) {
+    *size = sqlite3_column_int64(stmt, 0);
+    rc = SQLITE_OK;
+  }
+  sqlite3_finalize(stmt);
+  return rc;
+}
+
+/* Whether the enum o names is answered lazily by this connection now:
+** not in a write transaction on its schema (whose own rows a key table
+** does not hold yet), its members table as it should be, its key table
+** the module's, big enough, and the connection's budget not spent.  Then
+** *lazy is made, its statement prepared; otherwise *lazy stays NULL and
+** the enum is loaded whole as always.  Only SQLITE_NOMEM is an error: any
+** other failure here is the full load's to report. */
+static int start_lazy(dynenum_connection *c, const enum_origin *o, const char *key, size_t n, dynenum_lazy **lazy) {
+  sqlite3 *db = c->db;
+  const char *problem, *kind;
+  shadow_holder keys, aliases, retired;
+  sqlite3_int64 size;
+  *lazy = NULL;
+  if (sqlite3_txn_state(db, o->schema) == SQLITE_TXN_WRITE) return SQLITE_OK;
+  size_t *count = dynenum_connection_lazy_count(c, key, n);
+  if (!count) return SQLITE_NOMEM;
+  int rc = dynenum_members_table_problem(db, o->schema, o->table, &problem);
+  if (rc == SQLITE_OK && !problem) rc = dynenum_optional_holder(db, o->schema, o->table, SHADOW_KEYS, &keys, &kind);
+  if (rc != SQLITE_OK || problem || keys != SHADOW_OURS) return rc == SQLITE_NOMEM ? rc : SQLITE_OK;
+  rc = members_size(db, o, &size);
+  if (rc != SQLITE_OK || size < LAZY_MIN_MEMBERS || *count >= (size_t)size / LAZY_MEMBERS_PER_LOOKUP) {
+    return rc == SQLITE_NOMEM ? rc : SQLITE_OK;
+  }
+  rc = dynenum_optional_holder(db, o->schema, o->table, SHADOW_ALIASES, &aliases, &kind);
+  if (rc == SQLITE_OK) rc = dynenum_optional_holder(db, o->schema, o->table, SHADOW_RETIRED, &retired, &kind);
+  if (rc != SQLITE_OK) return rc == SQLITE_NOMEM ? rc : SQLITE_OK;
+  char *sql = dynenum_keys_lookup_sql(o->schema, o->table, aliases == SHADOW_OURS, retired == SHADOW_OURS);
+  if (!sql) return SQLITE_NOMEM;
+  dynenum_lazy *l = sqlite3_malloc64(sizeof *l);
+  if (!l) {
+    sqlite3_free(sql);
+    return SQLITE_NOMEM;
+  }
+  memset(l, 0, sizeof *l);
+  rc = sqlite3_prepare_v2(db, sql, -1, &l->lookup, NULL);
+  sqlite3_free(sql);
+  if (rc != SQLITE_OK) {
+    dynenum_lazy_free(l);
+    return rc == SQLITE_NOMEM ? rc : SQLITE_OK;
+  }
+  l->count = count;
+  l->budget = (size_t)size / LAZY_MEMBERS_PER_LOOKUP;
+  *lazy = l;
+  return SQLITE_OK;
+}
+
+/* Whether column i of stmt is text whose key is exactly key (n bytes). */
+static int column_has_key(sqlite3_stmt *stmt, int i, const char *key, size_t n) {
+  char other[DYNENUM_MAX_KEY_BYTES];
+  if (sqlite3_column_type(stmt, i) != SQLITE_TEXT) return 0;
+  const char *text = (const char *)sqlite3_column_text(stmt, i);
+  if (!text) return 0;
+  size_t len = dynenum_key(text, (size_t)sqlite3_column_bytes(stmt, i), other, sizeof other);
+  return len == n && memcmp(other, key, n) == 0;
+}
+
+/* Whether the row the lookup found (ordinal of the key row, member's
+** ordinal, name, value, alias's name and ordinal, retired, doubt) names the
+** member a load of the enum would find under key: the rows are there, bear
+** exactly that key, and obey the rules a load checks row by row (text,
+** and the core's rules of a member, and of an alias of it). */
+static int row_verifies(sqlite3_stmt *stmt, const char *key, size_t n) {
+  if (sqlite3_column_int(stmt, 7) != 0) return 0; /* the aliases or retired table reads NULLs */
+  if (sqlite3_column_type(stmt, 0) != SQLITE_INTEGER || sqlite3_column_type(stmt, 1) != SQLITE_INTEGER ||
+      sqlite3_column_type(stmt, 2) != SQLITE_TEXT || sqlite3_column_type(stmt, 3) != SQLITE_TEXT) {
+    return 0;
+  }
+  sqlite3_int64 named = sqlite3_column_int64(stmt, 0), ordinal = sqlite3_column_int64(stmt, 1);
+  int alias = named < 0;
+  if (ordinal < 1) return 0;
+  if (alias) {
+    if (sqlite3_column_type(stmt, 4) != SQLITE_TEXT || sqlite3_column_type(stmt, 5) != SQLITE_INTEGER ||
+        sqlite3_column_int64(stmt, 5) != ordinal || !column_has_key(stmt, 4, key, n)) {
+      return 0;
+    }
+  } else if (named != ordinal || !(column_has_key(stmt, 2, key, n) || column_has_key(stmt, 3, key, n))) {
+    return 0;
+  }
+  dynenum_enum *scratch;
+  dynenum_error err;
+  if (dynenum_enum_new(&dynenum_sqlite_config, "", 0, &scratch) != DYNENUM_OK) return 0;
+  const char *name = (const char *)sqlite3_column_text(stmt, 2);
+  size_t name_len = (size_t)sqlite3_column_bytes(stmt, 2);
+  const char *value = (const char *)sqlite3_column_text(stmt, 3);
+  size_t value_len = (size_t)sqlite3_column_bytes(stmt, 3);
+  int ok = name && value && dynenum_enum_add(scratch, name, name_len, value, value_len, NULL, &err) == DYNENUM_OK;
+  if (ok && alias) {
+    const char *alias_name = (const char *)sqlite3_column_text(stmt, 4);
+    ok = alias_name && dynenum_enum_add_alias(scratch, alias_name, (size_t)sqlite3_column_bytes(stmt, 4), name,
+                                              name_len, NULL, &err) == DYNENUM_OK;
+  }
+  dynenum_enum_release(scratch);
+  return ok;
+}
+
+int dynenum_lazy_find(dynenum_lazy *l, const char *s, size_t n, dynenum_lazy_hit *hit) {
+  char key[DYNENUM_MAX_KEY_BYTES];
+  memset(hit, 0, sizeof *hit);
+  if (*l->count >= l->budget) return 0;
+  ++*l->count;
+  size_t len = dynenum_key(s, n, key, sizeof key);
+  if (len > sizeof key) return 0; /* no member has a key that long */
+  int found = 0;
+  if (sqlite3_bind_blob64(l->lookup, 1, key, len, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(l->lookup) == SQLITE_ROW &&
+      row_verifies(l->lookup, key, len)) {
+    size_t value_len = (size_t)sqlite3_column_bytes(l->lookup, 3);
+    hit->value = sqlite3_malloc64(value_len + 1);
+    if (hit->value) {
+      memcpy(hit->value, sqlite3_column_text(l->lookup, 3), value_len);
+      hit->value_len = value_len;
+      hit->ordinal = sqlite3_column_int64(l->lookup, 1);
+      hit->retired = sqlite3_column_int(l->lookup, 6) != 0;
+      found = 1;
+    }
+  }
+  sqlite3_reset(l->lookup);
+  sqlite3_clear_bindings(l->lookup);
+  return found;
 }

@@ -33,9 +33,38 @@ int dynenum_connection_open(sqlite3 *db, dynenum_connection **out) {
   return SQLITE_OK;
 }
 
+/* One enum's count of lazy look-ups, in a list per connection: a
+** connection uses few enums lazily, and each stops being lazy after a
+** number of look-ups (docs/SPEC.md section 12.6). */
+typedef struct dynenum_lazy_count {
+  struct dynenum_lazy_count *next;
+  size_t lookups;
+  size_t key_len;
+  char key[];
+} dynenum_lazy_count;
+
+size_t *dynenum_connection_lazy_count(dynenum_connection *c, const char *key, size_t n) {
+  for (dynenum_lazy_count *l = c->lazy_counts; l; l = l->next) {
+    if (l->key_len == n && memcmp(l->key, key, n) == 0) return &l->lookups;
+  }
+  dynenum_lazy_count *l = sqlite3_malloc64(sizeof *l + n);
+  if (!l) return NULL;
+  l->lookups = 0;
+  l->key_len = n;
+  memcpy(l->key, key, n);
+  l->next = c->lazy_counts;
+  c->lazy_counts = l;
+  return &l->lookups;
+}
+
 void dynenum_connection_unref(void *p) {
   dynenum_connection *c = p;
   if (c && --c->refs == 0) {
+    while (c->lazy_counts) {
+      dynenum_lazy_count *next = c->lazy_counts->next;
+      sqlite3_free(c->lazy_counts);
+      c->lazy_counts = next;
+    }
     /* Spellings first: they hold references to the enums. */
     dynenum_registry_close(c->spellings);
     dynenum_registry_close(c->enums);

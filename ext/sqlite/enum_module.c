@@ -39,6 +39,7 @@
 #include "binding.h"
 SQLITE_EXTENSION_INIT3
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Column numbers of the dynenum module's declared table. */
@@ -83,7 +84,33 @@ typedef struct enum_table {
   ** one) that adds to this enum again would re-enter enum_insert here, and
   ** step insert while it is running. */
   int adding;
+  /* The keys of the members this transaction added, to be written to the
+  ** key table at commit (enum_sync, docs/SPEC.md section 12.6): each a
+  ** pending_key into key_bytes.  marks[i] is the count when savepoint i
+  ** began, so that a ROLLBACK TO drops the keys of the members it undid. */
+  unsigned char *key_bytes;
+  size_t key_bytes_len, key_bytes_cap;
+  struct pending_key *pending;
+  size_t pending_count, pending_cap;
+  size_t *marks;
+  int marks_count;
+  int added_any; /* a member or alias was added in this transaction */
 } enum_table;
+
+/* A key of a member added in the transaction, and what it names. */
+typedef struct pending_key {
+  size_t offset; /* into key_bytes */
+  size_t len;
+  sqlite3_int64 ordinal;
+} pending_key;
+
+/* A row of the key table to write: the key and the ordinal it names, the
+** member's or minus the alias's rowid. */
+typedef struct key_row {
+  const unsigned char *key;
+  size_t len;
+  sqlite3_int64 ordinal;
+} key_row;
 
 /* A scan lists the members of the connection's copy of the enum, verified
 ** against the members table when the scan starts, so that it shows what the
@@ -134,6 +161,239 @@ static int enum_connect(sqlite3 *db, void *aux, int argc, const char *const *arg
   return SQLITE_OK;
 }
 
+/* Whether rc, from writing the key table, only means the table is not
+** written: refused (an authorizer, a read-only file, a table not as it
+** should be), so the commit goes on and the table is short (SPEC section
+** 12.6).  Anything else (no memory, I/O, a full disk, corruption) fails
+** the commit as any failed write does.  SQLITE_TOOBIG is a refusal too: a
+** connection's lowered length limits must not keep its inserts from
+** committing. */
+static int key_write_refused(int rc) {
+  rc &= 0xff;
+  return rc == SQLITE_AUTH || rc == SQLITE_READONLY || rc == SQLITE_PERM || rc == SQLITE_ERROR ||
+         rc == SQLITE_CONSTRAINT || rc == SQLITE_TOOBIG;
+}
+
+static int compare_key_rows(const void *a, const void *b) {
+  const key_row *x = a, *y = b;
+  int c = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
+  return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* The bytes the radix sort orders by: the first 16 of a key. */
+#define SORT_PREFIX 16
+
+/* Byte i (below SORT_PREFIX) of the row's key, 0 past its end. */
+static unsigned key_byte(const key_row *r, int i) { return (size_t)i < r->len ? r->key[i] : 0; }
+
+/* Whether two rows' keys are equal in their first SORT_PREFIX bytes, each
+** padded with zeros. */
+static int same_prefix(const key_row *x, const key_row *y) {
+  size_t shorter = x->len < y->len ? x->len : y->len;
+  if (shorter > SORT_PREFIX) shorter = SORT_PREFIX;
+  if (memcmp(x->key, y->key, shorter) != 0) return 0;
+  for (int i = (int)shorter; i < SORT_PREFIX; i++) {
+    if (key_byte(x, i) != key_byte(y, i)) return 0;
+  }
+  return 1;
+}
+
+/* Sorts rows by key: a least-significant-digit radix sort on the first 16
+** bytes, the counts of every position taken in one pass over the rows (a
+** position whose byte is the same in every row is skipped, as the common
+** prefix of names usually is), then each run of rows equal in those bytes
+** by a full comparison.  qsort alone cost a quarter of the key table's
+** write (callgrind, 100,000 members), a pass over the rows per position
+** 48 M instructions; sorted rows go into its b-tree at half the cost of
+** rows in insertion order. */
+static int sort_key_rows(key_row *rows, size_t n) {
+  if (n < 2) return SQLITE_OK;
+  key_row *spare = sqlite3_malloc64(sizeof *spare * n);
+  size_t(*count)[257] = sqlite3_malloc64(sizeof *count * SORT_PREFIX);
+  if (!spare || !count) {
+    sqlite3_free(spare);
+    sqlite3_free(count);
+    return SQLITE_NOMEM;
+  }
+  memset(count, 0, sizeof *count * SORT_PREFIX);
+  for (size_t j = 0; j < n; j++) {
+    const key_row *r = &rows[j];
+    if (r->len >= SORT_PREFIX) {
+      for (int i = 0; i < SORT_PREFIX; i++) count[i][r->key[i] + 1]++;
+    } else {
+      for (int i = 0; i < SORT_PREFIX; i++) count[i][key_byte(r, i) + 1]++;
+    }
+  }
+  key_row *from = rows, *to = spare;
+  for (int i = SORT_PREFIX - 1; i >= 0; i--) {
+    int skip = 0;
+    for (int b = 1; b <= 256; b++) skip |= count[i][b] == n;
+    if (skip) continue;
+    for (int b = 1; b <= 256; b++) count[i][b] += count[i][b - 1];
+    for (size_t j = 0; j < n; j++) to[count[i][key_byte(&from[j], i)]++] = from[j];
+    key_row *swap = from;
+    from = to;
+    to = swap;
+  }
+  if (from != rows) memcpy(rows, from, sizeof *rows * n);
+  sqlite3_free(spare);
+  sqlite3_free(count);
+  for (size_t start = 0, end; start < n; start = end) {
+    for (end = start + 1; end < n && same_prefix(&rows[end - 1], &rows[end]); end++) {
+    }
+    if (end - start > 1) qsort(rows + start, end - start, sizeof *rows, compare_key_rows);
+  }
+  return SQLITE_OK;
+}
+
+/* The most rows one INSERT of the key table takes, two variables a row. */
+#define KEY_ROWS_PER_STATEMENT 256
+
+/* Writes rows (sorted here, by key) into the key table of schema.table,
+** as few statements as the variable limit allows.  An SQLite code from a
+** step; a statement that cannot be made (SQLite refuses it, a limit) ran
+** nothing and is a refusal: the table is left short and SQLITE_OK
+** returned (docs/SPEC.md section 12.6).  Except SQLITE_NOMEM: SQLite
+** remembers a failed allocation on the connection and fails the statement
+** that is committing with it anyway, so the COMMIT must fail too, or it
+** would report an error for a transaction that was committed. */
+static int write_key_rows(sqlite3 *db, const char *schema, const char *table, key_row *rows, size_t n) {
+  if (!n) return SQLITE_OK;
+  int rc = sort_key_rows(rows, n);
+  if (rc != SQLITE_OK) return rc;
+  /* Within the connection's limits: two variables a row, and the SQL text,
+  ** which each row after the first lengthens by ", (?, ?)". */
+  char *one_row = dynenum_keys_insert_sql(schema, table, 1);
+  if (!one_row) return SQLITE_NOMEM;
+  int one_row_len = (int)strlen(one_row);
+  sqlite3_free(one_row);
+  int per = sqlite3_limit(db, SQLITE_LIMIT_VARIABLE_NUMBER, -1) / 2;
+  int sql_room = sqlite3_limit(db, SQLITE_LIMIT_SQL_LENGTH, -1) - one_row_len;
+  if (sql_room < 0) return SQLITE_OK; /* not even one row fits */
+  if (per > sql_room / 8 + 1) per = sql_room / 8 + 1;
+  if (per > KEY_ROWS_PER_STATEMENT) per = KEY_ROWS_PER_STATEMENT;
+  if (per < 1) return SQLITE_OK;
+  sqlite3_stmt *stmt = NULL;
+  int prepared_rows = 0;
+  for (size_t done = 0; rc == SQLITE_OK && done < n;) {
+    int now = n - done < (size_t)per ? (int)(n - done) : per;
+    if (now != prepared_rows) {
+      sqlite3_finalize(stmt);
+      stmt = NULL;
+      char *sql = dynenum_keys_insert_sql(schema, table, now);
+      rc = sql ? sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) : SQLITE_NOMEM;
+      sqlite3_free(sql);
+      prepared_rows = now;
+      if (rc != SQLITE_OK) {
+        if (rc != SQLITE_NOMEM) rc = SQLITE_OK;
+        break;
+      }
+    }
+    for (int i = 0; rc == SQLITE_OK && i < now; i++) {
+      rc = sqlite3_bind_blob64(stmt, 2 * i + 1, rows[done + (size_t)i].key, rows[done + (size_t)i].len, SQLITE_STATIC);
+      if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt, 2 * i + 2, rows[done + (size_t)i].ordinal);
+    }
+    if (rc == SQLITE_OK) rc = sqlite3_step(stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_reset(stmt);
+    if (rc == SQLITE_OK) rc = sqlite3_reset(stmt);
+    done += (size_t)now;
+  }
+  sqlite3_finalize(stmt);
+  return rc;
+}
+
+/* Makes sure schema.table has its key table: *usable set when it is the
+** module's (there, or created now; *created then says which).  A table in
+** the way, or a CREATE refused, leaves it clear: the enum has none, which
+** is not an error.  An SQLite code for a failure that is one. */
+static int ensure_key_table(sqlite3 *db, const char *schema, const char *table, int *usable, int *created) {
+  shadow_holder holder;
+  const char *kind;
+  *usable = *created = 0;
+  int rc = dynenum_optional_holder(db, schema, table, SHADOW_KEYS, &holder, &kind);
+  if (rc != SQLITE_OK) return key_write_refused(rc) ? SQLITE_OK : rc;
+  if (holder == SHADOW_IN_THE_WAY) return SQLITE_OK;
+  if (holder == SHADOW_NONE) {
+    rc = dynenum_members_run(db, KEYS_CREATE, schema, table, NULL);
+    if (rc != SQLITE_OK) return key_write_refused(rc) ? SQLITE_OK : rc;
+    *created = 1;
+  }
+  *usable = 1;
+  return SQLITE_OK;
+}
+
+/* The key rows of every member of e (its name's key, and its value's
+** when that differs) and of every alias whose key is not its member's
+** (the alias of index i is rowid i + 1 of the aliases table as the module
+** writes it; a wrong guess only fails verification), in *out, keys in
+** *bytes.  SQLITE_NOMEM or OK. */
+static int enum_key_rows(dynenum_enum *e, key_row **out, size_t *n, unsigned char **bytes) {
+  size_t members = dynenum_enum_size(e), aliases = dynenum_enum_alias_count(e);
+  size_t most = 2 * members + aliases;
+  key_row *rows = sqlite3_malloc64(sizeof *rows * (most ? most : 1));
+  unsigned char *buffer = sqlite3_malloc64((size_t)DYNENUM_MAX_KEY_BYTES * (most ? most : 1));
+  size_t count = 0, used = 0;
+  *out = NULL;
+  *bytes = NULL;
+  *n = 0;
+  if (!rows || !buffer) {
+    sqlite3_free(rows);
+    sqlite3_free(buffer);
+    return SQLITE_NOMEM;
+  }
+  for (size_t i = 0; i < members + aliases; i++) {
+    const dynenum_member *m = i < members ? dynenum_enum_member(e, i) : dynenum_enum_alias(e, i - members)->member;
+    const char *texts[2] = {m->name, m->value};
+    size_t lens[2] = {m->name_len, m->value_len};
+    unsigned char *first = buffer + used;
+    size_t first_len = 0;
+    for (int j = 0; j < 2; j++) {
+      unsigned char *key = buffer + used;
+      size_t len = dynenum_key(texts[j], lens[j], (char *)key, DYNENUM_MAX_KEY_BYTES);
+      if (len > DYNENUM_MAX_KEY_BYTES) continue;
+      if (j == 1 && len == first_len && memcmp(key, first, len) == 0) continue;
+      if (j == 0) first_len = len;
+      if (i >= members) continue; /* the alias below is compared with these */
+      rows[count++] = (key_row){key, len, m->ordinal};
+      used += len;
+    }
+    if (i < members) continue;
+    const dynenum_alias *a = dynenum_enum_alias(e, i - members);
+    unsigned char *key = buffer + used;
+    size_t len = dynenum_key(a->name, a->name_len, (char *)key, DYNENUM_MAX_KEY_BYTES);
+    char member_key[DYNENUM_MAX_KEY_BYTES], value_key[DYNENUM_MAX_KEY_BYTES];
+    size_t member_len = dynenum_key(m->name, m->name_len, member_key, sizeof member_key);
+    size_t value_len = dynenum_key(m->value, m->value_len, value_key, sizeof value_key);
+    if (len > DYNENUM_MAX_KEY_BYTES || (len == member_len && memcmp(key, member_key, len) == 0) ||
+        (len == value_len && memcmp(key, value_key, len) == 0)) {
+      continue;
+    }
+    rows[count++] = (key_row){key, len, -(sqlite3_int64)(i - members + 1)};
+    used += len;
+  }
+  *out = rows;
+  *n = count;
+  *bytes = buffer;
+  return SQLITE_OK;
+}
+
+/* Writes the keys of every member and alias of e into the key table of
+** schema.table, making the table if it is free (CREATE, and the first
+** commit that adds to an enum written before key tables).  Refusals are
+** not errors (key_write_refused). */
+static int write_all_keys(sqlite3 *db, const char *schema, const char *table, dynenum_enum *e) {
+  int usable, created;
+  int rc = ensure_key_table(db, schema, table, &usable, &created);
+  if (rc != SQLITE_OK || !usable) return rc;
+  key_row *rows;
+  size_t n;
+  unsigned char *bytes;
+  rc = enum_key_rows(e, &rows, &n, &bytes);
+  if (rc == SQLITE_OK) rc = write_key_rows(db, schema, table, rows, n);
+  sqlite3_free(rows);
+  sqlite3_free(bytes);
+  return rc != SQLITE_OK && key_write_refused(rc) ? SQLITE_OK : rc;
+}
+
 /* Creates the members table of schema.name and writes scratch's members to
 ** it.  SQLITE_OK, or an error with *error set unless out of memory. */
 static int write_new_enum(sqlite3 *db, const char *schema, const char *name, dynenum_enum *scratch, char **error) {
@@ -162,6 +422,10 @@ static int write_new_enum(sqlite3 *db, const char *schema, const char *name, dyn
     rc = dynenum_aliases_write(db, insert, dynenum_enum_alias(scratch, i), error);
   }
   sqlite3_finalize(insert);
+  if (rc == SQLITE_OK) rc = write_all_keys(db, schema, name, scratch);
+  if (rc != SQLITE_OK && rc != SQLITE_NOMEM && !*error) {
+    *error = sqlite3_mprintf("dynenum: cannot create enum '%s': %s", dynenum_enum_label(scratch), sqlite3_errmsg(db));
+  }
   return rc;
 }
 
@@ -275,6 +539,9 @@ static int enum_disconnect(sqlite3_vtab *vtab) {
   dynenum_enum_release(t->held);
   dynenum_enum_release(t->carrier);
   sqlite3_finalize(t->insert);
+  sqlite3_free(t->key_bytes);
+  sqlite3_free(t->pending);
+  sqlite3_free(t->marks);
   sqlite3_free(t->schema);
   sqlite3_free(t->name);
   sqlite3_free(t);
@@ -294,9 +561,9 @@ static int enum_destroy(sqlite3_vtab *vtab) {
   if (rc != SQLITE_OK) return rc;
   int ours = !problem || strcmp(problem, DYNENUM_MEMBERS_COLUMNS) == 0;
   rc = ours ? dynenum_members_run(t->connection->db, MEMBERS_DROP, t->schema, t->name, NULL) : SQLITE_OK;
-  const members_statement drops[] = {ALIASES_DROP, RETIRED_DROP};
-  const shadow_table tables[] = {SHADOW_ALIASES, SHADOW_RETIRED};
-  for (int i = 0; i < 2 && rc == SQLITE_OK; i++) {
+  const members_statement drops[] = {ALIASES_DROP, RETIRED_DROP, KEYS_DROP};
+  const shadow_table tables[] = {SHADOW_ALIASES, SHADOW_RETIRED, SHADOW_KEYS};
+  for (int i = 0; i < 3 && rc == SQLITE_OK; i++) {
     shadow_holder holder;
     rc = dynenum_optional_holder(t->connection->db, t->schema, t->name, tables[i], &holder, &problem);
     if (rc == SQLITE_OK && holder == SHADOW_OURS) {
@@ -723,9 +990,56 @@ static int insert_alias(enum_table *t, dynenum_enum *e, const insert_request *r,
   }
   *rowid = target->ordinal;
   rc = write_shadow(t, SHADOW_ALIASES, ALIASES_INSERT, r->shown_enum, target->ordinal, a->name, a->name_len);
-  if (rc == SQLITE_OK) note_write(t, e, trusted, changes, held);
-  else dynenum_connection_changed(t->connection, 0); /* the copy holds an alias the file does not */
+  if (rc == SQLITE_OK) {
+    note_write(t, e, trusted, changes, held);
+    t->added_any = 1; /* its key is its member's already (SPEC section 11.4) */
+  } else {
+    dynenum_connection_changed(t->connection, 0); /* the copy holds an alias the file does not */
+  }
   return rc;
+}
+
+/* Room for one more pending key: SQLITE_NOMEM or OK. */
+static int pending_room(enum_table *t) {
+  if (t->key_bytes_cap - t->key_bytes_len < DYNENUM_MAX_KEY_BYTES) {
+    size_t cap = t->key_bytes_cap ? 2 * t->key_bytes_cap : 64 * DYNENUM_MAX_KEY_BYTES;
+    unsigned char *grown = sqlite3_realloc64(t->key_bytes, cap);
+    if (!grown) return SQLITE_NOMEM;
+    t->key_bytes = grown;
+    t->key_bytes_cap = cap;
+  }
+  if (t->pending_count == t->pending_cap) {
+    size_t cap = t->pending_cap ? 2 * t->pending_cap : 64;
+    pending_key *grown = sqlite3_realloc64(t->pending, sizeof *grown * cap);
+    if (!grown) return SQLITE_NOMEM;
+    t->pending = grown;
+    t->pending_cap = cap;
+  }
+  return SQLITE_OK;
+}
+
+/* Keeps the key of m, just added, for the key table (enum_sync).  An added
+** member's value is the key of its name (SPEC section 2.2.6), which the
+** core computed as it took the row, so the value is that key, copied; its
+** own key is the same key again (folding twice folds as once), so no
+** second row.  Out of memory makes the INSERT fail, as any allocation of
+** it failing does. */
+static int note_keys(enum_table *t, const dynenum_member *m) {
+  t->added_any = 1;
+  if (m->value_len > DYNENUM_MAX_KEY_BYTES) return SQLITE_OK; /* no key is that long */
+  int rc = pending_room(t);
+  if (rc != SQLITE_OK) return rc;
+  memcpy(t->key_bytes + t->key_bytes_len, m->value, m->value_len);
+  t->pending[t->pending_count++] = (pending_key){t->key_bytes_len, m->value_len, m->ordinal};
+  t->key_bytes_len += m->value_len;
+  return SQLITE_OK;
+}
+
+/* Forgets the pending keys past the first keep. */
+static void drop_pending(enum_table *t, size_t keep) {
+  if (keep >= t->pending_count) return;
+  t->pending_count = keep;
+  t->key_bytes_len = keep ? t->pending[keep - 1].offset + t->pending[keep - 1].len : 0;
 }
 
 /* Adds a member: every check first, then the core's copy, then the file.
@@ -791,6 +1105,7 @@ static int enum_insert(enum_table *t, sqlite3_value **argv, sqlite_int64 *rowid)
       dynenum_connection_changed(t->connection, 0); /* the copy holds a member the file does not */
     } else {
       note_write(t, e, trusted, changes, held);
+      rc = note_keys(t, m);
     }
   }
   dynenum_enum_release(e);
@@ -880,6 +1195,20 @@ static int enum_rename(sqlite3_vtab *vtab, const char *new_name) {
       rc = dynenum_members_run(t->connection->db, renames[i], t->schema, t->name, new_name);
     }
   }
+  /* The key table follows when its new name is free; otherwise the enum's
+  ** own is emptied and left under the old name (SQLite cannot drop a table
+  ** inside ALTER TABLE: "database table is locked"), never the rename
+  ** refused, since it is only an accelerator. */
+  shadow_holder keys = SHADOW_NONE, target = SHADOW_NONE;
+  const char *kind;
+  if (rc == SQLITE_OK) rc = dynenum_optional_holder(t->connection->db, t->schema, t->name, SHADOW_KEYS, &keys, &kind);
+  if (rc == SQLITE_OK && keys == SHADOW_OURS) {
+    rc = dynenum_optional_holder(t->connection->db, t->schema, new_name, SHADOW_KEYS, &target, &kind);
+    if (rc == SQLITE_OK) {
+      rc = dynenum_members_run(t->connection->db, target == SHADOW_NONE ? KEYS_RENAME : KEYS_EMPTY, t->schema, t->name,
+                               new_name);
+    }
+  }
   if (rc != SQLITE_OK) {
     sqlite3_free(renamed);
     if (rc == SQLITE_NOMEM) return rc;
@@ -909,20 +1238,106 @@ static void forget_insert(enum_table *t) {
 static int enum_begin(sqlite3_vtab *vtab) {
   enum_table *t = (enum_table *)vtab;
   stop_writing(t);
+  drop_pending(t, 0);
+  t->added_any = 0;
+  t->marks_count = 0;
   dynenum_connection_will_write(t->connection, t->schema, t->name); /* never into a shared copy */
   return SQLITE_OK;
 }
 
+/* Sets *missing when the key table of schema.table lacks the key of
+** member ordinal of e, or names another ordinal under it: one indexed
+** read.  A read that cannot be made leaves it clear (only speed is at
+** stake); SQLITE_NOMEM is returned, for the reason write_key_rows gives. */
+static int key_missing(sqlite3 *db, const char *schema, const char *table, dynenum_enum *e, sqlite3_int64 ordinal,
+                       int *missing) {
+  char key[DYNENUM_MAX_KEY_BYTES];
+  if (*missing || ordinal < 1 || (size_t)ordinal > dynenum_enum_size(e)) return SQLITE_OK;
+  const dynenum_member *m = dynenum_enum_member(e, (size_t)ordinal - 1);
+  size_t len = dynenum_key(m->name, m->name_len, key, sizeof key);
+  if (m->ordinal != ordinal || len > sizeof key) return SQLITE_OK;
+  sqlite3_stmt *stmt;
+  int rc = dynenum_members_prepare(db, KEYS_SELECT, schema, table, &stmt);
+  if (rc == SQLITE_OK) rc = sqlite3_bind_blob64(stmt, 1, key, len, SQLITE_STATIC);
+  if (rc == SQLITE_OK) {
+    rc = sqlite3_step(stmt);
+    *missing = rc == SQLITE_DONE || (rc == SQLITE_ROW && (sqlite3_column_type(stmt, 0) != SQLITE_INTEGER ||
+                                                          sqlite3_column_int64(stmt, 0) != ordinal));
+  }
+  sqlite3_finalize(stmt);
+  return rc == SQLITE_NOMEM ? rc : SQLITE_OK;
+}
+
+/* Before the commit: the keys of the members this transaction added go
+** into the key table, sorted, in a few statements (SPEC section 12.6).  An
+** enum written before key tables gets one now, filled from the
+** connection's copy, which holds every member after an INSERT; so does one
+** whose key table lacks the key of member 1 or of the member just before
+** the first one added, or names another ordinal under it (members added
+** without dynenum, an old key table adopted after a DROP by dynenum 1.x):
+** repaired at the next commit that adds to the enum.  Only refusals are
+** forgiven: a failure of another kind fails the COMMIT. */
+static int enum_sync(sqlite3_vtab *vtab) {
+  enum_table *t = (enum_table *)vtab;
+  sqlite3 *db = t->connection->db;
+  if (!t->added_any) return SQLITE_OK;
+  int usable, created, rc = ensure_key_table(db, t->schema, t->name, &usable, &created);
+  if (rc != SQLITE_OK || !usable) return rc;
+  dynenum_enum *e = NULL;
+  if (created || t->pending_count) {
+    char *error = NULL;
+    /* The copy is only needed whole; one that cannot be had leaves the
+    ** table as the pending keys make it. */
+    rc = dynenum_connection_table_enum(t->connection, t->schema, t->name, 0, &e, &error);
+    sqlite3_free(error);
+    if (rc != SQLITE_OK) e = NULL;
+    if (rc != SQLITE_NOMEM) rc = SQLITE_OK;
+  }
+  if (rc == SQLITE_OK && e && !created && t->pending_count) {
+    sqlite3_int64 first = t->pending[0].ordinal;
+    int missing = 0;
+    rc = key_missing(db, t->schema, t->name, e, first - 1, &missing);
+    if (rc == SQLITE_OK && first > 2) rc = key_missing(db, t->schema, t->name, e, 1, &missing);
+    if (missing) created = 1;
+  }
+  if (rc == SQLITE_OK && created && e) {
+    rc = write_all_keys(db, t->schema, t->name, e);
+  } else if (rc == SQLITE_OK && t->pending_count) {
+    key_row *rows = sqlite3_malloc64(sizeof *rows * t->pending_count);
+    for (size_t i = 0; rows && i < t->pending_count; i++) {
+      rows[i] = (key_row){t->key_bytes + t->pending[i].offset, t->pending[i].len, t->pending[i].ordinal};
+    }
+    rc = rows ? write_key_rows(db, t->schema, t->name, rows, t->pending_count) : SQLITE_NOMEM;
+    sqlite3_free(rows);
+  }
+  dynenum_enum_release(e);
+  drop_pending(t, 0);
+  t->added_any = 0;
+  return rc != SQLITE_OK && key_write_refused(rc) ? SQLITE_OK : rc;
+}
+
 static int enum_commit(sqlite3_vtab *vtab) {
-  stop_writing((enum_table *)vtab);
-  forget_insert((enum_table *)vtab);
+  enum_table *t = (enum_table *)vtab;
+  stop_writing(t);
+  forget_insert(t);
+  drop_pending(t, 0);
+  t->added_any = 0;
   return SQLITE_OK;
 }
 
+/* Ends the transaction's trust and the connection's copies, keeping the
+** first keep pending keys. */
+static void undo(enum_table *t, size_t keep) {
+  stop_writing(t);
+  forget_insert(t);
+  drop_pending(t, keep);
+  dynenum_connection_changed(t->connection, 0);
+}
+
 static int enum_rollback(sqlite3_vtab *vtab) {
-  stop_writing((enum_table *)vtab);
-  forget_insert((enum_table *)vtab);
-  dynenum_connection_changed(((enum_table *)vtab)->connection, 0);
+  enum_table *t = (enum_table *)vtab;
+  undo(t, 0);
+  t->added_any = 0;
   return SQLITE_OK;
 }
 
@@ -933,14 +1348,24 @@ static int enum_rollback(sqlite3_vtab *vtab) {
 ** INSERT INTO e ...; ROLLBACK TO a would leave the cache holding the
 ** member the rollback undid.  xRelease has nothing to do, so it is NULL. */
 static int enum_savepoint(sqlite3_vtab *vtab, int savepoint) {
-  (void)vtab;
-  (void)savepoint;
+  enum_table *t = (enum_table *)vtab;
+  /* The pending count at the start of savepoint N, for a ROLLBACK TO it. */
+  if (savepoint < 0) return SQLITE_OK;
+  if (savepoint >= t->marks_count) {
+    size_t *grown = sqlite3_realloc64(t->marks, sizeof *grown * (size_t)(savepoint + 1));
+    if (!grown) return SQLITE_NOMEM;
+    for (int i = t->marks_count; i < savepoint; i++) grown[i] = 0; /* unknown: keep none */
+    t->marks = grown;
+  }
+  t->marks[savepoint] = t->pending_count;
+  t->marks_count = savepoint + 1;
   return SQLITE_OK;
 }
 
 static int enum_rollback_to(sqlite3_vtab *vtab, int savepoint) {
-  (void)savepoint;
-  return enum_rollback(vtab);
+  enum_table *t = (enum_table *)vtab;
+  undo(t, savepoint >= 0 && savepoint < t->marks_count ? t->marks[savepoint] : 0);
+  return SQLITE_OK;
 }
 
 static int enum_shadow_name(const char *suffix) { return dynenum_is_members_suffix(suffix); }
@@ -977,7 +1402,8 @@ static int enum_integrity(sqlite3_vtab *vtab, const char *schema, const char *ta
   .xColumn = enum_column,                                                           \
   .xRowid = enum_rowid,      /* the ordinal */                                      \
   .xUpdate = enum_update,    /* INSERT only */                                      \
-  .xBegin = enum_begin,      /* no xSync: SQLite writes the shadow table */         \
+  .xBegin = enum_begin,                                                              \
+  .xSync = enum_sync,        /* writes the key table, SPEC section 12.6 */           \
   .xCommit = enum_commit,    /* also forgets the prepared INSERT */                 \
   .xRollback = enum_rollback,                                                       \
   .xRename = enum_rename,                                                           \

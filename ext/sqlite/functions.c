@@ -39,15 +39,42 @@ static void result_error_owned(sqlite3_context *ctx, char *message) {
   sqlite3_free(message);
 }
 
-static void release_enum(void *e) { dynenum_enum_release(e); }
+/* What a function keeps for its statement in argument 0's auxdata: the
+** enum, or, while the key table answers, the state of lazy look-ups
+** (docs/SPEC.md section 12.6) until one cannot and the enum is loaded. */
+typedef struct statement_enum {
+  dynenum_enum *e;
+  dynenum_lazy *lazy;
+} statement_enum;
 
-/* The enum named by argument 0, kept in auxdata so that it is looked up and
-** checked for freshness once per statement.  The pointer is borrowed: it
-** lives at least until the function returns.  NULL after setting an error. */
-static dynenum_enum *function_enum(sqlite3_context *ctx, sqlite3_value **argv, const char *function) {
-  dynenum_enum *e = sqlite3_get_auxdata(ctx, 0);
+static void release_statement_enum(void *p) {
+  statement_enum *st = p;
+  dynenum_enum_release(st->e);
+  dynenum_lazy_free(st->lazy);
+  sqlite3_free(st);
+}
+
+/* Reports a failure to find the enum: its message, or SQLite's code. */
+static void enum_error(sqlite3_context *ctx, int rc, char *error) {
+  if (error) {
+    sqlite3_result_error(ctx, error, -1);
+    sqlite3_result_error_code(ctx, rc);
+    sqlite3_free(error);
+  } else if (rc == SQLITE_NOMEM) {
+    sqlite3_result_error_nomem(ctx);
+  } else {
+    sqlite3_result_error_code(ctx, rc);
+  }
+}
+
+/* The state kept for the enum named by argument 0, made on the first call
+** of the statement (looked up and checked for freshness once per
+** statement, while SQLite keeps auxdata for a constant argument); lazy when
+** the enum is big and not held whole.  Borrowed; NULL after setting an error. */
+static statement_enum *function_state(sqlite3_context *ctx, sqlite3_value **argv, const char *function) {
+  statement_enum *st = sqlite3_get_auxdata(ctx, 0);
   char *error;
-  if (e) return e;
+  if (st) return st;
   if (sqlite3_value_type(argv[0]) != SQLITE_TEXT) {
     char *what = dynenum_describe_value(argv[0]);
     result_error_owned(ctx, what ? sqlite3_mprintf("%s(): enum name must be text, not %s", function, what) : NULL);
@@ -55,30 +82,71 @@ static dynenum_enum *function_enum(sqlite3_context *ctx, sqlite3_value **argv, c
     return NULL;
   }
   const char *name = (const char *)sqlite3_value_text(argv[0]);
+  st = name ? sqlite3_malloc64(sizeof *st) : NULL;
+  if (!st) {
+    sqlite3_result_error_nomem(ctx);
+    return NULL;
+  }
+  st->e = NULL;
+  st->lazy = NULL;
+  dynenum_connection *c = sqlite3_user_data(ctx);
+  size_t n = (size_t)sqlite3_value_bytes(argv[0]);
+  int rc = dynenum_connection_enum_lazily(c, name, n, &st->e, &st->lazy, &error);
+  if (rc != SQLITE_OK) {
+    sqlite3_free(st);
+    enum_error(ctx, rc, error);
+    return NULL;
+  }
+  /* The auxdata takes it over; on failure SQLite frees it at once. */
+  sqlite3_set_auxdata(ctx, 0, st, release_statement_enum);
+  if (sqlite3_get_auxdata(ctx, 0) != st) {
+    sqlite3_result_error_nomem(ctx);
+    return NULL;
+  }
+  return st;
+}
+
+/* The enum of st, loaded whole now if the statement was answering lazily. */
+static dynenum_enum *state_enum(sqlite3_context *ctx, sqlite3_value **argv, statement_enum *st) {
+  char *error;
+  if (st->e) return st->e;
+  dynenum_lazy_free(st->lazy);
+  st->lazy = NULL;
+  const char *name = (const char *)sqlite3_value_text(argv[0]);
   if (!name) {
     sqlite3_result_error_nomem(ctx);
     return NULL;
   }
-  int rc = dynenum_connection_enum(sqlite3_user_data(ctx), name, (size_t)sqlite3_value_bytes(argv[0]), 0, &e, &error);
+  int rc = dynenum_connection_enum(sqlite3_user_data(ctx), name, (size_t)sqlite3_value_bytes(argv[0]), 0, &st->e,
+                                   &error);
   if (rc != SQLITE_OK) {
-    if (error) {
-      sqlite3_result_error(ctx, error, -1);
-      sqlite3_result_error_code(ctx, rc);
-      sqlite3_free(error);
-    } else if (rc == SQLITE_NOMEM) {
-      sqlite3_result_error_nomem(ctx);
-    } else {
-      sqlite3_result_error_code(ctx, rc);
-    }
+    enum_error(ctx, rc, error);
     return NULL;
   }
-  /* The auxdata takes over the reference; on failure SQLite drops it. */
-  sqlite3_set_auxdata(ctx, 0, e, release_enum);
-  if (sqlite3_get_auxdata(ctx, 0) != e) {
+  return st->e;
+}
+
+/* While the statement answers lazily: 1 with *hit when the key table
+** answers for argument 1 (a text that names a member or alias, verified),
+** 0 otherwise (then the caller goes on with the enum of *state, loaded by
+** state_enum), -1 after an error has been set.  *state is the statement's
+** state, so that a call asks SQLite for its auxdata once. */
+static int lazy_member(sqlite3_context *ctx, sqlite3_value **argv, const char *function, dynenum_lazy_hit *hit,
+                       statement_enum **state) {
+  statement_enum *st = *state = function_state(ctx, argv, function);
+  if (!st) return -1;
+  if (!st->lazy) return 0;
+  if (sqlite3_value_type(argv[1]) == SQLITE_NULL) {
+    sqlite3_result_null(ctx);
+    return -1;
+  }
+  if (sqlite3_value_type(argv[1]) != SQLITE_TEXT) return 0;
+  const char *s = (const char *)sqlite3_value_text(argv[1]);
+  if (!s) {
     sqlite3_result_error_nomem(ctx);
-    return NULL;
+    return -1;
   }
-  return e;
+  return dynenum_lazy_find(st->lazy, s, (size_t)sqlite3_value_bytes(argv[1]), hit);
 }
 
 /* Argument 1 as text: 1 with s and n set, 0 for NULL (result NULL), -1
@@ -113,9 +181,9 @@ static int text_argument(sqlite3_context *ctx, sqlite3_value *v, const char *fun
 
 /* The real member argument 1 names: 1 found, 0 not found, -1 after an error
 ** or a NULL result has been set. */
-static int function_member(sqlite3_context *ctx, sqlite3_value **argv, const char *function, dynenum_enum **e,
-                           const char **s, size_t *n, const dynenum_member **m) {
-  *e = function_enum(ctx, argv, function);
+static int function_member(sqlite3_context *ctx, sqlite3_value **argv, const char *function, statement_enum *st,
+                           dynenum_enum **e, const char **s, size_t *n, const dynenum_member **m) {
+  *e = state_enum(ctx, argv, st);
   if (!*e) return -1;
   int got = text_argument(ctx, argv[1], function, *e, s, n);
   if (got <= 0) {
@@ -132,7 +200,14 @@ static void resolve_function(sqlite3_context *ctx, int argc, sqlite3_value **arg
   const char *s;
   size_t n;
   (void)argc;
-  int found = function_member(ctx, argv, "dynenum_resolve", &e, &s, &n, &m);
+  dynenum_lazy_hit hit;
+  statement_enum *st;
+  int lazy = lazy_member(ctx, argv, "dynenum_resolve", &hit, &st);
+  if (lazy) {
+    if (lazy > 0) sqlite3_result_text64(ctx, hit.value, hit.value_len, sqlite3_free, SQLITE_UTF8);
+    return;
+  }
+  int found = function_member(ctx, argv, "dynenum_resolve", st, &e, &s, &n, &m);
   if (found < 0) return;
   if (found) {
     sqlite3_result_text64(ctx, m->value, m->value_len, SQLITE_TRANSIENT, SQLITE_UTF8);
@@ -155,7 +230,15 @@ static void is_member_function(sqlite3_context *ctx, int argc, sqlite3_value **a
   const char *s;
   size_t n;
   (void)argc;
-  int found = function_member(ctx, argv, "dynenum_is_member", &e, &s, &n, &m);
+  dynenum_lazy_hit hit;
+  statement_enum *st;
+  int lazy = lazy_member(ctx, argv, "dynenum_is_member", &hit, &st);
+  if (lazy) {
+    if (lazy > 0) sqlite3_result_int(ctx, 1);
+    if (lazy > 0) sqlite3_free(hit.value);
+    return;
+  }
+  int found = function_member(ctx, argv, "dynenum_is_member", st, &e, &s, &n, &m);
   if (found >= 0) sqlite3_result_int(ctx, found);
 }
 
@@ -165,7 +248,15 @@ static void ordinal_function(sqlite3_context *ctx, int argc, sqlite3_value **arg
   const char *s;
   size_t n;
   (void)argc;
-  int found = function_member(ctx, argv, "dynenum_ordinal", &e, &s, &n, &m);
+  dynenum_lazy_hit hit;
+  statement_enum *st;
+  int lazy = lazy_member(ctx, argv, "dynenum_ordinal", &hit, &st);
+  if (lazy) {
+    if (lazy > 0) sqlite3_result_int64(ctx, hit.ordinal);
+    if (lazy > 0) sqlite3_free(hit.value);
+    return;
+  }
+  int found = function_member(ctx, argv, "dynenum_ordinal", st, &e, &s, &n, &m);
   if (found > 0) sqlite3_result_int64(ctx, m->ordinal);
   else if (found == 0) sqlite3_result_null(ctx);
 }
@@ -177,7 +268,17 @@ static void strict_check(sqlite3_context *ctx, sqlite3_value **argv, const char 
   size_t n;
   const dynenum_member *m;
   dynenum_error err;
-  dynenum_enum *e = function_enum(ctx, argv, function);
+  dynenum_lazy_hit hit;
+  statement_enum *st;
+  int lazy = lazy_member(ctx, argv, function, &hit, &st);
+  /* A retired member's refusal by dynenum_current lists the enum: whole. */
+  if (lazy > 0 && !(current && hit.retired)) {
+    sqlite3_result_text64(ctx, hit.value, hit.value_len, sqlite3_free, SQLITE_UTF8);
+    return;
+  }
+  if (lazy > 0) sqlite3_free(hit.value);
+  if (lazy < 0) return;
+  dynenum_enum *e = state_enum(ctx, argv, st);
   if (!e) return;
   int got = text_argument(ctx, argv[1], function, e, &s, &n);
   if (got <= 0) {

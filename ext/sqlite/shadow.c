@@ -17,6 +17,16 @@
 ** own under one (and anyone may create one later): only a table whose
 ** sqlite_schema text is exactly the DDL below is the module's; anything else
 ** is in the way, never read, written, dropped or renamed by dynenum.
+**
+** A fourth, "<enum>_keys"(key BLOB PRIMARY KEY, ordinal INTEGER NOT NULL)
+** WITHOUT ROWID, is an accelerator and never the truth (docs/SPEC.md
+** section 12.6): one row per key that names something, the ordinal of its
+** member, or minus the rowid of an alias in "<enum>_aliases".  It is not a
+** shadow table for xShadowName (whose suffix test would make an
+** application's "api_keys" beside an enum "api" unwritable), and a table of
+** the module's DDL with a trigger (in any schema) or an index of the
+** user's on it is in the way too: writing it must run nothing but SQLite's
+** own b-tree insert.
 */
 #include "binding.h"
 SQLITE_EXTENSION_INIT3
@@ -25,15 +35,18 @@ SQLITE_EXTENSION_INIT3
 
 /* The suffixes SQLite's xShadowName is asked about: "<enum>_" + each. */
 #define MEMBERS_SUFFIX "members"
-static const char *const suffixes[] = {MEMBERS_SUFFIX, "aliases", "retired"};
+static const char *const suffixes[] = {MEMBERS_SUFFIX, "aliases", "retired", "keys"};
+/* The first three are the shadow tables xShadowName is told of. */
+#define SHADOW_SUFFIXES 3
 
 /* What follows the table's name in the CREATE TABLE of each optional table:
 ** the one text recognised as the module's (see optional_is_ours). */
 static const char *const optional_columns[] = {NULL, "(name TEXT NOT NULL, ordinal INTEGER NOT NULL)",
-                                               "(ordinal INTEGER PRIMARY KEY)"};
+                                               "(ordinal INTEGER PRIMARY KEY)",
+                                               "(key BLOB PRIMARY KEY, ordinal INTEGER NOT NULL) WITHOUT ROWID"};
 
 int dynenum_is_members_suffix(const char *suffix) {
-  for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
+  for (size_t i = 0; i < SHADOW_SUFFIXES; i++) {
     if (sqlite3_stricmp(suffix, suffixes[i]) == 0) return 1;
   }
   return 0;
@@ -59,6 +72,11 @@ static shadow_table statement_table(members_statement which) {
     case RETIRED_SELECT:
     case RETIRED_DROP:
     case RETIRED_RENAME: return SHADOW_RETIRED;
+    case KEYS_CREATE:
+    case KEYS_DROP:
+    case KEYS_EMPTY:
+    case KEYS_RENAME:
+    case KEYS_SELECT: return SHADOW_KEYS;
     default: return SHADOW_MEMBERS;
   }
 }
@@ -71,6 +89,7 @@ char *dynenum_members_sql(members_statement which, const char *schema, const cha
   switch (which) {
     case ALIASES_CREATE:
     case RETIRED_CREATE:
+    case KEYS_CREATE:
       sql = sqlite3_mprintf("CREATE TABLE \"%w\".\"%w\"%s", schema, members, optional_columns[on]);
       break;
     case ALIASES_INSERT:
@@ -85,12 +104,18 @@ char *dynenum_members_sql(members_statement which, const char *schema, const cha
     case RETIRED_DELETE:
       sql = sqlite3_mprintf("DELETE FROM \"%w\".\"%w\" WHERE ordinal = ?1", schema, members);
       break;
+    case KEYS_EMPTY: sql = sqlite3_mprintf("DELETE FROM \"%w\".\"%w\"", schema, members); break;
+    case KEYS_SELECT:
+      sql = sqlite3_mprintf("SELECT ordinal FROM \"%w\".\"%w\" WHERE key = ?1", schema, members);
+      break;
     case RETIRED_SELECT:
       sql = sqlite3_mprintf("SELECT ordinal FROM \"%w\".\"%w\" ORDER BY ordinal", schema, members);
       break;
     case ALIASES_DROP:
+    case KEYS_DROP:
     case RETIRED_DROP: sql = sqlite3_mprintf("DROP TABLE IF EXISTS \"%w\".\"%w\"", schema, members); break;
     case ALIASES_RENAME:
+    case KEYS_RENAME:
     case RETIRED_RENAME:
       sql = sqlite3_mprintf("ALTER TABLE \"%w\".\"%w\" RENAME TO \"%w_%s\"", schema, members, new_table,
                             suffixes[on]);
@@ -210,6 +235,39 @@ static int optional_is_ours(const char *sql, const char *name, shadow_table whic
   return p == end && !*name;
 }
 
+/* Whether anything of the user's would run, or be kept up to date, when
+** the module writes the key table name of schema: a trigger on it in its
+** own schema or in temp (where a trigger may name a table of any schema;
+** one on a temp table of that name counts too, which only costs speed), or
+** an index on it other than its primary key (SQLite's own has no sql).  A
+** foreign key onto it needs nothing here: the module only inserts, and
+** updates the ordinal of a key that is there (docs/SPEC.md section 12.6),
+** which no foreign key action follows.  SQLITE_OK with *busy set, or the
+** code of a look-up that failed.  Two short statements rather than one,
+** so that each fits a lowered SQLITE_LIMIT_SQL_LENGTH where the reader's
+** statements do. */
+static int key_table_busy(sqlite3 *db, const char *schema, const char *name, int *busy) {
+  static const char *const checks[] = {
+      "SELECT 1 FROM \"%w\".sqlite_schema WHERE tbl_name = ?1 COLLATE NOCASE AND type IN ('trigger', 'index') "
+      "AND sql NOTNULL",
+      "SELECT 1 FROM temp.sqlite_schema WHERE tbl_name = ?1 COLLATE NOCASE AND type = 'trigger'"};
+  int rc = SQLITE_OK;
+  *busy = 0;
+  for (size_t i = 0; rc == SQLITE_OK && !*busy && i < sizeof checks / sizeof *checks; i++) {
+    sqlite3_stmt *stmt;
+    char *sql = sqlite3_mprintf(checks[i], schema);
+    rc = sql ? sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) : SQLITE_NOMEM;
+    sqlite3_free(sql);
+    if (rc != SQLITE_OK) break;
+    rc = sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) *busy = 1;
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE) rc = SQLITE_OK;
+    sqlite3_finalize(stmt);
+  }
+  return rc;
+}
+
 int dynenum_optional_holder(sqlite3 *db, const char *schema, const char *table, shadow_table which,
                             shadow_holder *holder, const char **kind) {
   /* Triggers have names of their own: only these take a table's name. */
@@ -239,6 +297,16 @@ int dynenum_optional_holder(sqlite3 *db, const char *schema, const char *table, 
       rc = SQLITE_OK;
     }
     sqlite3_finalize(stmt);
+  }
+  /* A key table with a trigger or an index of the user's on it is in the
+  ** way (docs/SPEC.md section 12.6): writing it would run them.  When that
+  ** cannot be checked (refused, too long for a limit), it is in the way
+  ** too; out of memory is an error as always. */
+  if (rc == SQLITE_OK && which == SHADOW_KEYS && *holder == SHADOW_OURS) {
+    int busy;
+    rc = key_table_busy(db, schema, name, &busy);
+    if (busy || (rc != SQLITE_OK && rc != SQLITE_NOMEM)) *holder = SHADOW_IN_THE_WAY;
+    if (rc != SQLITE_NOMEM) rc = SQLITE_OK;
   }
   sqlite3_free(name);
   return rc;
@@ -281,4 +349,67 @@ int dynenum_check_members_table(sqlite3 *db, const char *schema, const char *tab
   sqlite3_free(members);
   *error = sqlite3_mprintf("enum '%s' is corrupt: its members table '%s' %s", shown_enum, shown_table, problem);
   return *error ? SQLITE_CORRUPT : SQLITE_NOMEM;
+}
+
+char *dynenum_keys_insert_sql(const char *schema, const char *table, int rows) {
+  char *keys = dynenum_shadow_name(SHADOW_KEYS, table);
+  sqlite3_str *sql = keys ? sqlite3_str_new(NULL) : NULL;
+  if (!sql) {
+    sqlite3_free(keys);
+    return NULL;
+  }
+  /* The newest row of a key wins over one a stale table held, by an
+  ** update of its ordinal, not REPLACE's delete and insert: no row is ever
+  ** deleted, so no foreign key's ON DELETE action (nor, with
+  ** recursive_triggers, a delete trigger) can run inside the write. */
+  sqlite3_str_appendf(sql, "INSERT INTO \"%w\".\"%w\"(key, ordinal) VALUES (?, ?)", schema, keys);
+  for (int i = 1; i < rows; i++) sqlite3_str_appendall(sql, ", (?, ?)");
+  sqlite3_str_appendall(sql, " ON CONFLICT(key) DO UPDATE SET ordinal = excluded.ordinal");
+  sqlite3_free(keys);
+  return sqlite3_str_finish(sql);
+}
+
+char *dynenum_keys_lookup_sql(const char *schema, const char *table, int aliases, int retired) {
+  char *keys = dynenum_shadow_name(SHADOW_KEYS, table), *members = dynenum_shadow_name(SHADOW_MEMBERS, table);
+  char *alias_table = dynenum_shadow_name(SHADOW_ALIASES, table), *retired_table = dynenum_shadow_name(SHADOW_RETIRED, table);
+  char *sql = NULL;
+  if (keys && members && alias_table && retired_table) {
+    /* One statement, so one snapshot: no commit can fall between reading
+    ** the key's row and the rows it names. */
+    char *retired_sql = retired ? sqlite3_mprintf("EXISTS (SELECT 1 FROM \"%w\".\"%w\" AS r WHERE r.ordinal = m.ordinal)",
+                                                  schema, retired_table)
+                                : sqlite3_mprintf("0");
+    /* Whether the first row of an optional table reads a NULL, as every
+    ** row does when an authorizer answers SQLITE_IGNORE for that column:
+    ** the full load refuses such rows, so the look-up must not answer. */
+    sqlite3_str *doubt = sqlite3_str_new(NULL);
+    sqlite3_str_appendall(doubt, "0");
+    if (retired) {
+      sqlite3_str_appendf(doubt, " OR coalesce((SELECT ordinal IS NULL FROM \"%w\".\"%w\" LIMIT 1), 0)", schema,
+                          retired_table);
+    }
+    if (aliases) {
+      sqlite3_str_appendf(doubt, " OR coalesce((SELECT name IS NULL OR ordinal IS NULL FROM \"%w\".\"%w\" LIMIT 1), 0)",
+                          schema, alias_table);
+    }
+    char *doubt_sql = sqlite3_str_finish(doubt);
+    if (retired_sql && doubt_sql && aliases) {
+      sql = sqlite3_mprintf("SELECT k.ordinal, m.ordinal, m.name, m.value, a.name, a.ordinal, %s, %s FROM \"%w\".\"%w\" "
+                            "AS k LEFT JOIN \"%w\".\"%w\" AS a ON k.ordinal < 0 AND a.rowid = -k.ordinal "
+                            "JOIN \"%w\".\"%w\" AS m ON m.ordinal = CASE WHEN k.ordinal < 0 THEN a.ordinal ELSE "
+                            "k.ordinal END WHERE k.key = ?1",
+                            retired_sql, doubt_sql, schema, keys, schema, alias_table, schema, members);
+    } else if (retired_sql && doubt_sql) {
+      sql = sqlite3_mprintf("SELECT k.ordinal, m.ordinal, m.name, m.value, NULL, NULL, %s, %s FROM \"%w\".\"%w\" AS k "
+                            "JOIN \"%w\".\"%w\" AS m ON m.ordinal = k.ordinal WHERE k.key = ?1",
+                            retired_sql, doubt_sql, schema, keys, schema, members);
+    }
+    sqlite3_free(retired_sql);
+    sqlite3_free(doubt_sql);
+  }
+  sqlite3_free(keys);
+  sqlite3_free(members);
+  sqlite3_free(alias_table);
+  sqlite3_free(retired_table);
+  return sql;
 }

@@ -340,8 +340,8 @@ static int enum_key_rows(dynenum_enum *e, key_row **out, size_t *n, unsigned cha
     sqlite3_free(buffer);
     return SQLITE_NOMEM;
   }
-  for (size_t i = 0; i < members + aliases; i++) {
-    const dynenum_member *m = i < members ? dynenum_enum_member(e, i) : dynenum_enum_alias(e, i - members)->member;
+  for (size_t i = 0; i < members; i++) {
+    const dynenum_member *m = dynenum_enum_member(e, i);
     const char *texts[2] = {m->name, m->value};
     size_t lens[2] = {m->name_len, m->value_len};
     unsigned char *first = buffer + used;
@@ -352,12 +352,13 @@ static int enum_key_rows(dynenum_enum *e, key_row **out, size_t *n, unsigned cha
       if (len > DYNENUM_MAX_KEY_BYTES) continue;
       if (j == 1 && len == first_len && memcmp(key, first, len) == 0) continue;
       if (j == 0) first_len = len;
-      if (i >= members) continue; /* the alias below is compared with these */
       rows[count++] = (key_row){key, len, m->ordinal};
       used += len;
     }
-    if (i < members) continue;
+  }
+  for (size_t i = members; i < members + aliases; i++) {
     const dynenum_alias *a = dynenum_enum_alias(e, i - members);
+    const dynenum_member *m = a->member;
     unsigned char *key = buffer + used;
     size_t len = dynenum_key(a->name, a->name_len, (char *)key, DYNENUM_MAX_KEY_BYTES);
     char member_key[DYNENUM_MAX_KEY_BYTES], value_key[DYNENUM_MAX_KEY_BYTES];

@@ -1357,13 +1357,17 @@ static int start_lazy(dynenum_connection *c, const enum_origin *o, const char *k
   if (sqlite3_txn_state(db, o->schema) == SQLITE_TXN_WRITE) return SQLITE_OK;
   size_t *count = dynenum_connection_lazy_count(c, key, n);
   if (!count) return SQLITE_NOMEM;
+  /* The size first, once the members table is known to be ours: a small
+  ** enum, the common case, is loaded whole without looking at its key
+  ** table at all. */
   int rc = dynenum_members_table_problem(db, o->schema, o->table, &problem);
-  if (rc == SQLITE_OK && !problem) rc = dynenum_optional_holder(db, o->schema, o->table, SHADOW_KEYS, &keys, &kind);
-  if (rc != SQLITE_OK || problem || keys != SHADOW_OURS) return rc == SQLITE_NOMEM ? rc : SQLITE_OK;
+  if (rc != SQLITE_OK || problem) return rc == SQLITE_NOMEM ? rc : SQLITE_OK;
   rc = members_size(db, o, &size);
   if (rc != SQLITE_OK || size < LAZY_MIN_MEMBERS || *count >= (size_t)size / LAZY_MEMBERS_PER_LOOKUP) {
     return rc == SQLITE_NOMEM ? rc : SQLITE_OK;
   }
+  rc = dynenum_optional_holder(db, o->schema, o->table, SHADOW_KEYS, &keys, &kind);
+  if (rc != SQLITE_OK || keys != SHADOW_OURS) return rc == SQLITE_NOMEM ? rc : SQLITE_OK;
   rc = dynenum_optional_holder(db, o->schema, o->table, SHADOW_ALIASES, &aliases, &kind);
   if (rc == SQLITE_OK) rc = dynenum_optional_holder(db, o->schema, o->table, SHADOW_RETIRED, &retired, &kind);
   if (rc != SQLITE_OK) return rc == SQLITE_NOMEM ? rc : SQLITE_OK;

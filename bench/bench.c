@@ -19,6 +19,8 @@
 **     build/bench EXTENSION rss-sql|rss-core|rss-none  peak RSS after 10^6 unknown names
 **     build/bench EXTENSION core-memory  the core's heap per member
 **     build/bench EXTENSION latency      one random memory read (no SQLite)
+**     build/bench EXTENSION fold-work    what each comparison of a pool sort reads
+**                                        and folds, NOCASE against DYNENUM (counted)
 */
 #include "bench.h"
 
@@ -46,6 +48,7 @@ int main(int argc, char **argv) {
   else if (strncmp(mode, "rss-", 4) == 0) bench_peak_memory(extension, mode);
   else if (strcmp(mode, "core-memory") == 0) bench_core_memory();
   else if (strcmp(mode, "latency") == 0) bench_memory_latency();
+  else if (strcmp(mode, "fold-work") == 0) bench_fold_work(extension);
   else {
     fprintf(stderr, "bench: unknown mode %s\n", mode);
     return 2;

@@ -71,5 +71,6 @@ void bench_connections(const char *extension);
 void bench_cold(const char *extension, const char *self);
 void bench_first_statement(const char *extension, const char *enum_name);
 void bench_core_memory(void);                  /* core_memory.c */
+void bench_fold_work(const char *extension);   /* fold_work.c */
 
 #endif

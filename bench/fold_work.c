@@ -37,14 +37,12 @@ typedef struct {
   double comparisons, nocase_bytes, passed_bytes, folded_units;
 } work;
 
-static work counted;
-
 static unsigned char ascii_lower(unsigned char c) { return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c; }
 
-static int nocase_order(const text *a, const text *b) {
+static int nocase_order(const text *a, const text *b, work *counted) {
   size_t n = a->n < b->n ? a->n : b->n, i = 0;
   while (i < n && ascii_lower((unsigned char)a->s[i]) == ascii_lower((unsigned char)b->s[i])) i++;
-  counted.nocase_bytes += (double)(i < n ? i + 1 : n);
+  counted->nocase_bytes += (double)(i < n ? i + 1 : n);
   if (i < n) return ascii_lower((unsigned char)a->s[i]) < ascii_lower((unsigned char)b->s[i]) ? -1 : 1;
   return a->n < b->n ? -1 : a->n > b->n;
 }
@@ -63,17 +61,17 @@ static int passes(unsigned char c, unsigned char d) { return c == d || (c < 0x80
 
 static int is_unit_start(const text *t, size_t i) { return i >= t->n || ((unsigned char)t->s[i] & 0xC0) != 0x80; }
 
-static int dynenum_order(const text *a, const text *b) {
+static int dynenum_order(const text *a, const text *b, work *counted) {
   size_t n = a->n < b->n ? a->n : b->n, i = 0;
   while (i < n && passes((unsigned char)a->s[i], (unsigned char)b->s[i])) i++;
   while (i > 0 && !(is_unit_start(a, i) && is_unit_start(b, i))) i--;
-  counted.passed_bytes += (double)i;
+  counted->passed_bytes += (double)i;
   size_t p = i, q = i;
   while (p < a->n && q < b->n) {
     char ka[8], kb[8];
     size_t m = unit_length(a, p), k = unit_length(b, q);
     size_t la = dynenum_key(a->s + p, m, ka, sizeof ka), lb = dynenum_key(b->s + q, k, kb, sizeof kb);
-    counted.folded_units++;
+    counted->folded_units++;
     if (la != lb || memcmp(ka, kb, la) != 0) break;
     p += m;
     q += k;
@@ -81,14 +79,15 @@ static int dynenum_order(const text *a, const text *b) {
   return dynenum_compare(a->s, a->n, b->s, b->n);
 }
 
-static void merge_sort(text *v, text *scratch, int n, int (*order)(const text *, const text *)) {
+static void merge_sort(text *v, text *scratch, int n, int (*order)(const text *, const text *, work *),
+                       work *counted) {
   for (int width = 1; width < n; width *= 2) {
     for (int lo = 0; lo < n; lo += 2 * width) {
       int mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
       int a = lo, b = mid, k = lo;
       while (a < mid && b < hi) {
-        counted.comparisons++;
-        scratch[k++] = order(&v[a], &v[b]) <= 0 ? v[a++] : v[b++];
+        counted->comparisons++;
+        scratch[k++] = order(&v[a], &v[b], counted) <= 0 ? v[a++] : v[b++];
       }
       while (a < mid) scratch[k++] = v[a++];
       while (b < hi) scratch[k++] = v[b++];
@@ -115,14 +114,11 @@ void bench_fold_work(const char *extension) {
   }
   sqlite3_finalize(stmt);
 
+  work nocase = {0, 0, 0, 0}, dyn = {0, 0, 0, 0};
   memcpy(v, rows, sizeof *v * (size_t)n);
-  memset(&counted, 0, sizeof counted);
-  merge_sort(v, scratch, n, nocase_order);
-  work nocase = counted;
+  merge_sort(v, scratch, n, nocase_order, &nocase);
   memcpy(v, rows, sizeof *v * (size_t)n);
-  memset(&counted, 0, sizeof counted);
-  merge_sort(v, scratch, n, dynenum_order);
-  work dyn = counted;
+  merge_sort(v, scratch, n, dynenum_order, &dyn);
 
   printf("%d rows of the broad pool, a merge sort in each collation's order\n", n);
   printf("NOCASE:  %.0f comparisons; per comparison %.1f bytes read one at a time, none folded\n",

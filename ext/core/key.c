@@ -79,6 +79,7 @@ static uint64_t ascii_key_word(uint64_t w) {
   return w + (upper >> 2) + (hyphen >> 7) * ('_' - '-'); /* no byte reaches 0x80: no carry */
 }
 
+#if !VECTOR_PREFIX /* for the prefix of compare_strings in general registers */
 /* The keys of two words of eight ASCII bytes at once, in place; of a word
 ** with other bytes, at least every byte before the first of those is
 ** folded exactly (as by ascii_key_word).  With SSE2 (every x86-64) both
@@ -101,7 +102,6 @@ static ALWAYS_INLINE void ascii_key_words(uint64_t *v, uint64_t *w) {
 #endif
 }
 
-#if !VECTOR_PREFIX
 /* Where two different words first differ, as a byte offset in memory. */
 static size_t first_difference_index(uint64_t x, uint64_t y) {
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -470,12 +470,6 @@ static ALWAYS_INLINE uint32_t load_little_endian_32(const unsigned char *s) {
   return (uint32_t)s[0] | (uint32_t)s[1] << 8 | (uint32_t)s[2] << 16 | (uint32_t)s[3] << 24;
 }
 
-/* Eight bytes with the first in the low byte, whatever the machine's order,
-** so that shifts and carries run the way memory does. */
-static ALWAYS_INLINE uint64_t load_little_endian_64(const unsigned char *s) {
-  return (uint64_t)load_little_endian_32(s) | (uint64_t)load_little_endian_32(s + 4) << 32;
-}
-
 /* The number of the lowest byte of a nonzero value that is not zero. */
 static ALWAYS_INLINE int lowest_nonzero_byte(uint64_t e) {
 #if defined(__GNUC__)
@@ -484,6 +478,31 @@ static ALWAYS_INLINE int lowest_nonzero_byte(uint64_t e) {
   int j = 0;
   for (; !(e & 0xFF); e >>= 8) j++;
   return j;
+#endif
+}
+
+#if VECTOR_PREFIX
+/* The keys of sixteen bytes at once where they are ASCII: A-Z get 0x20
+** and '-' gets '_' - '-'; every other byte, 0x80..0xFF included, stays
+** as it is.  Adding 0x3F takes exactly 'A'..'Z' to 0x80..0x99, the signed
+** bytes below -102 (the bytes from 0x80 land at -65..62). */
+static ALWAYS_INLINE __m128i ascii_key_vector(__m128i x) {
+  __m128i upper = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8(0x3F)), _mm_set1_epi8(-102));
+  __m128i hyphen = _mm_cmpeq_epi8(x, _mm_set1_epi8('-'));
+  return _mm_add_epi8(x, _mm_or_si128(_mm_and_si128(upper, _mm_set1_epi8('a' - 'A')),
+                                      _mm_and_si128(hyphen, _mm_set1_epi8('_' - '-'))));
+}
+#endif
+
+/* Of eight bytes, the key of every byte below 0x80, whatever the others
+** are (they become something else, not carrying into their neighbours):
+** in an SSE2 register where there is one, or in general registers with the
+** high bits cleared first. */
+static ALWAYS_INLINE uint64_t ascii_key_lanes(uint64_t w) {
+#if VECTOR_PREFIX
+  return (uint64_t)_mm_cvtsi128_si64(ascii_key_vector(_mm_cvtsi64_si128((long long)w)));
+#else
+  return ascii_key_word(w & (ONES * 0x7F));
 #endif
 }
 
@@ -496,12 +515,9 @@ static ALWAYS_INLINE int lowest_nonzero_byte(uint64_t e) {
 ** order of code points, so this orders the keys without encoding them.
 ** While four bytes are left on both sides, each step reads one word of
 ** each side and takes the first of these that fits both:
-**   - ASCII: with eight bytes left on both, the whole run of ASCII bytes
-**     of the two words at once, folded as in dynenum_compare_with, up to
-**     the first byte whose keys differ or that is not ASCII on one side
-**     (the arithmetic carries only from a byte to the next one in memory,
-**     so every byte before the first non-ASCII one folds exactly);
-**     otherwise one byte;
+**   - ASCII: the run of ASCII bytes of the two words at once, folded in
+**     one register, up to the first byte whose keys differ or that is not
+**     ASCII on one side;
 **   - a two-byte sequence on each side, the commonest case outside ASCII
 **     (Latin, Greek, Cyrillic, Armenian), and with it the next one on each
 **     side when both are two-byte sequences too: the table is indexed by
@@ -509,43 +525,39 @@ static ALWAYS_INLINE int lowest_nonzero_byte(uint64_t e) {
 **     and masks rather than a branch decide whether the second pair
 **     counts; one comparison for all;
 **   - one unit of any length on each side (word_unit_key).
-** The last few units go through unit_key; a malformed byte hands over to
-** the byte streams.  p < p_end and q < q_end. */
+** How far a step goes is computed from its bytes, never from what the
+** table says, so that the next step's loads do not wait for the lookups.
+** Where fewer than four bytes are left on both sides and they are all
+** ASCII (a row's "_17"), they are compared at once; other last units go
+** through unit_key.  A malformed byte hands over to the byte streams.
+** whole says that both strings are at least four bytes long, so that the
+** four bytes before either end may be read.  p < p_end and q < q_end. */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
 static int compare_units(const dynenum_fold_table *t, const unsigned char *p, const unsigned char *p_end,
-                         const unsigned char *q, const unsigned char *q_end) {
+                         const unsigned char *q, const unsigned char *q_end, int whole) {
   const unsigned short *two_byte = t->two_byte;
   uint32_t x, y;
   int m, k;
-  /* Where fewer than four bytes are left (or the start, when that is so
-  ** from the start). */
-  const unsigned char *p_stop = p_end - p >= 4 ? p_end - 3 : p, *q_stop = q_end - q >= 4 ? q_end - 3 : q;
-  while (p < p_stop && q < q_stop) {
+  while (p_end - p >= 4 && q_end - q >= 4) {
     uint32_t u = load_little_endian_32(p), v = load_little_endian_32(q);
     if (!((u | v) & 0x80)) {
-      if (p_end - p >= 8 && q_end - q >= 8) {
-        uint64_t uw = load_little_endian_64(p), vw = load_little_endian_64(q), high = (uw | vw) & HIGH_BITS;
-        uint64_t ku = uw, kv = vw, e;
-        ascii_key_words(&ku, &kv);
-        e = (ku ^ kv) | high;
-        if (!e) {
-          p += 8;
-          q += 8;
-          continue;
-        }
+      /* The ASCII bytes of u and v folded in one word, v above u: the
+      ** words are already loaded, so this takes no test of the lengths
+      ** (the common run is one '_' between two words of letters).  The
+      ** keys are compared only before the first non-ASCII byte, and the
+      ** step goes up to it (1 to 4 bytes) by the high bits alone. */
+      uint32_t high = (u | v) & 0x80808080u, e;
+      uint64_t kw = ascii_key_lanes((uint64_t)v << 32 | u);
+      e = ((uint32_t)kw ^ (uint32_t)(kw >> 32)) & (((high & (0u - high)) >> 7) - 1); /* the bytes before */
+      if (e) {
         int j = lowest_nonzero_byte(e);
-        if (!(high >> 8 * j & 0x80)) return DIFFERENCE_SIGN(ku >> 8 * j & 0xFF, kv >> 8 * j & 0xFF);
-        p += j;
-        q += j;
-        continue;
+        return DIFFERENCE_SIGN(kw >> 8 * j & 0xFF, kw >> (32 + 8 * j) & 0xFF);
       }
-      x = ascii_key_byte((unsigned char)u);
-      y = ascii_key_byte((unsigned char)v);
-      if (x != y) return DIFFERENCE_SIGN(x, y);
-      p++;
-      q++;
+      m = lowest_nonzero_byte((uint64_t)high | (uint64_t)1 << 32); /* 1 to 4 */
+      p += m;
+      q += m;
       continue;
     }
     /* The length u's lead byte says, checked on both sides with the
@@ -561,7 +573,11 @@ static int compare_units(const dynenum_fold_table *t, const unsigned char *p, co
           ** comparison without a branch: whether one follows changes
           ** from word to word, and no predictor learns it. */
           uint32_t x2 = two_byte[two_byte_index(u >> 16)], y2 = two_byte[two_byte_index(v >> 16)];
-          uint32_t both = ((pu | pv) >> 16 == 0) & (x2 != 0) & (y2 != 0), keep = 0u - both;
+          /* Whether it does, from the bytes rather than the lookups (see
+          ** above): a lead byte 110xxxxx other than C0 and C1 has a bit in
+          ** 0x1E, which adding 0x1E carries to 0x20. */
+          uint32_t both = ((pu | pv) >> 16 == 0) & (((u >> 16 & 0x1E) + 0x1E) & ((v >> 16 & 0x1E) + 0x1E)) >> 5,
+                   keep = 0u - both;
           x = x << 16 | (x2 & keep);
           y = y << 16 | (y2 & keep);
           if (x != y) return DIFFERENCE_SIGN(x, y);
@@ -608,6 +624,26 @@ static int compare_units(const dynenum_fold_table *t, const unsigned char *p, co
     p += m;
     q += k;
   }
+  /* One to three bytes left on both sides, all ASCII: the usual end of a
+  ** row, "_17" against "_23", in one pair of words instead of a step and
+  ** a hard-to-predict branch per byte.  Each side's last four bytes (in
+  ** the string: whole) are shifted down to the bytes left, zeros above
+  ** them; a zero there against a key byte is the shorter side ending
+  ** first, which memcmp orders first too, and keys equal that far leave
+  ** the lengths to decide. */
+  if (whole && (size_t)(p_end - p) - 1 < 3 && (size_t)(q_end - q) - 1 < 3) {
+    int rp = (int)(p_end - p), rq = (int)(q_end - q);
+    uint32_t u = load_little_endian_32(p_end - 4) >> (32 - 8 * rp), v = load_little_endian_32(q_end - 4) >> (32 - 8 * rq);
+    if (!((u | v) & 0x80808080u)) {
+      uint64_t kk = ascii_key_lanes((uint64_t)v << 32 | u);
+      uint32_t e = (uint32_t)kk ^ (uint32_t)(kk >> 32);
+      if (e) {
+        int j = lowest_nonzero_byte(e);
+        return DIFFERENCE_SIGN(kk >> 8 * j & 0xFF, kk >> (32 + 8 * j) & 0xFF);
+      }
+      return (rp > rq) - (rp < rq);
+    }
+  }
   while (p < p_end && q < q_end) {
     uint32_t c = *p, d = *q;
     if ((c | d) < 0x80) {
@@ -638,21 +674,10 @@ static int compare_from(const dynenum_fold_table *t, const unsigned char *p, siz
                         size_t b_len, size_t i) {
   /* Bytes decode differently only from where they differ. */
   while (i > 0 && !(at_unit_start(p, a_len, i) && at_unit_start(q, b_len, i))) i--;
-  return compare_units(t, p + i, p + a_len, q + i, q + b_len);
+  return compare_units(t, p + i, p + a_len, q + i, q + b_len, a_len >= 4 && b_len >= 4);
 }
 
 #if VECTOR_PREFIX
-/* The keys of sixteen bytes at once where they are ASCII: A-Z get 0x20
-** and '-' gets '_' - '-'; every other byte, 0x80..0xFF included, stays
-** as it is.  Adding 0x3F takes exactly 'A'..'Z' to 0x80..0x99, the signed
-** bytes below -102 (the bytes from 0x80 land at -65..62). */
-static ALWAYS_INLINE __m128i ascii_key_vector(__m128i x) {
-  __m128i upper = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8(0x3F)), _mm_set1_epi8(-102));
-  __m128i hyphen = _mm_cmpeq_epi8(x, _mm_set1_epi8('-'));
-  return _mm_add_epi8(x, _mm_or_si128(_mm_and_si128(upper, _mm_set1_epi8('a' - 'A')),
-                                      _mm_and_si128(hyphen, _mm_set1_epi8('_' - '-'))));
-}
-
 /* Sixteen lanes of each side, x and y, whose ASCII keys kx and ky differ
 ** in the lanes of stop (not 0).  Lanes 0-7 are bytes lo.. of the strings
 ** and lanes 8-15 bytes hi + 8.. (hi = lo for sixteen bytes in a row; for
@@ -679,7 +704,7 @@ static ALWAYS_INLINE int compare_from_lanes(const dynenum_fold_table *t, const u
   if (!starts) return compare_from(t, p, a_len, q, b_len, f + (f < 8 ? lo : hi));
   s = 31 - (unsigned)__builtin_clz(starts);
   s += (unsigned)(s < 8 ? lo : hi);
-  return compare_units(t, p + s, p + a_len, q + s, q + b_len);
+  return compare_units(t, p + s, p + a_len, q + s, q + b_len, 1);
 }
 
 /* The lanes of x and y (as compare_from_lanes takes them) whose ASCII keys
@@ -695,7 +720,7 @@ static ALWAYS_INLINE unsigned stopping_lanes(__m128i x, __m128i y, __m128i *kx, 
 static ALWAYS_INLINE int compare_from_word(const dynenum_fold_table *t, const unsigned char *p, size_t a_len,
                              const unsigned char *q, size_t b_len, size_t i, uint64_t v, uint64_t w) {
   size_t d = first_difference_index(v, w), start = last_unit_start(v, w, d);
-  if (start < 8) return compare_units(t, p + i + start, p + a_len, q + i + start, q + b_len);
+  if (start < 8) return compare_units(t, p + i + start, p + a_len, q + i + start, q + b_len, 1);
   return compare_from(t, p, a_len, q, b_len, i + d);
 }
 #endif

@@ -337,6 +337,44 @@ static void finalize_all(int close_at_once) {
   forget_file(path);
 }
 
+/* The same between two calls of one statement answering from the key
+** table (docs/SPEC.md section 12.6): its look-up is prepared by each call
+** and finalized before it returns, so a program that finalizes the
+** statements it did not prepare between two steps of its own frees nothing
+** of dynenum's, and the next step goes on (once crashed: a look-up kept in
+** the statement's auxdata was finalized twice). */
+static void finalize_between_lazy_calls(void) {
+  ctest_group("statements finalized between two lazy calls of one statement");
+  const char *path = "build/freshness-lazy.db";
+  forget_file(path);
+  sqlite3 *db = open_db(path);
+  exec_ok(db, "CREATE VIRTUAL TABLE e USING dynenum(A);"
+              "INSERT INTO e(name) WITH RECURSIVE c(i) AS (VALUES (1) UNION ALL SELECT i + 1 FROM c WHERE i < 2000)"
+              " SELECT 'm' || i FROM c;"
+              "CREATE TABLE t(x); INSERT INTO t VALUES ('m1'), ('M2'), ('m3')");
+  close_ok(db, "the writer");
+  db = open_db(path);
+  sqlite3_stmt *mine;
+  CHECK_INT_EQ(SQLITE_OK, sqlite3_prepare_v2(db, "SELECT dynenum_ordinal('e', x) FROM t", -1, &mine, NULL), "prepare");
+  CHECK_INT_EQ(SQLITE_ROW, sqlite3_step(mine), "row 1");
+  CHECK_INT_EQ(2, sqlite3_column_int(mine, 0), "row 1's ordinal");
+  CHECK_INT_EQ(1, left_statements(db), "statements listed between two calls (the program's own)");
+  for (sqlite3_stmt *s = sqlite3_next_stmt(db, NULL), *next; s; s = next) {
+    next = sqlite3_next_stmt(db, s);
+    if (s != mine) sqlite3_finalize(s);
+  }
+  CHECK_INT_EQ(SQLITE_ROW, sqlite3_step(mine), "row 2");
+  CHECK_INT_EQ(3, sqlite3_column_int(mine, 0), "row 2's ordinal");
+  CHECK_INT_EQ(SQLITE_ROW, sqlite3_step(mine), "row 3");
+  CHECK_INT_EQ(4, sqlite3_column_int(mine, 0), "row 3's ordinal");
+  CHECK_INT_EQ(SQLITE_DONE, sqlite3_step(mine), "done");
+  CHECK_INT_EQ(SQLITE_OK, sqlite3_reset(mine), "reset");
+  CHECK_INT_EQ(SQLITE_ROW, sqlite3_step(mine), "row 1 again");
+  for (sqlite3_stmt *s; (s = sqlite3_next_stmt(db, NULL)) != NULL;) sqlite3_finalize(s);
+  close_ok(db, "after finalizing every listed statement mid-statement");
+  forget_file(path);
+}
+
 /* Another database renamed over the file with the cache warm.  SQLite's
 ** pager goes on reading the file it has open, not the one now at the path,
 ** and so does the header check, through the same handle: the cache answers
@@ -381,6 +419,7 @@ int main(int argc, char **argv) {
   after_own_drop();
   finalize_all(1);
   finalize_all(0);
+  finalize_between_lazy_calls();
   renamed_over();
   return ctest_finish();
 }

@@ -204,6 +204,13 @@ int dynenum_optional_holder(sqlite3 *db, const char *schema, const char *table, 
 char *dynenum_keys_insert_sql(const char *schema, const char *table, int rows);
 char *dynenum_keys_lookup_sql(const char *schema, const char *table, int aliases, int retired);
 
+/* How many rows one INSERT of the key table may hold under the
+** connection's SQLITE_LIMIT_VDBE_OP, at most KEY_ROWS_PER_STATEMENT; 0
+** when the limit is too low for the key table to be used at all (neither
+** made, written nor read: docs/SPEC.md section 12.6). */
+#define KEY_ROWS_PER_STATEMENT 256
+int dynenum_key_rows_room(sqlite3 *db);
+
 /* "<table>_members", sqlite3_malloc'd. */
 char *dynenum_members_name(const char *table);
 

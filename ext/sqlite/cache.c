@@ -1309,16 +1309,43 @@ int dynenum_connection_holds(dynenum_connection *c, dynenum_enum *carrier, dynen
 #define LAZY_MIN_MEMBERS 1024
 #define LAZY_MEMBERS_PER_LOOKUP 128
 
+/* No statement of the look-up outlives its call (docs/SPEC.md section
+** 2.3.5: a program may finalize every statement sqlite3_next_stmt lists,
+** between two steps of its own): each look-up prepares its SELECT and
+** finalizes it.  What a statement keeps is the SQL, and the schema version
+** under which the checks of start_lazy held: the look-up answers only while
+** the schema is still that one, since the statement's own connection may
+** rename a table and put a view in its place between two calls. */
 struct dynenum_lazy {
-  sqlite3_stmt *lookup; /* dynenum_keys_lookup_sql, for this statement */
-  size_t *count;        /* the connection's look-ups of the enum */
+  sqlite3 *db;
+  char *lookup;                 /* dynenum_keys_lookup_sql */
+  char *version_sql;            /* PRAGMA "<schema>".schema_version */
+  sqlite3_int64 schema_version; /* when start_lazy checked the tables */
+  size_t *count;                /* the connection's look-ups of the enum */
   size_t budget;
 };
 
 void dynenum_lazy_free(dynenum_lazy *l) {
   if (!l) return;
-  sqlite3_finalize(l->lookup);
+  sqlite3_free(l->lookup);
+  sqlite3_free(l->version_sql);
   sqlite3_free(l);
+}
+
+/* The schema version sql (a PRAGMA schema_version) reads now. */
+static int read_schema_version(sqlite3 *db, const char *sql, sqlite3_int64 *version) {
+  sqlite3_stmt *stmt;
+  int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
+  if (rc != SQLITE_OK) return rc;
+  rc = sqlite3_step(stmt);
+  if (rc == SQLITE_ROW) {
+    *version = sqlite3_column_int64(stmt, 0);
+    rc = SQLITE_OK;
+  } else if (rc == SQLITE_DONE) {
+    rc = SQLITE_ERROR;
+  }
+  sqlite3_finalize(stmt);
+  return rc;
 }
 
 /* The members table's largest ordinal (its size, when it is as the module
@@ -1344,8 +1371,9 @@ static int members_size(sqlite3 *db, const enum_origin *o, sqlite3_int64 *size) 
 /* Whether the enum o names is answered lazily by this connection now:
 ** not in a write transaction on its schema (whose own rows a key table
 ** does not hold yet), its members table as it should be, its key table
-** the module's, big enough, and the connection's budget not spent.  Then
-** *lazy is made, its statement prepared; otherwise *lazy stays NULL and
+** the module's, big enough, the connection's budget not spent and its
+** SQLITE_LIMIT_VDBE_OP not too low for the look-up.  Then *lazy is made;
+** otherwise *lazy stays NULL and
 ** the enum is loaded whole as always.  Only SQLITE_NOMEM is an error: any
 ** other failure here is the full load's to report. */
 static int start_lazy(dynenum_connection *c, const enum_origin *o, const char *key, size_t n, dynenum_lazy **lazy) {
@@ -1354,7 +1382,7 @@ static int start_lazy(dynenum_connection *c, const enum_origin *o, const char *k
   shadow_holder keys, aliases, retired;
   sqlite3_int64 size;
   *lazy = NULL;
-  if (sqlite3_txn_state(db, o->schema) == SQLITE_TXN_WRITE) return SQLITE_OK;
+  if (sqlite3_txn_state(db, o->schema) == SQLITE_TXN_WRITE || !dynenum_key_rows_room(db)) return SQLITE_OK;
   size_t *count = dynenum_connection_lazy_count(c, key, n);
   if (!count) return SQLITE_NOMEM;
   /* The size first, once the members table is known to be ours: a small
@@ -1371,20 +1399,27 @@ static int start_lazy(dynenum_connection *c, const enum_origin *o, const char *k
   rc = dynenum_optional_holder(db, o->schema, o->table, SHADOW_ALIASES, &aliases, &kind);
   if (rc == SQLITE_OK) rc = dynenum_optional_holder(db, o->schema, o->table, SHADOW_RETIRED, &retired, &kind);
   if (rc != SQLITE_OK) return rc == SQLITE_NOMEM ? rc : SQLITE_OK;
-  char *sql = dynenum_keys_lookup_sql(o->schema, o->table, aliases == SHADOW_OURS, retired == SHADOW_OURS);
-  if (!sql) return SQLITE_NOMEM;
-  dynenum_lazy *l = sqlite3_malloc64(sizeof *l);
-  if (!l) {
-    sqlite3_free(sql);
-    return SQLITE_NOMEM;
-  }
-  memset(l, 0, sizeof *l);
-  rc = sqlite3_prepare_v2(db, sql, -1, &l->lookup, NULL);
-  sqlite3_free(sql);
+  /* The schema these checks held under (nothing runs between them and
+  ** this on the connection). */
+  sqlite3_int64 version;
+  char *version_sql = sqlite3_mprintf("PRAGMA \"%w\".schema_version", o->schema);
+  if (!version_sql) return SQLITE_NOMEM;
+  rc = read_schema_version(db, version_sql, &version);
   if (rc != SQLITE_OK) {
-    dynenum_lazy_free(l);
+    sqlite3_free(version_sql);
     return rc == SQLITE_NOMEM ? rc : SQLITE_OK;
   }
+  char *sql = dynenum_keys_lookup_sql(o->schema, o->table, aliases == SHADOW_OURS, retired == SHADOW_OURS);
+  dynenum_lazy *l = sql ? sqlite3_malloc64(sizeof *l) : NULL;
+  if (!l) {
+    sqlite3_free(sql);
+    sqlite3_free(version_sql);
+    return SQLITE_NOMEM;
+  }
+  l->db = db;
+  l->lookup = sql;
+  l->version_sql = version_sql;
+  l->schema_version = version;
   l->count = count;
   l->budget = (size_t)size / LAZY_MEMBERS_PER_LOOKUP;
   *lazy = l;
@@ -1443,24 +1478,28 @@ static int row_verifies(sqlite3_stmt *stmt, const char *key, size_t n) {
 int dynenum_lazy_find(dynenum_lazy *l, const char *s, size_t n, dynenum_lazy_hit *hit) {
   char key[DYNENUM_MAX_KEY_BYTES];
   memset(hit, 0, sizeof *hit);
-  if (*l->count >= l->budget) return 0;
+  if (*l->count >= l->budget || !dynenum_key_rows_room(l->db)) return 0;
   ++*l->count;
   size_t len = dynenum_key(s, n, key, sizeof key);
   if (len > sizeof key) return 0; /* no member has a key that long */
+  /* The tables are those start_lazy checked only under the same schema. */
+  sqlite3_int64 version;
+  if (read_schema_version(l->db, l->version_sql, &version) != SQLITE_OK || version != l->schema_version) return 0;
+  sqlite3_stmt *lookup;
+  if (sqlite3_prepare_v2(l->db, l->lookup, -1, &lookup, NULL) != SQLITE_OK) return 0;
   int found = 0;
-  if (sqlite3_bind_blob64(l->lookup, 1, key, len, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(l->lookup) == SQLITE_ROW &&
-      row_verifies(l->lookup, key, len)) {
-    size_t value_len = (size_t)sqlite3_column_bytes(l->lookup, 3);
+  if (sqlite3_bind_blob64(lookup, 1, key, len, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(lookup) == SQLITE_ROW &&
+      row_verifies(lookup, key, len)) {
+    size_t value_len = (size_t)sqlite3_column_bytes(lookup, 3);
     hit->value = sqlite3_malloc64(value_len + 1);
     if (hit->value) {
-      memcpy(hit->value, sqlite3_column_text(l->lookup, 3), value_len);
+      memcpy(hit->value, sqlite3_column_text(lookup, 3), value_len);
       hit->value_len = value_len;
-      hit->ordinal = sqlite3_column_int64(l->lookup, 1);
-      hit->retired = sqlite3_column_int(l->lookup, 6) != 0;
+      hit->ordinal = sqlite3_column_int64(lookup, 1);
+      hit->retired = sqlite3_column_int(lookup, 6) != 0;
       found = 1;
     }
   }
-  sqlite3_reset(l->lookup);
-  sqlite3_clear_bindings(l->lookup);
+  sqlite3_finalize(lookup);
   return found;
 }

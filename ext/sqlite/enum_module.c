@@ -246,9 +246,6 @@ static int sort_key_rows(key_row *rows, size_t n) {
   return SQLITE_OK;
 }
 
-/* The most rows one INSERT of the key table takes, two variables a row. */
-#define KEY_ROWS_PER_STATEMENT 256
-
 /* Writes rows (sorted here, by key) into the key table of schema.table,
 ** as few statements as the variable limit allows.  An SQLite code from a
 ** step; a statement that cannot be made (SQLite refuses it, a limit) ran
@@ -271,7 +268,7 @@ static int write_key_rows(sqlite3 *db, const char *schema, const char *table, ke
   int sql_room = sqlite3_limit(db, SQLITE_LIMIT_SQL_LENGTH, -1) - one_row_len;
   if (sql_room < 0) return SQLITE_OK; /* not even one row fits */
   if (per > sql_room / 8 + 1) per = sql_room / 8 + 1;
-  if (per > KEY_ROWS_PER_STATEMENT) per = KEY_ROWS_PER_STATEMENT;
+  if (per > dynenum_key_rows_room(db)) per = dynenum_key_rows_room(db); /* the VDBE_OP limit, 256 at most */
   if (per < 1) return SQLITE_OK;
   sqlite3_stmt *stmt = NULL;
   int prepared_rows = 0;
@@ -309,6 +306,7 @@ static int ensure_key_table(sqlite3 *db, const char *schema, const char *table, 
   shadow_holder holder;
   const char *kind;
   *usable = *created = 0;
+  if (!dynenum_key_rows_room(db)) return SQLITE_OK; /* a VDBE_OP limit too low for it */
   int rc = dynenum_optional_holder(db, schema, table, SHADOW_KEYS, &holder, &kind);
   if (rc != SQLITE_OK) return key_write_refused(rc) ? SQLITE_OK : rc;
   if (holder == SHADOW_IN_THE_WAY) return SQLITE_OK;

@@ -369,6 +369,24 @@ char *dynenum_keys_insert_sql(const char *schema, const char *table, int rows) {
   return sqlite3_str_finish(sql);
 }
 
+/* SQLite reports a statement whose program would grow past
+** SQLITE_LIMIT_VDBE_OP as out of memory, and an out-of-memory failure
+** inside a running statement (a function's look-up, the write at COMMIT)
+** fails that statement whatever is done with it after: the key table's
+** statements must stay inside the limit.  Their programs (SQLite 3.40 to
+** 3.53): the look-up about 90 operations, the CREATE 44, an INSERT of n
+** rows 28 + 3n, in an array SQLite grows by doubling, so that up to twice
+** as much counts.  Hence at most (limit - 200) / 8 rows a statement, and
+** below KEY_TABLE_MIN_VDBE_OP no use of the table at all. */
+#define KEY_TABLE_MIN_VDBE_OP 1000
+
+int dynenum_key_rows_room(sqlite3 *db) {
+  int limit = sqlite3_limit(db, SQLITE_LIMIT_VDBE_OP, -1);
+  if (limit < KEY_TABLE_MIN_VDBE_OP) return 0;
+  int rows = (limit - 200) / 8;
+  return rows < KEY_ROWS_PER_STATEMENT ? rows : KEY_ROWS_PER_STATEMENT;
+}
+
 char *dynenum_keys_lookup_sql(const char *schema, const char *table, int aliases, int retired) {
   char *keys = dynenum_shadow_name(SHADOW_KEYS, table), *members = dynenum_shadow_name(SHADOW_MEMBERS, table);
   char *alias_table = dynenum_shadow_name(SHADOW_ALIASES, table), *retired_table = dynenum_shadow_name(SHADOW_RETIRED, table);

@@ -236,26 +236,32 @@ static int optional_is_ours(const char *sql, const char *name, shadow_table whic
 }
 
 /* Whether anything of the user's would run, or be kept up to date, when
-** the module writes the key table name of schema: a trigger on it in its
-** own schema or in temp (where a trigger may name a table of any schema;
-** one on a temp table of that name counts too, which only costs speed), or
-** an index on it other than its primary key (SQLite's own has no sql).  A
-** foreign key onto it needs nothing here: the module only inserts, and
-** updates the ordinal of a key that is there (docs/SPEC.md section 12.6),
-** which no foreign key action follows.  SQLITE_OK with *busy set, or the
-** code of a look-up that failed.  Two short statements rather than one,
-** so that each fits a lowered SQLITE_LIMIT_SQL_LENGTH where the reader's
-** statements do. */
+** the module writes, empties or drops the key table name of schema: a
+** trigger on it in its own schema or in temp (where a trigger may name a
+** table of any schema; one on a temp table of that name counts too, which
+** only costs speed), an index on it other than its primary key (SQLite's
+** own has no sql), or a foreign key of another table onto it.  The write
+** alone would not trouble a foreign key (it only inserts, and updates the
+** ordinal of a key that is there, which no foreign key action follows),
+** but DROP TABLE deletes every row first when foreign keys are on, and so
+** does the emptying of a RENAME: a child row would fail them, an ON DELETE
+** action run inside them.  SQLITE_OK with *busy set, or the code of a
+** look-up that failed.  Short statements rather than one, so that each
+** fits a lowered SQLITE_LIMIT_SQL_LENGTH where the reader's statements do;
+** under an SQLITE_LIMIT_VDBE_OP too low for the key table none runs and
+** it is in the way. */
 static int key_table_busy(sqlite3 *db, const char *schema, const char *name, int *busy) {
   static const char *const checks[] = {
       "SELECT 1 FROM \"%w\".sqlite_schema WHERE tbl_name = ?1 COLLATE NOCASE AND type IN ('trigger', 'index') "
       "AND sql NOTNULL",
-      "SELECT 1 FROM temp.sqlite_schema WHERE tbl_name = ?1 COLLATE NOCASE AND type = 'trigger'"};
+      "SELECT 1 FROM temp.sqlite_schema WHERE tbl_name = ?1 COLLATE NOCASE AND type = 'trigger'",
+      "SELECT 1 FROM \"%w\".sqlite_schema AS s, pragma_foreign_key_list(s.name, %Q) AS f "
+      "WHERE s.type = 'table' AND f.\"table\" = ?1 COLLATE NOCASE"};
   int rc = SQLITE_OK;
-  *busy = 0;
+  *busy = !dynenum_key_rows_room(db);
   for (size_t i = 0; rc == SQLITE_OK && !*busy && i < sizeof checks / sizeof *checks; i++) {
     sqlite3_stmt *stmt;
-    char *sql = sqlite3_mprintf(checks[i], schema);
+    char *sql = sqlite3_mprintf(checks[i], schema, schema);
     rc = sql ? sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) : SQLITE_NOMEM;
     sqlite3_free(sql);
     if (rc != SQLITE_OK) break;

@@ -375,6 +375,53 @@ static void finalize_between_lazy_calls(void) {
   forget_file(path);
 }
 
+/* The INSERT into the members table that an enum keeps for its write
+** transaction is listed by sqlite3_next_stmt too: a program that finalizes
+** everything listed, between two INSERTs of a transaction, between the
+** rows of an INSERT ... RETURNING, or before closing with the transaction
+** open, must neither crash nor lose the next INSERT (once: a double
+** finalize at COMMIT, ROLLBACK or close, and "cannot add a member ... while
+** adding another one" for the next INSERT). */
+static void finalize_listed(sqlite3 *db) {
+  for (sqlite3_stmt *s; (s = sqlite3_next_stmt(db, NULL)) != NULL;) sqlite3_finalize(s);
+}
+
+static void finalize_kept_insert(void) {
+  ctest_group("the members INSERT kept for a transaction, finalized by the program");
+  const char *path = "build/freshness-insert.db";
+  forget_file(path);
+  sqlite3 *db = open_db(path);
+  exec_ok(db, "CREATE VIRTUAL TABLE small USING dynenum(A, B)");
+  exec_ok(db, "BEGIN; INSERT INTO small(name) VALUES ('C')");
+  finalize_listed(db);
+  exec_ok(db, "INSERT INTO small(name) VALUES ('D'); COMMIT");
+  CHECK_VALUE(db, "SELECT group_concat(name) FROM small_members", "A,B,C,D");
+  exec_ok(db, "BEGIN; INSERT INTO small(name) VALUES ('E')");
+  finalize_listed(db);
+  exec_ok(db, "ROLLBACK");
+  CHECK_VALUE(db, "SELECT dynenum_is_member('small', 'e')", "0");
+  sqlite3_stmt *returning;
+  CHECK_INT_EQ(SQLITE_OK,
+               sqlite3_prepare_v2(db, "INSERT INTO small(name) VALUES ('F'), ('G') RETURNING name", -1, &returning, NULL),
+               "prepare RETURNING");
+  CHECK_INT_EQ(SQLITE_ROW, sqlite3_step(returning), "row F");
+  for (sqlite3_stmt *s = sqlite3_next_stmt(db, NULL), *next; s; s = next) {
+    next = sqlite3_next_stmt(db, s);
+    if (s != returning) sqlite3_finalize(s);
+  }
+  CHECK_INT_EQ(SQLITE_ROW, sqlite3_step(returning), "row G");
+  CHECK_INT_EQ(SQLITE_DONE, sqlite3_step(returning), "done");
+  CHECK_INT_EQ(SQLITE_OK, sqlite3_finalize(returning), "finalize RETURNING");
+  CHECK_VALUE(db, "SELECT group_concat(name) FROM small_members", "A,B,C,D,F,G");
+  exec_ok(db, "BEGIN; INSERT INTO small(name) VALUES ('H')");
+  finalize_listed(db);
+  close_ok(db, "with the transaction open, everything listed finalized");
+  db = open_db(path);
+  CHECK_VALUE(db, "SELECT dynenum_is_member('small', 'h')", "0");
+  close_ok(db, "the file after");
+  forget_file(path);
+}
+
 /* Another database renamed over the file with the cache warm.  SQLite's
 ** pager goes on reading the file it has open, not the one now at the path,
 ** and so does the header check, through the same handle: the cache answers
@@ -420,6 +467,7 @@ int main(int argc, char **argv) {
   finalize_all(1);
   finalize_all(0);
   finalize_between_lazy_calls();
+  finalize_kept_insert();
   renamed_over();
   return ctest_finish();
 }

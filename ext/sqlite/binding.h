@@ -211,6 +211,12 @@ char *dynenum_keys_lookup_sql(const char *schema, const char *table, int aliases
 #define KEY_ROWS_PER_STATEMENT 256
 int dynenum_key_rows_room(sqlite3 *db);
 
+/* The comment that ends the text of the members INSERT (MEMBERS_INSERT),
+** by which an enum tells the statement it keeps for a transaction from one
+** of the program's that took its place in memory (enum_module.c,
+** kept_insert). */
+#define DYNENUM_MEMBERS_INSERT_MARK "/* dynenum: the members INSERT of a write transaction */"
+
 /* "<table>_members", sqlite3_malloc'd. */
 char *dynenum_members_name(const char *table);
 

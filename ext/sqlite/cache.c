@@ -1313,14 +1313,16 @@ int dynenum_connection_holds(dynenum_connection *c, dynenum_enum *carrier, dynen
 ** 2.3.5: a program may finalize every statement sqlite3_next_stmt lists,
 ** between two steps of its own): each look-up prepares its SELECT and
 ** finalizes it.  What a statement keeps is the SQL, and the schema version
-** under which the checks of start_lazy held: the look-up answers only while
-** the schema is still that one, since the statement's own connection may
-** rename a table and put a view in its place between two calls. */
+** and file under which the checks of start_lazy held: the look-up answers
+** only while the schema is still that one, since the statement's own
+** connection may rename a table and put a view in its place between two
+** calls, or detach the schema and attach another file under its name. */
 struct dynenum_lazy {
   sqlite3 *db;
   char *lookup;                 /* dynenum_keys_lookup_sql */
   char *version_sql;            /* PRAGMA "<schema>".schema_version */
   sqlite3_int64 schema_version; /* when start_lazy checked the tables */
+  char *schema, *filename;      /* the schema's name, and its file's then */
   size_t *count;                /* the connection's look-ups of the enum */
   size_t budget;
 };
@@ -1329,6 +1331,8 @@ void dynenum_lazy_free(dynenum_lazy *l) {
   if (!l) return;
   sqlite3_free(l->lookup);
   sqlite3_free(l->version_sql);
+  sqlite3_free(l->schema);
+  sqlite3_free(l->filename);
   sqlite3_free(l);
 }
 
@@ -1409,14 +1413,20 @@ static int start_lazy(dynenum_connection *c, const enum_origin *o, const char *k
     sqlite3_free(version_sql);
     return rc == SQLITE_NOMEM ? rc : SQLITE_OK;
   }
+  const char *file = sqlite3_db_filename(db, o->schema);
   char *sql = dynenum_keys_lookup_sql(o->schema, o->table, aliases == SHADOW_OURS, retired == SHADOW_OURS);
-  dynenum_lazy *l = sql ? sqlite3_malloc64(sizeof *l) : NULL;
+  char *schema = sqlite3_mprintf("%s", o->schema), *filename = sqlite3_mprintf("%s", file ? file : "");
+  dynenum_lazy *l = sql && schema && filename ? sqlite3_malloc64(sizeof *l) : NULL;
   if (!l) {
     sqlite3_free(sql);
     sqlite3_free(version_sql);
+    sqlite3_free(schema);
+    sqlite3_free(filename);
     return SQLITE_NOMEM;
   }
   l->db = db;
+  l->schema = schema;
+  l->filename = filename;
   l->lookup = sql;
   l->version_sql = version_sql;
   l->schema_version = version;
@@ -1482,7 +1492,10 @@ int dynenum_lazy_find(dynenum_lazy *l, const char *s, size_t n, dynenum_lazy_hit
   ++*l->count;
   size_t len = dynenum_key(s, n, key, sizeof key);
   if (len > sizeof key) return 0; /* no member has a key that long */
-  /* The tables are those start_lazy checked only under the same schema. */
+  /* The tables are those start_lazy checked only under the same schema of
+  ** the same file. */
+  const char *file = sqlite3_db_filename(l->db, l->schema);
+  if (strcmp(file ? file : "", l->filename) != 0) return 0;
   sqlite3_int64 version;
   if (read_schema_version(l->db, l->version_sql, &version) != SQLITE_OK || version != l->schema_version) return 0;
   sqlite3_stmt *lookup;

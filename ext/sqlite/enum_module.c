@@ -525,6 +525,35 @@ static int enum_create(sqlite3 *db, void *aux, int argc, const char *const *argv
   return rc;
 }
 
+/* Whether t->insert is still a statement of the connection's.  A program
+** may finalize every statement sqlite3_next_stmt lists, at any time
+** (docs/SPEC.md section 2.3.5), and the INSERT kept for a transaction is
+** listed: between two INSERTs, between the rows of an INSERT ... RETURNING,
+** before closing with the transaction open.  Then it is gone, and must be
+** neither stepped nor finalized again.  It is found in the list by address
+** and by its text, which ends with a mark of dynenum's, so that a statement
+** of the program's prepared since at the same address is not taken for it.
+** Clears t->insert when it is gone. */
+static int kept_insert(enum_table *t) {
+  if (!t->insert) return 0;
+  sqlite3 *db = t->connection->db;
+  for (sqlite3_stmt *s = sqlite3_next_stmt(db, NULL); s; s = sqlite3_next_stmt(db, s)) {
+    if (s != t->insert) continue;
+    const char *sql = sqlite3_sql(s);
+    size_t n = sql ? strlen(sql) : 0, mark = strlen(DYNENUM_MEMBERS_INSERT_MARK);
+    if (n >= mark && strcmp(sql + n - mark, DYNENUM_MEMBERS_INSERT_MARK) == 0) return 1;
+    break;
+  }
+  t->insert = NULL;
+  return 0;
+}
+
+/* Finalizes the kept INSERT if it is still there (kept_insert). */
+static void release_insert(enum_table *t) {
+  if (kept_insert(t)) sqlite3_finalize(t->insert);
+  t->insert = NULL;
+}
+
 /* SQLite disconnects an enum's table when it lets go of the schema holding
 ** it: after sqlite3_deserialize, a backup into the connection, a DETACH, a
 ** reload for another connection's DDL.  Whatever the cause, the cached
@@ -537,7 +566,7 @@ static int enum_disconnect(sqlite3_vtab *vtab) {
   dynenum_connection_changed(t->connection, 0);
   dynenum_enum_release(t->held);
   dynenum_enum_release(t->carrier);
-  sqlite3_finalize(t->insert);
+  release_insert(t);
   sqlite3_free(t->key_bytes);
   sqlite3_free(t->pending);
   sqlite3_free(t->marks);
@@ -553,8 +582,7 @@ static int enum_disconnect(sqlite3_vtab *vtab) {
 ** failed xDestroy, so none is set.) */
 static int enum_destroy(sqlite3_vtab *vtab) {
   enum_table *t = (enum_table *)vtab;
-  sqlite3_finalize(t->insert); /* it would keep the table from being dropped */
-  t->insert = NULL;
+  release_insert(t); /* it would keep the table from being dropped */
   const char *problem;
   int rc = dynenum_members_table_problem(t->connection->db, t->schema, t->name, &problem);
   if (rc != SQLITE_OK) return rc;
@@ -747,7 +775,7 @@ static int check_ordinals(enum_table *t, dynenum_enum *e, const insert_request *
 static int write_member(enum_table *t, const dynenum_member *m, const insert_request *r, long long before) {
   sqlite3 *db = t->connection->db;
   char *error = NULL;
-  int rc = t->insert ? SQLITE_OK : dynenum_members_prepare(db, MEMBERS_INSERT, t->schema, t->name, &t->insert);
+  int rc = kept_insert(t) ? SQLITE_OK : dynenum_members_prepare(db, MEMBERS_INSERT, t->schema, t->name, &t->insert);
   if (rc != SQLITE_OK) {
     /* An authorizer may refuse the write: say whose and why. */
     if (rc == SQLITE_NOMEM) return rc;
@@ -1216,8 +1244,7 @@ static int enum_rename(sqlite3_vtab *vtab, const char *new_name) {
   sqlite3_free(t->name);
   t->name = renamed;
   dynenum_quote(t->shown, sizeof t->shown, t->name, strlen(t->name));
-  sqlite3_finalize(t->insert); /* it names the old members table */
-  t->insert = NULL;
+  release_insert(t); /* it names the old members table */
   dynenum_connection_changed(t->connection, 1);
   return SQLITE_OK;
 }
@@ -1230,8 +1257,7 @@ static int enum_rename(sqlite3_vtab *vtab, const char *new_name) {
 ** can roll back from inside it. */
 static void forget_insert(enum_table *t) {
   if (t->adding) return;
-  sqlite3_finalize(t->insert);
-  t->insert = NULL;
+  release_insert(t);
 }
 
 static int enum_begin(sqlite3_vtab *vtab) {

@@ -246,8 +246,8 @@ static int optional_is_ours(const char *sql, const char *name, shadow_table whic
 ** ordinal of a key that is there, which no foreign key action follows),
 ** but DROP TABLE deletes every row first when foreign keys are on, and so
 ** does the emptying of a RENAME: a child row would fail them, an ON DELETE
-** action run inside them (only a table whose text names it can hold such a
-** key, so that a schema of many tables lists few foreign keys here).
+** action run inside them (only a table whose text says REFERENCES can
+** hold a foreign key, so that a schema of many tables lists few here).
 ** SQLITE_OK with *busy set, or the code of a
 ** look-up that failed.  Short statements rather than one, so that each
 ** fits a lowered SQLITE_LIMIT_SQL_LENGTH where the reader's statements do;
@@ -259,7 +259,7 @@ static int key_table_busy(sqlite3 *db, const char *schema, const char *name, int
       "AND sql NOTNULL",
       "SELECT 1 FROM temp.sqlite_schema WHERE tbl_name = ?1 COLLATE NOCASE AND type = 'trigger'",
       "SELECT 1 FROM \"%w\".sqlite_schema AS s, pragma_foreign_key_list(s.name, %Q) AS f "
-      "WHERE s.type = 'table' AND instr(lower(s.sql), lower(?1)) AND f.\"table\" = ?1 COLLATE NOCASE"};
+      "WHERE s.type = 'table' AND instr(lower(s.sql), 'references') AND f.\"table\" = ?1 COLLATE NOCASE"};
   int rc = SQLITE_OK;
   *busy = !dynenum_key_rows_room(db);
   for (size_t i = 0; rc == SQLITE_OK && !*busy && i < sizeof checks / sizeof *checks; i++) {

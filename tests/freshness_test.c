@@ -337,6 +337,15 @@ static void finalize_all(int close_at_once) {
   forget_file(path);
 }
 
+/* What a program that tidies up does: finalizes every statement the
+** connection lists but keep (NULL: all of them). */
+static void finalize_listed(sqlite3 *db, sqlite3_stmt *keep) {
+  for (sqlite3_stmt *s = sqlite3_next_stmt(db, NULL), *next; s; s = next) {
+    next = sqlite3_next_stmt(db, s);
+    if (s != keep) sqlite3_finalize(s);
+  }
+}
+
 /* The same between two calls of one statement answering from the key
 ** table (docs/SPEC.md section 12.6): its look-up is prepared by each call
 ** and finalized before it returns, so a program that finalizes the
@@ -359,10 +368,7 @@ static void finalize_between_lazy_calls(void) {
   CHECK_INT_EQ(SQLITE_ROW, sqlite3_step(mine), "row 1");
   CHECK_INT_EQ(2, sqlite3_column_int(mine, 0), "row 1's ordinal");
   CHECK_INT_EQ(1, left_statements(db), "statements listed between two calls (the program's own)");
-  for (sqlite3_stmt *s = sqlite3_next_stmt(db, NULL), *next; s; s = next) {
-    next = sqlite3_next_stmt(db, s);
-    if (s != mine) sqlite3_finalize(s);
-  }
+  finalize_listed(db, mine);
   CHECK_INT_EQ(SQLITE_ROW, sqlite3_step(mine), "row 2");
   CHECK_INT_EQ(3, sqlite3_column_int(mine, 0), "row 2's ordinal");
   CHECK_INT_EQ(SQLITE_ROW, sqlite3_step(mine), "row 3");
@@ -370,7 +376,7 @@ static void finalize_between_lazy_calls(void) {
   CHECK_INT_EQ(SQLITE_DONE, sqlite3_step(mine), "done");
   CHECK_INT_EQ(SQLITE_OK, sqlite3_reset(mine), "reset");
   CHECK_INT_EQ(SQLITE_ROW, sqlite3_step(mine), "row 1 again");
-  for (sqlite3_stmt *s; (s = sqlite3_next_stmt(db, NULL)) != NULL;) sqlite3_finalize(s);
+  finalize_listed(db, NULL);
   close_ok(db, "after finalizing every listed statement mid-statement");
   forget_file(path);
 }
@@ -382,10 +388,6 @@ static void finalize_between_lazy_calls(void) {
 ** open, must neither crash nor lose the next INSERT (once: a double
 ** finalize at COMMIT, ROLLBACK or close, and "cannot add a member ... while
 ** adding another one" for the next INSERT). */
-static void finalize_listed(sqlite3 *db) {
-  for (sqlite3_stmt *s; (s = sqlite3_next_stmt(db, NULL)) != NULL;) sqlite3_finalize(s);
-}
-
 static void finalize_kept_insert(void) {
   ctest_group("the members INSERT kept for a transaction, finalized by the program");
   const char *path = "build/freshness-insert.db";
@@ -393,11 +395,11 @@ static void finalize_kept_insert(void) {
   sqlite3 *db = open_db(path);
   exec_ok(db, "CREATE VIRTUAL TABLE small USING dynenum(A, B)");
   exec_ok(db, "BEGIN; INSERT INTO small(name) VALUES ('C')");
-  finalize_listed(db);
+  finalize_listed(db, NULL);
   exec_ok(db, "INSERT INTO small(name) VALUES ('D'); COMMIT");
   CHECK_VALUE(db, "SELECT group_concat(name) FROM small_members", "A,B,C,D");
   exec_ok(db, "BEGIN; INSERT INTO small(name) VALUES ('E')");
-  finalize_listed(db);
+  finalize_listed(db, NULL);
   exec_ok(db, "ROLLBACK");
   CHECK_VALUE(db, "SELECT dynenum_is_member('small', 'e')", "0");
   sqlite3_stmt *returning;
@@ -405,16 +407,13 @@ static void finalize_kept_insert(void) {
                sqlite3_prepare_v2(db, "INSERT INTO small(name) VALUES ('F'), ('G') RETURNING name", -1, &returning, NULL),
                "prepare RETURNING");
   CHECK_INT_EQ(SQLITE_ROW, sqlite3_step(returning), "row F");
-  for (sqlite3_stmt *s = sqlite3_next_stmt(db, NULL), *next; s; s = next) {
-    next = sqlite3_next_stmt(db, s);
-    if (s != returning) sqlite3_finalize(s);
-  }
+  finalize_listed(db, returning);
   CHECK_INT_EQ(SQLITE_ROW, sqlite3_step(returning), "row G");
   CHECK_INT_EQ(SQLITE_DONE, sqlite3_step(returning), "done");
   CHECK_INT_EQ(SQLITE_OK, sqlite3_finalize(returning), "finalize RETURNING");
   CHECK_VALUE(db, "SELECT group_concat(name) FROM small_members", "A,B,C,D,F,G");
   exec_ok(db, "BEGIN; INSERT INTO small(name) VALUES ('H')");
-  finalize_listed(db);
+  finalize_listed(db, NULL);
   close_ok(db, "with the transaction open, everything listed finalized");
   db = open_db(path);
   CHECK_VALUE(db, "SELECT dynenum_is_member('small', 'h')", "0");

@@ -268,7 +268,8 @@ static int write_key_rows(sqlite3 *db, const char *schema, const char *table, ke
   int sql_room = sqlite3_limit(db, SQLITE_LIMIT_SQL_LENGTH, -1) - one_row_len;
   if (sql_room < 0) return SQLITE_OK; /* not even one row fits */
   if (per > sql_room / 8 + 1) per = sql_room / 8 + 1;
-  if (per > dynenum_key_rows_room(db)) per = dynenum_key_rows_room(db); /* the VDBE_OP limit, 256 at most */
+  int room = dynenum_key_rows_room(db); /* the VDBE_OP limit's, 256 at most */
+  if (per > room) per = room;
   if (per < 1) return SQLITE_OK;
   sqlite3_stmt *stmt = NULL;
   int prepared_rows = 0;
